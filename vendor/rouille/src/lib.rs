@@ -55,6 +55,10 @@
 //! [content_encoding::apply](content_encoding/fn.apply.html) function.
 
 #![deny(unsafe_code)]
+// Vendored code: warnings of newer compilers about its pre-2018 style are not ours to fix.
+#![allow(mismatched_lifetime_syntaxes, unused_variables)]
+// Vendored code keeps its upstream style; clippy is applied to our crate, not to this one.
+#![allow(clippy::all)]
 
 extern crate base64;
 #[cfg(feature = "brotli")]
@@ -63,6 +67,7 @@ extern crate chrono;
 #[cfg(feature = "gzip")]
 extern crate deflate;
 extern crate filetime;
+#[cfg(feature = "multipart")]
 extern crate multipart;
 extern crate rand;
 extern crate serde;
@@ -375,7 +380,7 @@ where
     ///
     /// Returns an error if there was an error while creating the listening socket, for example if
     /// the port is already in use.
-    #[cfg(any(feature = "ssl", feature = "rustls"))]
+    #[cfg(feature = "rustls")]
     pub fn new_ssl<A>(
         addr: A,
         handler: F,
@@ -395,6 +400,18 @@ where
             executor: Executor::default(),
             handler: Arc::new(AssertUnwindSafe(handler)), // TODO: using AssertUnwindSafe here is wrong, but unwind safety has some usability problems in Rust in general
         })
+    }
+
+    /// Builds a `Server` over an already built `tiny_http::Server`, e.g. one made with
+    /// `tiny_http::Server::from_listener_with_options` (connection cap, timeouts, TLS).
+    ///
+    /// Requests are processed with the default executor; see `pool_size`.
+    pub fn from_tiny_http(server: tiny_http::Server, handler: F) -> Server<F> {
+        Server {
+            server,
+            executor: Executor::default(),
+            handler: Arc::new(AssertUnwindSafe(handler)), // TODO: using AssertUnwindSafe here is wrong, but unwind safety has some usability problems in Rust in general
+        }
     }
 
     /// Use a `ThreadPool` of the given size to process requests
@@ -556,13 +573,16 @@ where
             impl Read for RequestRead {
                 #[inline]
                 fn read(&mut self, buf: &mut [u8]) -> IoResult<usize> {
-                    self.0
-                        .lock()
-                        .unwrap()
-                        .as_mut()
-                        .unwrap()
-                        .as_reader()
-                        .read(buf)
+                    // patched: no panic on a poisoned lock, nor when the body is read after
+                    // the response was sent (the request is gone then)
+                    let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                    match guard.as_mut() {
+                        Some(rq) => rq.as_reader().read(buf),
+                        None => Err(std::io::Error::new(
+                            std::io::ErrorKind::BrokenPipe,
+                            "request already answered",
+                        )),
+                    }
                 }
             }
 
@@ -577,6 +597,7 @@ where
                     .map(|h| (h.field.to_string(), h.value.clone().into()))
                     .collect();
                 let remote_addr = request.remote_addr().copied();
+                let https = request.secure();
 
                 tiny_http_request = Arc::new(Mutex::new(Some(request)));
                 let data = Arc::new(Mutex::new(Some(
@@ -587,7 +608,7 @@ where
                     url,
                     method,
                     headers,
-                    https: false,
+                    https,
                     data,
                     remote_addr,
                 }
@@ -639,19 +660,22 @@ where
                 }
             }
 
+            // patched: a poisoned lock is recovered, a missing request is skipped (no panic)
+            let trq = tiny_http_request
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            let trq = match trq {
+                Some(trq) => trq,
+                None => return,
+            };
             if let Some(ref mut upgrade) = rouille_response.upgrade {
-                let trq = tiny_http_request.lock().unwrap().take().unwrap();
                 let socket = trq.upgrade(&upgrade_header, response);
                 upgrade.build(socket);
             } else {
                 // We don't really care if we fail to send the response to the client, as there's
                 // nothing we can do anyway.
-                let _ = tiny_http_request
-                    .lock()
-                    .unwrap()
-                    .take()
-                    .unwrap()
-                    .respond(response);
+                let _ = trq.respond(response);
             }
         });
     }
@@ -1007,7 +1031,7 @@ impl Request {
     /// }
     /// ```
     pub fn data(&self) -> Option<RequestBody> {
-        let reader = self.data.lock().unwrap().take();
+        let reader = self.data.lock().unwrap_or_else(|e| e.into_inner()).take();
         reader.map(|r| RequestBody {
             body: r,
             marker: PhantomData,

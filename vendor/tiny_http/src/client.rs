@@ -2,10 +2,14 @@ use ascii::AsciiString;
 
 use std::io::Error as IoError;
 use std::io::Result as IoResult;
-use std::io::{BufReader, BufWriter, ErrorKind, Read};
+use std::io::{BufReader, BufWriter, ErrorKind, Read, Write};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::connection::ConnState;
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
@@ -34,7 +38,25 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // shared with the socket handles: carries the read deadline for request heads
+    state: Arc<ConnState>,
+
+    // time allowed to wait for a request's first byte, then for its whole head
+    header_timeout: Duration,
+
+    // maximum size of request line + headers
+    max_header_bytes: usize,
 }
+
+/// Maximum number of header lines in a request; more is answered with 431.
+pub(crate) const MAX_HEADERS: usize = 100;
+
+/// Capacity of the buffered reader over the socket (request heads and bodies).
+const READ_BUFFER: usize = 16 * 1024;
+
+/// Capacity of the buffered writer over the socket; larger writes go straight to the socket.
+const WRITE_BUFFER: usize = 64 * 1024;
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
@@ -43,28 +65,73 @@ enum ReadError {
     WrongHeader(HTTPVersion),
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
+    /// request line + headers over `max_header_bytes`, or more than `MAX_HEADERS` headers
+    HeaderTooLarge,
+    /// no byte of a new request arrived within the header timeout (idle keep-alive)
+    Idle,
     ReadIoError(IoError),
 }
 
 impl ClientConnection {
     /// Creates a new `ClientConnection` that takes ownership of the `TcpStream`.
-    pub fn new(
+    pub(crate) fn new(
         write_socket: RefinedTcpStream,
         mut read_socket: RefinedTcpStream,
+        state: Arc<ConnState>,
+        header_timeout: Duration,
+        max_header_bytes: usize,
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
 
-        let mut source = SequentialReaderBuilder::new(BufReader::with_capacity(1024, read_socket));
+        let mut source =
+            SequentialReaderBuilder::new(BufReader::with_capacity(READ_BUFFER, read_socket));
+        // the builder's iterator never ends
         let first_header = source.next().unwrap();
 
         ClientConnection {
             source,
-            sink: SequentialWriterBuilder::new(BufWriter::with_capacity(1024, write_socket)),
+            sink: SequentialWriterBuilder::new(BufWriter::with_capacity(
+                WRITE_BUFFER,
+                write_socket,
+            )),
             remote_addr,
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            state,
+            header_timeout,
+            max_header_bytes,
+        }
+    }
+
+    /// Sends an error response on a connection that is about to be closed: with
+    /// `Connection: close`, flushed, then the client's pending input is drained for a short
+    /// while so that closing the socket does not reset the connection (an RST would make the
+    /// client lose the response).
+    fn send_error_and_close(&mut self, status: u16, version: HTTPVersion) {
+        use crate::{Response, StatusCode};
+        // the builder's iterator never ends
+        let mut writer = self.sink.next().unwrap();
+        let response = Response::new_empty(StatusCode(status)).with_connection_close();
+        if response
+            .raw_print(&mut writer, version, &[], false, None)
+            .and_then(|()| writer.flush())
+            .is_err()
+        {
+            return;
+        }
+        drop(writer);
+
+        let mut scratch = vec![0u8; 8192];
+        let mut drained = 0usize;
+        self.state
+            .set_deadline(Some(Instant::now() + Duration::from_secs(1)));
+        while drained < 1024 * 1024 {
+            match self.next_header_source.read(&mut scratch) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => drained += n,
+            }
         }
     }
 
@@ -77,7 +144,15 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    ///
+    /// `budget` is the number of head bytes still allowed; going over it is
+    /// `ReadError::HeaderTooLarge`. When `first_line` is true, the header deadline is restarted
+    /// at the first byte, and a timeout before any byte is `ReadError::Idle`.
+    fn read_next_line(
+        &mut self,
+        budget: &mut usize,
+        first_line: bool,
+    ) -> Result<AsciiString, ReadError> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
@@ -85,14 +160,38 @@ impl ClientConnection {
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
-                Some(b) => b?,
-                None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
+                Some(Ok(b)) => b,
+                Some(Err(e)) if first_line && buf.is_empty() && e.kind() == ErrorKind::TimedOut => {
+                    return Err(ReadError::Idle)
+                }
+                Some(Err(e)) => return Err(ReadError::ReadIoError(e)),
+                None => {
+                    return Err(ReadError::ReadIoError(IoError::new(
+                        ErrorKind::ConnectionAborted,
+                        "Unexpected EOF",
+                    )))
+                }
             };
+
+            if first_line && buf.is_empty() {
+                // first byte of the request: the whole head must arrive within the timeout
+                self.state
+                    .set_deadline(Some(Instant::now() + self.header_timeout));
+            }
+
+            if *budget == 0 {
+                return Err(ReadError::HeaderTooLarge);
+            }
+            *budget -= 1;
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
-                return AsciiString::from_ascii(buf)
-                    .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+                return AsciiString::from_ascii(buf).map_err(|_| {
+                    ReadError::ReadIoError(IoError::new(
+                        ErrorKind::InvalidInput,
+                        "Header is not in ASCII",
+                    ))
+                });
             }
 
             prev_byte_was_cr = byte == b'\r';
@@ -104,10 +203,18 @@ impl ClientConnection {
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        // wait until the previous request's body is consumed, then start the idle timer
+        self.next_header_source
+            .wait_turn()
+            .map_err(ReadError::ReadIoError)?;
+        self.state
+            .set_deadline(Some(Instant::now() + self.header_timeout));
+        let mut budget = self.max_header_bytes;
+
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self.read_next_line(&mut budget, true)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,11 +225,14 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self.read_next_line(&mut budget, false)?;
 
                     if line.is_empty() {
                         break;
                     };
+                    if headers.len() >= MAX_HEADERS {
+                        return Err(ReadError::HeaderTooLarge);
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -134,6 +244,17 @@ impl ClientConnection {
             };
 
             (method, path, version, headers)
+        };
+
+        // the peer may already be gone (ENOTCONN): end the connection rather than panic
+        let remote_addr = match self.remote_addr {
+            Ok(addr) => addr,
+            Err(ref e) => {
+                return Err(ReadError::ReadIoError(IoError::new(
+                    e.kind(),
+                    e.to_string(),
+                )))
+            }
         };
 
         // building the writer for the request
@@ -150,7 +271,7 @@ impl ClientConnection {
             path,
             version.clone(),
             headers,
-            *self.remote_addr.as_ref().unwrap(),
+            remote_addr,
             data_source,
             writer,
         )
@@ -163,6 +284,10 @@ impl ClientConnection {
                 }
             }
         })?;
+
+        // the head (and a small body read eagerly) has arrived; body reads by the handler
+        // are only bounded by the per-read timeout
+        self.state.set_deadline(None);
 
         // return the request
         Ok(request)
@@ -186,37 +311,33 @@ impl Iterator for ClientConnection {
         loop {
             let rq = match self.read() {
                 Err(ReadError::WrongRequestLine) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
-                    response
-                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                        .ok();
+                    self.send_error_and_close(400, HTTPVersion(1, 1));
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
 
                 Err(ReadError::WrongHeader(ver)) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
-                    response.raw_print(writer, ver, &[], false, None).ok();
+                    self.send_error_and_close(400, ver);
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
 
+                Err(ReadError::HeaderTooLarge) => {
+                    self.send_error_and_close(431, HTTPVersion(1, 1));
+                    return None;
+                }
+
+                // idle keep-alive connection (or one that never sent a byte): close silently
+                Err(ReadError::Idle) => return None,
+
                 Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::TimedOut => {
                     // request timeout
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(408));
-                    response
-                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                        .ok();
+                    self.send_error_and_close(408, HTTPVersion(1, 1));
                     return None; // closing the connection
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(417));
-                    response.raw_print(writer, ver, &[], true, None).ok();
+                    self.send_error_and_close(417, ver);
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 

@@ -3,8 +3,12 @@
 #[cfg(unix)]
 use std::os::unix::net as unix_net;
 use std::{
+    io::ErrorKind,
     net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs},
     path::PathBuf,
+    sync::atomic::{AtomicU64, AtomicUsize, Ordering},
+    sync::Arc,
+    time::{Duration, Instant},
 };
 
 /// Unified listener. Either a [`TcpListener`] or [`std::os::unix::net::UnixListener`]
@@ -101,6 +105,170 @@ impl Connection {
             #[cfg(unix)]
             Self::Unix(s) => s.try_clone().map(Self::from),
         }
+    }
+
+    pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_read_timeout(t),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_read_timeout(t),
+        }
+    }
+
+    pub(crate) fn set_write_timeout(&self, t: Option<Duration>) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_write_timeout(t),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_write_timeout(t),
+        }
+    }
+
+    /// Disables Nagle's algorithm on TCP sockets; no-op on Unix sockets.
+    pub(crate) fn set_nodelay(&self) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_nodelay(true),
+            #[cfg(unix)]
+            Self::Unix(_) => Ok(()),
+        }
+    }
+}
+
+/// Holds one unit of the server's open-connection count; releases it when dropped.
+pub(crate) struct ConnSlot(Arc<AtomicUsize>);
+
+impl ConnSlot {
+    pub(crate) fn acquire(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        ConnSlot(counter.clone())
+    }
+}
+
+impl Drop for ConnSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// State shared by every handle on one client connection (read half, write half, the
+/// `ClientConnection` reading request heads). Dropped, and the connection slot released,
+/// when the last handle goes away, i.e. when the socket is closed.
+pub(crate) struct ConnState {
+    /// Per-read socket timeout outside of the header phase (body reads).
+    read_timeout: Option<Duration>,
+    /// Origin for `deadline_nanos`.
+    base: Instant,
+    /// Absolute deadline for the request head, in nanoseconds after `base` (+1); 0 = none.
+    deadline_nanos: AtomicU64,
+    _slot: Option<ConnSlot>,
+}
+
+impl ConnState {
+    pub(crate) fn new(read_timeout: Option<Duration>, slot: Option<ConnSlot>) -> Self {
+        ConnState {
+            read_timeout,
+            base: Instant::now(),
+            deadline_nanos: AtomicU64::new(0),
+            _slot: slot,
+        }
+    }
+
+    /// Sets (or clears) the deadline by which the reads in progress must complete.
+    pub(crate) fn set_deadline(&self, deadline: Option<Instant>) {
+        let nanos = match deadline {
+            None => 0,
+            Some(d) => {
+                let n = d.saturating_duration_since(self.base).as_nanos();
+                std::convert::TryFrom::try_from(n)
+                    .unwrap_or(u64::MAX - 1)
+                    .saturating_add(1)
+            }
+        };
+        self.deadline_nanos.store(nanos, Ordering::SeqCst);
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        match self.deadline_nanos.load(Ordering::SeqCst) {
+            0 => None,
+            n => self.base.checked_add(Duration::from_nanos(n - 1)),
+        }
+    }
+}
+
+/// A client socket that enforces the connection's read deadline: before each read, the socket
+/// read timeout is set to the time left before the deadline (capped by `read_timeout`), so a
+/// client dribbling bytes cannot extend it. A timeout is reported as `ErrorKind::TimedOut`.
+pub(crate) struct GuardedConnection {
+    conn: Connection,
+    state: Arc<ConnState>,
+    /// The read timeout currently set on the socket by this handle.
+    applied: Option<Duration>,
+}
+
+impl GuardedConnection {
+    /// `conn` must already have `state.read_timeout` as its read timeout.
+    pub(crate) fn new(conn: Connection, state: Arc<ConnState>) -> Self {
+        let applied = state.read_timeout;
+        GuardedConnection {
+            conn,
+            state,
+            applied,
+        }
+    }
+
+    pub(crate) fn try_clone(&self) -> std::io::Result<Self> {
+        Ok(GuardedConnection {
+            conn: self.conn.try_clone()?,
+            state: self.state.clone(),
+            applied: self.applied,
+        })
+    }
+
+    pub(crate) fn peer_addr(&mut self) -> std::io::Result<Option<SocketAddr>> {
+        self.conn.peer_addr()
+    }
+
+    pub(crate) fn shutdown(&self, how: Shutdown) -> std::io::Result<()> {
+        self.conn.shutdown(how)
+    }
+}
+
+impl std::io::Read for GuardedConnection {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let wanted = match self.state.deadline() {
+            None => self.state.read_timeout,
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(ErrorKind::TimedOut.into());
+                }
+                Some(match self.state.read_timeout {
+                    Some(t) if t < left => t,
+                    _ => left,
+                })
+            }
+        };
+        if wanted != self.applied {
+            self.conn.set_read_timeout(wanted)?;
+            self.applied = wanted;
+        }
+        match self.conn.read(buf) {
+            // SO_RCVTIMEO expiry is reported as EAGAIN on Unix
+            Err(e) if e.kind() == ErrorKind::WouldBlock => Err(ErrorKind::TimedOut.into()),
+            r => r,
+        }
+    }
+}
+
+impl std::io::Write for GuardedConnection {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.conn.write(buf) {
+            Err(e) if e.kind() == ErrorKind::WouldBlock => Err(ErrorKind::TimedOut.into()),
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.conn.flush()
     }
 }
 impl From<TcpStream> for Connection {

@@ -88,10 +88,12 @@
 //! let _ = request.respond(response);
 //! ```
 #![forbid(unsafe_code)]
+// Vendored code keeps its upstream style; clippy is applied to our crate, not to this one.
+#![allow(clippy::all)]
 #![deny(rust_2018_idioms)]
 #![allow(clippy::match_like_matches_macro)]
 
-#[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+#[cfg(feature = "ssl-rustls")]
 use zeroize::Zeroizing;
 
 use std::error::Error;
@@ -100,6 +102,7 @@ use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -107,7 +110,7 @@ use std::thread;
 use std::time::Duration;
 
 use client::ClientConnection;
-use connection::Connection;
+use connection::{ConnSlot, ConnState, Connection, GuardedConnection};
 use util::MessagesQueue;
 
 pub use common::{HTTPVersion, Header, HeaderField, Method, StatusCode};
@@ -140,6 +143,9 @@ pub struct Server {
 
     // result of TcpListener::local_addr()
     listening_addr: ListenAddr,
+
+    // number of open client connections
+    num_connections: Arc<AtomicUsize>,
 }
 
 enum Message {
@@ -161,6 +167,7 @@ impl From<Request> for Message {
 
 // this trait is to make sure that Server implements Share and Send
 #[doc(hidden)]
+#[allow(dead_code)]
 trait MustBeShareDummy: Sync + Send {}
 #[doc(hidden)]
 impl MustBeShareDummy for Server {}
@@ -178,6 +185,68 @@ pub struct ServerConfig {
     /// If `Some`, then the server will use SSL to encode the communications.
     pub ssl: Option<SslConfig>,
 }
+
+/// Limits and TLS settings of a server, for [`Server::from_listener_with_options`].
+///
+/// `Default` gives the values used by the other constructors.
+#[derive(Clone)]
+pub struct ServerOptions {
+    /// If `Some`, connections are TLS with this configuration (built by the application,
+    /// e.g. with the ring provider). The handshake runs on the connection's thread.
+    #[cfg(feature = "ssl-rustls")]
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Maximum number of client connections open at once (default 1024). Past it, a new
+    /// plain-HTTP connection is answered `503 Service Unavailable` and closed; a new TLS
+    /// connection is closed. Each open connection uses one thread.
+    pub max_connections: usize,
+    /// Timeout of each socket read, request bodies included (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// Timeout of each socket write (default 30 s).
+    pub write_timeout: Option<Duration>,
+    /// Time allowed for a request line and headers to arrive, counted from their first byte;
+    /// also the time a connection may stay idle before the first byte of a request
+    /// (default 15 s). Idle connections are closed silently, slow heads get a 408.
+    pub header_timeout: Duration,
+    /// Maximum size of request line + headers, in bytes (default 16 KiB). Larger heads, or
+    /// more than 100 header lines, are answered `431 Request Header Fields Too Large` and the
+    /// connection is closed.
+    pub max_header_bytes: usize,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            #[cfg(feature = "ssl-rustls")]
+            tls: None,
+            max_connections: 1024,
+            read_timeout: Some(Duration::from_secs(30)),
+            write_timeout: Some(Duration::from_secs(30)),
+            header_timeout: Duration::from_secs(15),
+            max_header_bytes: 16 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ServerOptions");
+        #[cfg(feature = "ssl-rustls")]
+        d.field("tls", &self.tls.is_some());
+        d.field("max_connections", &self.max_connections)
+            .field("read_timeout", &self.read_timeout)
+            .field("write_timeout", &self.write_timeout)
+            .field("header_timeout", &self.header_timeout)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .finish()
+    }
+}
+
+/// Stack size of the per-connection threads. They only parse request heads and drive the
+/// TLS handshake; handlers run on the application's threads.
+const CONNECTION_THREAD_STACK: usize = 512 * 1024;
+
+/// Write timeout for the `503` sent on the accept thread when the connection cap is reached.
+const REJECT_WRITE_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// Configuration of the server for SSL.
 #[derive(Debug, Clone)]
@@ -202,7 +271,7 @@ impl Server {
     }
 
     /// Shortcut for an HTTPS server on a specific address.
-    #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+    #[cfg(feature = "ssl-rustls")]
     #[inline]
     pub fn https<A>(
         addr: A,
@@ -243,9 +312,52 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        #[allow(unused_mut)]
+        let mut options = ServerOptions::default();
+        match ssl_config {
+            #[cfg(feature = "ssl-rustls")]
+            Some(config) => {
+                let ctx = crate::ssl::SslContextImpl::from_pem(
+                    config.certificate,
+                    Zeroizing::new(config.private_key),
+                )?;
+                options.tls = Some(ctx.config());
+            }
+            #[cfg(not(feature = "ssl-rustls"))]
+            Some(_) => {
+                return Err(
+                    "Building a server with SSL requires enabling the `ssl-rustls` feature in tiny-http"
+                        .into(),
+                )
+            }
+            None => {}
+        }
+        Self::from_listener_with_options(listener, options)
+    }
+
+    /// Builds a new server on `listener` with explicit limits, timeouts and TLS settings.
+    ///
+    /// The accept thread only accepts: it sets `TCP_NODELAY` and the timeouts, enforces
+    /// `max_connections` and hands each connection to a thread of its own (TLS handshakes
+    /// included).
+    pub fn from_listener_with_options<L: Into<Listener>>(
+        listener: L,
+        options: ServerOptions,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
+        if options.max_connections == 0 {
+            return Err("ServerOptions::max_connections must be at least 1".into());
+        }
+        if options.header_timeout.is_zero()
+            || options.read_timeout.map_or(false, |t| t.is_zero())
+            || options.write_timeout.map_or(false, |t| t.is_zero())
+        {
+            return Err("ServerOptions timeouts must not be zero".into());
+        }
+
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
+        let num_connections = Arc::new(AtomicUsize::new(0));
 
         // building the TcpListener
         let (server, local_addr) = {
@@ -254,30 +366,11 @@ impl Server {
             (listener, local_addr)
         };
 
-        // building the SSL capabilities
-        #[cfg(all(feature = "ssl-openssl", feature = "ssl-rustls"))]
-        compile_error!(
-            "Features 'ssl-openssl' and 'ssl-rustls' must not be enabled at the same time"
-        );
-        #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
-        type SslContext = ();
-        #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-        type SslContext = crate::ssl::SslContextImpl;
-        let ssl: Option<SslContext> = {
-            match ssl_config {
-                #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-                Some(config) => Some(SslContext::from_pem(
-                    config.certificate,
-                    Zeroizing::new(config.private_key),
-                )?),
-                #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
-                Some(_) => return Err(
-                    "Building a server with SSL requires enabling the `ssl` feature in tiny-http"
-                        .into(),
-                ),
-                None => None,
-            }
-        };
+        #[cfg(feature = "ssl-rustls")]
+        let ssl: Option<crate::ssl::SslContextImpl> = options
+            .tls
+            .clone()
+            .map(crate::ssl::SslContextImpl::from_config);
 
         // creating a task where server.accept() is continuously called
         // and ClientConnection objects are pushed in the messages queue
@@ -285,74 +378,106 @@ impl Server {
 
         let inside_close_trigger = close_trigger.clone();
         let inside_messages = messages.clone();
-        thread::spawn(move || {
-            // a tasks pool is used to dispatch the connections into threads
-            let tasks_pool = util::TaskPool::new();
-
-            log::debug!("Running accept thread");
-            while !inside_close_trigger.load(Relaxed) {
-                let new_client = match server.accept() {
-                    Ok((sock, _)) => {
-                        use util::RefinedTcpStream;
-                        let (read_closable, write_closable) = match ssl {
-                            None => RefinedTcpStream::new(sock),
-                            #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-                            Some(ref ssl) => {
-                                // trying to apply SSL over the connection
-                                // if an error occurs, we just close the socket and resume listening
-                                let sock = match ssl.accept(sock) {
-                                    Ok(s) => s,
-                                    Err(_) => continue,
-                                };
-
-                                RefinedTcpStream::new(sock)
-                            }
-                            #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
-                            Some(ref _ssl) => unreachable!(),
-                        };
-
-                        Ok(ClientConnection::new(write_closable, read_closable))
-                    }
-                    Err(e) => Err(e),
-                };
-
-                match new_client {
-                    Ok(client) => {
-                        let messages = inside_messages.clone();
-                        let mut client = Some(client);
-                        tasks_pool.spawn(Box::new(move || {
-                            if let Some(client) = client.take() {
-                                // Synchronization is needed for HTTPS requests to avoid a deadlock
-                                if client.secure() {
-                                    let (sender, receiver) = mpsc::channel();
-                                    for rq in client {
-                                        messages.push(rq.with_notify_sender(sender.clone()).into());
-                                        receiver.recv().unwrap();
-                                    }
-                                } else {
-                                    for rq in client {
-                                        messages.push(rq.into());
-                                    }
-                                }
-                            }
-                        }));
-                    }
-
-                    Err(e) => {
-                        log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
+        let inside_num_connections = num_connections.clone();
+        thread::Builder::new()
+            .name("tiny-http-accept".into())
+            .spawn(move || {
+                log::debug!("Running accept thread");
+                while !inside_close_trigger.load(Relaxed) {
+                    let sock = match server.accept() {
+                        Ok((sock, _)) => sock,
+                        Err(e) if accept_error_is_transient(&e) => {
+                            log::warn!("Error accepting new client (retrying): {}", e);
+                            // e.g. out of file descriptors: give the system a moment
+                            thread::sleep(Duration::from_millis(50));
+                            continue;
+                        }
+                        Err(e) => {
+                            log::error!("Error accepting new client: {}", e);
+                            inside_messages.push(e.into());
+                            break;
+                        }
+                    };
+                    if inside_close_trigger.load(Relaxed) {
                         break;
                     }
+
+                    // connection cap: refuse at once, without blocking the accept thread
+                    if inside_num_connections.load(std::sync::atomic::Ordering::SeqCst)
+                        >= options.max_connections
+                    {
+                        #[cfg(feature = "ssl-rustls")]
+                        let is_tls = ssl.is_some();
+                        #[cfg(not(feature = "ssl-rustls"))]
+                        let is_tls = false;
+                        reject_connection(sock, is_tls);
+                        continue;
+                    }
+
+                    let slot = ConnSlot::acquire(&inside_num_connections);
+                    let _ = sock.set_nodelay();
+                    if sock.set_read_timeout(options.read_timeout).is_err()
+                        || sock.set_write_timeout(options.write_timeout).is_err()
+                    {
+                        continue;
+                    }
+                    let state = Arc::new(ConnState::new(options.read_timeout, Some(slot)));
+                    let sock = GuardedConnection::new(sock, state.clone());
+
+                    use util::RefinedTcpStream;
+                    #[cfg(feature = "ssl-rustls")]
+                    let halves = match ssl {
+                        None => RefinedTcpStream::new(sock),
+                        // no I/O here: the handshake runs lazily on the connection thread
+                        Some(ref ssl) => match ssl.accept(sock) {
+                            Ok(s) => RefinedTcpStream::new(s),
+                            Err(e) => {
+                                log::warn!("Error setting up TLS connection: {}", e);
+                                continue;
+                            }
+                        },
+                    };
+                    #[cfg(not(feature = "ssl-rustls"))]
+                    let halves = RefinedTcpStream::new(sock);
+                    let (read_closable, write_closable) = match halves {
+                        Ok(h) => h,
+                        Err(e) => {
+                            log::warn!("Error setting up client connection: {}", e);
+                            continue;
+                        }
+                    };
+
+                    let messages = inside_messages.clone();
+                    let close = inside_close_trigger.clone();
+                    let header_timeout = options.header_timeout;
+                    let max_header_bytes = options.max_header_bytes;
+                    let spawned = thread::Builder::new()
+                        .name("tiny-http-conn".into())
+                        .stack_size(CONNECTION_THREAD_STACK)
+                        .spawn(move || {
+                            let client = ClientConnection::new(
+                                write_closable,
+                                read_closable,
+                                state,
+                                header_timeout,
+                                max_header_bytes,
+                            );
+                            serve_connection(client, &messages, &close);
+                        });
+                    if let Err(e) = spawned {
+                        // the closure (and the connection with it) is dropped: closed, slot freed
+                        log::error!("Cannot spawn a connection thread: {}", e);
+                    }
                 }
-            }
-            log::debug!("Terminating accept thread");
-        });
+                log::debug!("Terminating accept thread");
+            })?;
 
         // result
         Ok(Server {
             messages,
             close: close_trigger,
             listening_addr: local_addr,
+            num_connections,
         })
     }
 
@@ -370,10 +495,11 @@ impl Server {
         self.listening_addr.clone()
     }
 
-    /// Returns the number of clients currently connected to the server.
+    /// Returns the number of client connections currently open (accepted and not yet closed;
+    /// a connection stays open while a request received on it has not been answered).
     pub fn num_connections(&self) -> usize {
-        unimplemented!()
-        //self.requests_receiver.lock().len()
+        self.num_connections
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Blocks until an HTTP request has been submitted and returns it.
@@ -421,14 +547,20 @@ impl Iterator for IncomingRequests<'_> {
 impl Drop for Server {
     fn drop(&mut self) {
         self.close.store(true, Relaxed);
+        // requests not yet received are answered (500) and their connections released
+        self.messages.close();
         // Connect briefly to ourselves to unblock the accept thread
         let maybe_stream = match &self.listening_addr {
             ListenAddr::IP(addr) => TcpStream::connect(addr).map(Connection::from),
             #[cfg(unix)]
             ListenAddr::Unix(addr) => {
                 // TODO: use connect_addr when its stabilized.
-                let path = addr.as_pathname().unwrap();
-                std::os::unix::net::UnixStream::connect(path).map(Connection::from)
+                match addr.as_pathname() {
+                    Some(path) => {
+                        std::os::unix::net::UnixStream::connect(path).map(Connection::from)
+                    }
+                    None => Err(IoError::new(IoErrorKind::Other, "unnamed unix socket")),
+                }
             }
         };
         if let Ok(stream) = maybe_stream {
@@ -441,5 +573,64 @@ impl Drop for Server {
                 let _ = std::fs::remove_file(path);
             }
         }
+    }
+}
+
+/// Reads the requests of one connection and queues them for `Server::recv`.
+fn serve_connection(
+    client: ClientConnection,
+    messages: &MessagesQueue<Message>,
+    close: &AtomicBool,
+) {
+    // Synchronization is needed for HTTPS requests to avoid a deadlock
+    if client.secure() {
+        let (sender, receiver) = mpsc::channel();
+        for rq in client {
+            messages.push(rq.with_notify_sender(sender.clone()).into());
+            // The request notifies when answered, or when dropped without an answer (its
+            // `Drop` sends a 500). An error here cannot happen while `sender` lives, but is
+            // handled by ending the connection rather than by a panic.
+            if receiver.recv().is_err() || close.load(Relaxed) {
+                return;
+            }
+        }
+    } else {
+        for rq in client {
+            messages.push(rq.into());
+            if close.load(Relaxed) {
+                return;
+            }
+        }
+    }
+}
+
+/// Whether an `accept()` error concerns only one connection or a passing shortage
+/// (the listener is still usable).
+fn accept_error_is_transient(e: &IoError) -> bool {
+    match e.kind() {
+        IoErrorKind::ConnectionAborted
+        | IoErrorKind::ConnectionReset
+        | IoErrorKind::Interrupted
+        | IoErrorKind::WouldBlock
+        | IoErrorKind::TimedOut
+        | IoErrorKind::OutOfMemory => true,
+        // EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTO, EPERM (firewall)
+        _ => matches!(e.raw_os_error(), Some(24 | 23 | 105 | 12 | 71 | 1)),
+    }
+}
+
+/// Refuses a connection over the cap: plain HTTP gets a short 503 (written with a 100 ms
+/// timeout, so the accept thread never blocks), TLS is simply closed.
+fn reject_connection(sock: Connection, is_tls: bool) {
+    use std::io::Write;
+    log::warn!("Connection limit reached, refusing a connection");
+    if !is_tls {
+        let mut sock = sock;
+        let _ = sock.set_nodelay();
+        let _ = sock.set_write_timeout(Some(REJECT_WRITE_TIMEOUT));
+        let _ = sock.write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        );
+        let _ = sock.shutdown(Shutdown::Write);
     }
 }

@@ -109,6 +109,34 @@ where
     Ok(())
 }
 
+/// Size of the buffer used to copy response bodies to the socket.
+const COPY_BUFFER: usize = 256 * 1024;
+
+/// Chunk size for chunked responses (unknown length). Must stay below 0x10000:
+/// chunked_transfer 1.5 reserves only 6 bytes for the "<hex size>\r\n" prelude and
+/// asserts on it.
+const CHUNK_SIZE: usize = 32 * 1024;
+
+/// Copies `reader` to `writer` through a large heap buffer, so that bodies reach the socket in
+/// large writes (`io::copy` uses an 8 KiB buffer). Returns the number of bytes copied.
+fn copy_large<R: Read + ?Sized, W: Write + ?Sized>(
+    reader: &mut R,
+    writer: &mut W,
+) -> IoResult<u64> {
+    let mut buf = vec![0u8; COPY_BUFFER];
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        writer.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+}
+
 fn choose_transfer_encoding(
     status_code: StatusCode,
     request_headers: &[Header],
@@ -130,6 +158,13 @@ fn choose_transfer_encoding(
     if status_code.0 < 200 || status_code.0 == 204 {
         return TransferEncoding::Identity;
     }
+
+    // Patched: a body of known length is always sent with Content-Length, whatever its size
+    // and whatever the request's TE header (chunking it only costs throughput).
+    if entity_length.is_some() {
+        return TransferEncoding::Identity;
+    }
+    let _ = chunked_threshold;
 
     // parsing the request's TE header
     let user_request = request_headers
@@ -223,11 +258,21 @@ where
     }
 
     /// Set a threshold for `Content-Length` where we chose chunked
-    /// transfer. Notice that chunked transfer might happen regardless of
-    /// this threshold, for instance when the request headers indicate
-    /// it is wanted or when there is no `Content-Length`.
+    /// transfer.
+    ///
+    /// Patched: ignored. A response whose length is known is always sent with
+    /// `Content-Length`; only responses of unknown length are chunked (HTTP/1.1).
     pub fn with_chunked_threshold(mut self, length: usize) -> Response<R> {
         self.chunked_threshold = Some(length);
+        self
+    }
+
+    /// Adds `Connection: close` (which `add_header` refuses), for responses after which the
+    /// server closes the connection.
+    pub(crate) fn with_connection_close(mut self) -> Response<R> {
+        if let Ok(h) = Header::from_bytes(&b"Connection"[..], &b"close"[..]) {
+            self.headers.push(h);
+        }
         self
     }
 
@@ -404,8 +449,7 @@ where
                 .push(Header::from_bytes(&b"Transfer-Encoding"[..], &b"chunked"[..]).unwrap()),
 
             Some(TransferEncoding::Identity) => {
-                assert!(data_length.is_some());
-                let data_length = data_length.unwrap();
+                let data_length = data_length.unwrap_or(0);
 
                 self.headers.push(
                     Header::from_bytes(
@@ -433,16 +477,24 @@ where
                 Some(TransferEncoding::Chunked) => {
                     use chunked_transfer::Encoder;
 
-                    let mut writer = Encoder::new(writer);
-                    io::copy(&mut reader, &mut writer)?;
+                    let mut writer = Encoder::with_chunks_size(writer, CHUNK_SIZE);
+                    copy_large(&mut reader, &mut writer)?;
                 }
 
                 Some(TransferEncoding::Identity) => {
-                    assert!(data_length.is_some());
-                    let data_length = data_length.unwrap();
+                    let data_length = data_length.unwrap_or(0);
 
                     if data_length >= 1 {
-                        io::copy(&mut reader, &mut writer)?;
+                        // never send more than announced; a short body breaks the framing,
+                        // so it is an error (the caller closes the connection)
+                        let expected = data_length as u64;
+                        let sent = copy_large(&mut reader.take(expected), &mut writer)?;
+                        if sent < expected {
+                            return Err(io::Error::new(
+                                io::ErrorKind::UnexpectedEof,
+                                "response body shorter than its Content-Length",
+                            ));
+                        }
                     }
                 }
 

@@ -1,16 +1,7 @@
-//! Modules providing SSL/TLS implementations. For backwards compatibility, OpenSSL is the default
-//! implementation, but Rustls is highly recommended as a pure Rust alternative.
+//! TLS support. Only Rustls (0.23, ring provider) is supported; the OpenSSL backend was removed
+//! (see vendor/PATCHES.md).
 //!
-//! In order to simplify the swappable implementations these SSL/TLS modules adhere to an implicit
-//! trait contract and specific implementations are re-exported as [`SslContextImpl`] and [`SslStream`].
-//! The concrete type of these aliases will depend on which module you enable in `Cargo.toml`.
-
-#[cfg(feature = "ssl-openssl")]
-pub(crate) mod openssl;
-#[cfg(feature = "ssl-openssl")]
-pub(crate) use self::openssl::OpenSslContext as SslContextImpl;
-#[cfg(feature = "ssl-openssl")]
-pub(crate) use self::openssl::SplitOpenSslStream as SslStream;
+//! The implementation is re-exported as [`SslContextImpl`] and [`SslStream`].
 
 #[cfg(feature = "ssl-rustls")]
 pub(crate) mod rustls;

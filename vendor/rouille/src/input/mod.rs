@@ -29,6 +29,7 @@ pub use self::priority_header::priority_header_preferred;
 pub use self::priority_header::PriorityHeaderIter;
 
 pub mod json;
+#[cfg(feature = "multipart")]
 pub mod multipart;
 pub mod post;
 

@@ -494,6 +494,90 @@ impl DecodePostField<()> for BufferedFile {
     }
 }
 
+/// Implementation detail of `post_input!`: the `multipart/form-data` branch.
+#[cfg(feature = "multipart")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __post_input_multipart {
+    ($request:ident, $merge:ident, {$($field:ident: $ty:ty $({$config:expr})*),*}) => {
+        use $crate::input::multipart;
+        use $crate::input::post::{DecodePostField, PostError};
+        let mut multipart = match multipart::get_multipart_input($request) {
+            Ok(m) => m,
+            Err(multipart::MultipartError::WrongContentType) => {
+                return Err(PostError::WrongContentType);
+            },
+            Err(multipart::MultipartError::BodyAlreadyExtracted) => {
+                return Err(PostError::BodyAlreadyExtracted);
+            },
+        };
+
+        while let Some(mut multipart_entry) = multipart.next() {
+            $(
+                if multipart_entry.headers.name.as_ref() == stringify!($field) {
+                    let config = ();
+                    $(
+                        let config = $config;
+                    )*
+
+                    if multipart_entry.is_text() {
+                        let mut text = String::new();
+                        multipart_entry.data.read_to_string(&mut text)?;
+                        let decoded = match DecodePostField::from_field(config, &text) {
+                            Ok(d) => d,
+                            Err(err) => return Err(PostError::Field {
+                                field: stringify!($field).into(),
+                                error: err,
+                            }),
+                        };
+                        match $merge(&mut $field, decoded) {
+                            Ok(d) => d,
+                            Err(err) => return Err(PostError::Field {
+                                field: stringify!($field).into(),
+                                error: err,
+                            }),
+                        };
+                    } else {
+                        let name = multipart_entry.headers.filename.as_ref().map(|n| n.to_owned());
+                        let name = name.as_ref().map(|n| &n[..]);
+                        let mime = multipart_entry.headers.content_type
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(String::new);
+                        let decoded = match DecodePostField::from_file(config, multipart_entry.data, name, &mime) {
+                            Ok(d) => d,
+                            Err(err) => return Err(PostError::Field {
+                                field: stringify!($field).into(),
+                                error: err,
+                            }),
+                        };
+                        match $merge(&mut $field, decoded) {
+                            Ok(d) => d,
+                            Err(err) => return Err(PostError::Field {
+                                field: stringify!($field).into(),
+                                error: err,
+                            }),
+                        };
+                    }
+                    continue;
+                }
+            )*
+        }
+    };
+}
+
+/// Implementation detail of `post_input!`: without the `multipart` feature (patched out by
+/// default, see vendor/PATCHES.md), anything but `application/x-www-form-urlencoded` is
+/// refused as `PostError::WrongContentType`.
+#[cfg(not(feature = "multipart"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __post_input_multipart {
+    ($request:ident, $merge:ident, {$($field:ident: $ty:ty $({$config:expr})*),*}) => {
+        let _ = $request;
+        return Err($crate::input::post::PostError::WrongContentType);
+    };
+}
+
 /// Parse input from HTML forms. See [the `post` module](input/post/index.html) for general
 /// documentation.
 #[macro_export]
@@ -506,7 +590,6 @@ macro_rules! post_input {
         use $crate::input::post::PostFieldError;
         use $crate::input::post::PostError;
         use $crate::input::post::form_urlencoded;
-        use $crate::input::multipart;
 
         #[derive(Debug)]
         struct PostInput {
@@ -578,66 +661,7 @@ macro_rules! post_input {
                 }
 
             } else {
-                let mut multipart = match multipart::get_multipart_input(request) {
-                    Ok(m) => m,
-                    Err(multipart::MultipartError::WrongContentType) => {
-                        return Err(PostError::WrongContentType);
-                    },
-                    Err(multipart::MultipartError::BodyAlreadyExtracted) => {
-                        return Err(PostError::BodyAlreadyExtracted);
-                    },
-                };
-
-                while let Some(mut multipart_entry) = multipart.next() {
-                    $(
-                        if multipart_entry.headers.name.as_ref() == stringify!($field) {
-                            let config = ();
-                            $(
-                                let config = $config;
-                            )*
-
-                            if multipart_entry.is_text() {
-                                let mut text = String::new();
-                                multipart_entry.data.read_to_string(&mut text)?;
-                                let decoded = match DecodePostField::from_field(config, &text) {
-                                    Ok(d) => d,
-                                    Err(err) => return Err(PostError::Field {
-                                        field: stringify!($field).into(),
-                                        error: err,
-                                    }),
-                                };
-                                match merge(&mut $field, decoded) {
-                                    Ok(d) => d,
-                                    Err(err) => return Err(PostError::Field {
-                                        field: stringify!($field).into(),
-                                        error: err,
-                                    }),
-                                };
-                            } else {
-                                let name = multipart_entry.headers.filename.as_ref().map(|n| n.to_owned());
-                                let name = name.as_ref().map(|n| &n[..]);
-                                let mime = multipart_entry.headers.content_type
-                                    .map(|m| m.to_string())
-                                    .unwrap_or_else(String::new);
-                                let decoded = match DecodePostField::from_file(config, multipart_entry.data, name, &mime) {
-                                    Ok(d) => d,
-                                    Err(err) => return Err(PostError::Field {
-                                        field: stringify!($field).into(),
-                                        error: err,
-                                    }),
-                                };
-                                match merge(&mut $field, decoded) {
-                                    Ok(d) => d,
-                                    Err(err) => return Err(PostError::Field {
-                                        field: stringify!($field).into(),
-                                        error: err,
-                                    }),
-                                };
-                            }
-                            continue;
-                        }
-                    )*
-                }
+                $crate::__post_input_multipart!(request, merge, {$($field: $ty $({$config})*),*});
             }
 
             Ok(PostInput {

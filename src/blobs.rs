@@ -1,0 +1,269 @@
+//! Encrypted files in `DATA/blobs/ab/abcd…`: the only code that touches them.
+//!
+//! A blob is written to `DATA/tmp`, fsynced, renamed into place and its folder fsynced
+//! **before** the caller commits the record that references it: a crash leaves at worst an
+//! orphan file, never a record pointing at nothing. [`BlobStore::sweep`] removes orphans.
+//! Each blob has its own key, derived by HKDF from its owner's key and the blob id.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use crate::crypto::stream::{self, CHUNK, DecryptReader, EncryptWriter, HEADER_LEN};
+use crate::datadir::DataDir;
+use crate::ids::BlobId;
+
+/// What a finished write produced.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub id: BlobId,
+    pub size: u64,
+    pub sha256: [u8; 32],
+}
+
+#[derive(Debug)]
+pub enum BlobError {
+    /// The input was larger than allowed; nothing was kept.
+    TooLarge,
+    Io(io::Error),
+}
+
+impl std::fmt::Display for BlobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlobError::TooLarge => f.write_str("the file is larger than allowed"),
+            BlobError::Io(e) => write!(f, "file storage error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BlobError {}
+
+impl From<io::Error> for BlobError {
+    fn from(e: io::Error) -> Self {
+        BlobError::Io(e)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: DataDir,
+}
+
+fn blob_key(root: &[u8; 32], id: BlobId) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    crate::crypto::hkdf(root, id.as_bytes(), b"huisclos blob v1", &mut k);
+    k
+}
+
+impl BlobStore {
+    pub fn new(dir: DataDir) -> Self {
+        BlobStore { dir }
+    }
+
+    fn path(&self, id: BlobId) -> PathBuf {
+        let hex = id.hex();
+        self.dir.blobs().join(&hex[..2]).join(hex)
+    }
+
+    /// Encrypts `input` into a new blob under `root`, at most `max` plaintext bytes.
+    /// On any error, nothing is left behind.
+    pub fn write(&self, root: &[u8; 32], input: impl Read, max: u64) -> Result<Written, BlobError> {
+        let id = BlobId::random();
+        let tmp = self.dir.tmp().join(format!("{}.part", id.hex()));
+        let result = self.write_to(&tmp, id, root, input, max);
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn write_to(
+        &self,
+        tmp: &PathBuf,
+        id: BlobId,
+        root: &[u8; 32],
+        mut input: impl Read,
+        max: u64,
+    ) -> Result<Written, BlobError> {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(tmp)?;
+        let mut enc = EncryptWriter::new(file, &blob_key(root, id))?;
+        let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut buf = vec![0u8; CHUNK];
+        let mut size: u64 = 0;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            size += n as u64;
+            if size > max {
+                return Err(BlobError::TooLarge);
+            }
+            hasher.update(&buf[..n]);
+            enc.write_all(&buf[..n])?;
+        }
+        let file = enc.finish()?;
+        file.sync_all()?;
+        drop(file);
+        let dest = self.path(id);
+        let parent = dest
+            .parent()
+            .ok_or_else(|| io::Error::other("blob path has no parent"))?;
+        fs::create_dir_all(parent)?;
+        fs::rename(tmp, &dest)?;
+        File::open(parent)?.sync_all()?;
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(hasher.finish().as_ref());
+        Ok(Written { id, size, sha256 })
+    }
+
+    /// A reader of the plaintext and its length. A read fails if the file was altered.
+    pub fn open(&self, root: &[u8; 32], id: BlobId) -> io::Result<(DecryptReader<File>, u64)> {
+        let file = File::open(self.path(id))?;
+        let len = plain_len(file.metadata()?.len())?;
+        Ok((DecryptReader::new(file, &blob_key(root, id))?, len))
+    }
+
+    pub fn remove(&self, id: BlobId) -> io::Result<()> {
+        match fs::remove_file(self.path(id)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every blob id present on disk.
+    pub fn list(&self) -> io::Result<Vec<BlobId>> {
+        let mut out = Vec::new();
+        let Ok(dirs) = fs::read_dir(self.dir.blobs()) else {
+            return Ok(out);
+        };
+        for d in dirs {
+            let d = d?;
+            if !d.file_type()?.is_dir() {
+                continue;
+            }
+            for f in fs::read_dir(d.path())? {
+                let f = f?;
+                if let Some(id) = f.file_name().to_str().and_then(BlobId::parse) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes unfinished temp files and blobs that no record references and that are older
+    /// than `grace` (a blob being written right now is not yet referenced). Returns how many.
+    pub fn sweep(&self, referenced: impl Fn(BlobId) -> bool, grace: Duration) -> io::Result<usize> {
+        let old = |p: &PathBuf| {
+            fs::metadata(p)
+                .and_then(|m| m.modified())
+                .map(|t| SystemTime::now().duration_since(t).unwrap_or_default() >= grace)
+                .unwrap_or(false)
+        };
+        let mut n = 0;
+        if let Ok(entries) = fs::read_dir(self.dir.tmp()) {
+            for e in entries.flatten() {
+                if old(&e.path()) && fs::remove_file(e.path()).is_ok() {
+                    n += 1;
+                }
+            }
+        }
+        for id in self.list()? {
+            if !referenced(id) && old(&self.path(id)) {
+                self.remove(id)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The plaintext length of a stream of `sealed` bytes (inverse of [`stream::sealed_len`]).
+fn plain_len(sealed: u64) -> io::Result<u64> {
+    let body = sealed
+        .checked_sub(HEADER_LEN as u64)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "blob too short"))?;
+    let full = (CHUNK + 16) as u64;
+    let rem = body % full;
+    if rem < 16 {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "blob truncated"));
+    }
+    let plain = (body / full) * CHUNK as u64 + rem - 16;
+    debug_assert_eq!(stream::sealed_len(plain), sealed);
+    Ok(plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, BlobStore) {
+        let t = tempfile::tempdir().unwrap();
+        let d = DataDir::new(t.path());
+        d.create().unwrap();
+        (t, BlobStore::new(d))
+    }
+
+    #[test]
+    fn write_then_read_back_with_length_and_hash() {
+        let (_t, s) = store();
+        let root = crate::ids::random::<32>();
+        let data: Vec<u8> = (0..(CHUNK * 2 + 77)).map(|i| (i * 7) as u8).collect();
+        let w = s.write(&root, data.as_slice(), u64::MAX).unwrap();
+        assert_eq!(w.size, data.len() as u64);
+        assert_eq!(w.sha256, crate::crypto::sha256(&data));
+        let (mut r, len) = s.open(&root, w.id).unwrap();
+        assert_eq!(len, data.len() as u64);
+        let mut back = Vec::new();
+        r.read_to_end(&mut back).unwrap();
+        assert_eq!(back, data);
+        // The file on disk does not contain the plaintext.
+        let raw = fs::read(s.path(w.id)).unwrap();
+        assert!(!raw.windows(64).any(|w| w == &data[1000..1064]));
+    }
+
+    #[test]
+    fn too_large_leaves_nothing_behind() {
+        let (t, s) = store();
+        let root = crate::ids::random::<32>();
+        let err = s.write(&root, vec![1u8; 1000].as_slice(), 999).unwrap_err();
+        assert!(matches!(err, BlobError::TooLarge));
+        assert!(s.list().unwrap().is_empty());
+        assert_eq!(fs::read_dir(t.path().join("tmp")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn another_owner_key_cannot_read() {
+        let (_t, s) = store();
+        let w = s
+            .write(&crate::ids::random::<32>(), &b"secret"[..], 100)
+            .unwrap();
+        let (mut r, _) = s.open(&crate::ids::random::<32>(), w.id).unwrap();
+        assert!(r.read_to_end(&mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn sweep_removes_only_unreferenced_old_blobs() {
+        let (_t, s) = store();
+        let root = crate::ids::random::<32>();
+        let keep = s.write(&root, &b"a"[..], 10).unwrap().id;
+        let orphan = s.write(&root, &b"b"[..], 10).unwrap().id;
+        assert_eq!(
+            s.sweep(|id| id == keep, Duration::from_secs(3600)).unwrap(),
+            0
+        );
+        assert_eq!(s.sweep(|id| id == keep, Duration::ZERO).unwrap(), 1);
+        assert_eq!(s.list().unwrap(), vec![keep]);
+        let _ = orphan;
+    }
+}

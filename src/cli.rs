@@ -1,0 +1,338 @@
+//! The command line: `huisclos serve | init | setup | setup-link | check | backup | verify |
+//! restore`. Parsing is clap's; each command is a few lines calling the service, the
+//! backup module or the control socket. Errors print one sentence that says what to do.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::backup;
+use crate::config::Config;
+use crate::crypto::MasterKey;
+use crate::datadir::DataDir;
+use crate::secret::Secret;
+use crate::service::{self, keys};
+
+#[derive(Parser)]
+#[command(
+    name = "huisclos",
+    version,
+    about = "Secure extranet and encrypted mail relay for law firms"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that work on a data folder.
+#[derive(Args, Clone)]
+struct Common {
+    /// Configuration file (TOML); defaults apply without one.
+    #[arg(long, env = "HUISCLOS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data folder (overrides `data_dir` of the config).
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address and port to listen on (overrides the config).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Sealed mode: no master key on disk, unlock with a passphrase in the browser.
+        #[arg(long)]
+        sealed: bool,
+    },
+    /// Create the data folder, the master key and, if needed, the TLS certificate.
+    Init {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create the firm and its administrator without a browser (password on stdin).
+    Setup {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        firm: String,
+        #[arg(long)]
+        admin_email: String,
+        /// The administrator's name (defaults to the address).
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
+    /// Print a new one-time setup link (while the box has no firm).
+    SetupLink {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate a configuration and print it, secrets hidden.
+    Check {
+        #[arg(long, env = "HUISCLOS_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Write an encrypted backup (works while the server runs).
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a backup file: any changed byte is detected; with a key, every record too.
+    Verify {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Master key of the box that made the backup, for a full check.
+        #[arg(long)]
+        master_key: Option<PathBuf>,
+    },
+    /// Restore a backup into a new data folder.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        /// Master key of the box that made the backup (else DATA/keys/master.key).
+        #[arg(long)]
+        master_key: Option<PathBuf>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("huisclos: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(common: &Common) -> Result<Config, String> {
+    let mut config = Config::load(common.config.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(d) = &common.data {
+        config.data_dir = d.clone();
+    }
+    crate::logging::init(&config.log.level);
+    Ok(config)
+}
+
+fn read_stdin_line(what: &str) -> Result<Secret, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the {what} on stdin: {e}"))?;
+    let value = line.trim_end_matches(['\r', '\n']).to_owned();
+    if value.is_empty() {
+        return Err(format!("give the {what} on stdin"));
+    }
+    Ok(Secret::new(value))
+}
+
+/// The master key for offline work on `data`: a key file, or the passphrase of a sealed box.
+fn master_for(data: &DataDir, key_file: Option<&Path>) -> Result<MasterKey, String> {
+    let path = key_file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| data.master_key());
+    if path.exists() {
+        return MasterKey::load(&path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    }
+    if data.sealed_params().exists() {
+        let pass = read_stdin_line("passphrase")?;
+        return keys::master_from_passphrase(data, &pass, &pass)
+            .map_err(|_| "the passphrase is not the right one".to_owned());
+    }
+    Err(format!(
+        "no master key: {} does not exist. Give the key of the box with --master-key FILE (see SECURITY.md, \"Where the master key lives\")",
+        path.display()
+    ))
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve {
+            common,
+            listen,
+            sealed,
+        } => {
+            let mut config = load(&common)?;
+            if let Some(l) = listen {
+                config.server.listen = l;
+            }
+            config.server.sealed |= sealed;
+            config.validate().map_err(|e| e.to_string())?;
+            service::serve(config)
+        }
+        Command::Init { common } => service::init(&load(&common)?),
+        Command::Check { config } => {
+            let config = Config::load(config.as_deref()).map_err(|e| e.to_string())?;
+            if !config.smtp.host.is_empty() {
+                match crate::net::resolve::resolve(&config.smtp.host, config.smtp.port) {
+                    Ok(addrs) => println!("# [smtp] host resolves to {} address(es)", addrs.len()),
+                    Err(e) => println!("# warning: {e}"),
+                }
+            }
+            print!("{}", config.to_display_toml());
+            println!("# configuration is valid");
+            Ok(())
+        }
+        Command::SetupLink { common } => {
+            let config = load(&common)?;
+            let data = DataDir::new(&config.data_dir);
+            if let Some((v, _)) = crate::control::call(&data, &json!({"op": "setup-link"}))? {
+                println!("{}", v["url"].as_str().unwrap_or_default());
+                return Ok(());
+            }
+            let core = keys::open_core(&data, &master_for(&data, None)?)?;
+            let token = crate::domain::setup::issue_token(&core).map_err(|e| e.to_string())?;
+            println!("{}/setup/{token}", config.base_url());
+            Ok(())
+        }
+        Command::Setup {
+            common,
+            firm,
+            admin_email,
+            admin_name,
+        } => {
+            let config = load(&common)?;
+            let data = DataDir::new(&config.data_dir);
+            let password = read_stdin_line("administrator's password")?;
+            let req = json!({
+                "op": "setup", "firm": firm, "admin_email": admin_email,
+                "admin_name": admin_name.clone().unwrap_or_else(|| admin_email.clone()),
+                "password": password.expose(), "lang": "fr",
+            });
+            if crate::control::call(&data, &req)?.is_some() {
+                println!("Firm created; the administrator can sign in.");
+                return Ok(());
+            }
+            data.create().map_err(|e| e.to_string())?;
+            let master = if config.server.sealed {
+                master_for(&data, None)?
+            } else {
+                keys::load_or_create_master(&data)?
+            };
+            let core = keys::open_core(&data, &master)?;
+            crate::domain::setup::complete(&core, None, &crate::control::setup_input(&req))
+                .map_err(|e| e.to_string())?;
+            println!("Firm created; the administrator can sign in.");
+            Ok(())
+        }
+        Command::Backup { common, out } => {
+            let config = load(&common)?;
+            backup_to(&DataDir::new(&config.data_dir), &out)
+        }
+        Command::Verify {
+            file,
+            common,
+            master_key,
+        } => {
+            let (header, _) = backup::read::check_integrity(&file)?;
+            println!(
+                "checksum: ok (made {} by Huis Clos {})",
+                header.created_at, header.version
+            );
+            let data = common.data.as_ref().map(DataDir::new);
+            let key = match (&master_key, &data) {
+                (Some(k), _) => Some(
+                    MasterKey::load(k).map_err(|e| format!("cannot read {}: {e}", k.display()))?,
+                ),
+                (None, Some(d)) => Some(master_for(d, None)?),
+                (None, None) => None,
+            };
+            if let Some(key) = key {
+                let (_, s) = backup::read::verify_with_key(&file, &key)?;
+                println!(
+                    "content: ok ({} records, {} files, all authenticated)",
+                    s.rows, s.files
+                );
+            } else {
+                println!(
+                    "content: not checked (give --master-key FILE or --data DIR to check every record)"
+                );
+            }
+            Ok(())
+        }
+        Command::Restore {
+            from,
+            data,
+            master_key,
+        } => {
+            crate::logging::init("info");
+            let data = DataDir::new(data);
+            let (header, _) = backup::read::check_integrity(&from)?;
+            let master = match (&master_key, header.sealed.as_ref()) {
+                (Some(k), _) => {
+                    MasterKey::load(k).map_err(|e| format!("cannot read {}: {e}", k.display()))?
+                }
+                (None, Some(params)) if !data.master_key().exists() => {
+                    let pass = read_stdin_line("passphrase")?;
+                    MasterKey::unseal(pass.expose(), params)
+                        .map_err(|_| "the passphrase is not the right one".to_owned())?
+                }
+                (None, _) => master_for(&data, None)?,
+            };
+            let s = backup::read::restore(&from, &data, &master)?;
+            if header.sealed.is_none() && !data.master_key().exists() {
+                master
+                    .save_new(&data.master_key())
+                    .map_err(|e| e.to_string())?;
+            }
+            // Opening runs the migrations a backup from an older version needs.
+            keys::open_core(&data, &master)?;
+            println!(
+                "restored {} records and {} files into {}",
+                s.rows,
+                s.files,
+                data.root().display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Writes the backup through the running server, or from the stopped box; atomically.
+fn backup_to(data: &DataDir, out: &Path) -> Result<(), String> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".huisclos-backup-{}.part", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        match crate::control::call(data, &json!({"op": "backup"}))? {
+            Some((_, mut reader)) => {
+                std::io::copy(&mut reader, &mut file)
+                    .map_err(|e| format!("backup transfer failed: {e}"))?;
+            }
+            None => {
+                let core = keys::open_core(data, &master_for(data, None)?)?;
+                backup::write(
+                    &core,
+                    std::io::BufWriter::with_capacity(256 * 1024, &mut file),
+                )?;
+            }
+        }
+        file.flush().map_err(|e| e.to_string())?;
+        file.sync_all().map_err(|e| e.to_string())?;
+        backup::read::check_integrity(&tmp)?;
+        std::fs::rename(&tmp, out).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    } else {
+        println!("backup written to {}", out.display());
+    }
+    result
+}

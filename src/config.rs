@@ -1,0 +1,395 @@
+//! The one typed configuration, read from TOML, with defaults for every option.
+//!
+//! `huisclos serve` with no `--config` runs on these defaults: data in `./huisclos-data`,
+//! plain HTTP on `127.0.0.1:8080`, mail written to files. [`Config::validate`] enforces the
+//! rules that keep a box safe (TLS off loopback, SMTP security) and says what to change.
+//! Secrets print as `***` (see [`crate::secret`]), so `huisclos check` can show the result.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+/// The commented example shipped with the binary (`docs/huisclos.example.toml`).
+pub const EXAMPLE: &str = include_str!("../docs/huisclos.example.toml");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub server: Server,
+    pub tls: Tls,
+    pub smtp: Smtp,
+    pub log: Log,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Server {
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub max_connections: usize,
+    pub workers: usize,
+    pub header_timeout_secs: u64,
+    pub io_timeout_secs: u64,
+    pub sealed: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tls {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    pub behind_proxy: bool,
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub password: Secret,
+    pub password_file: PathBuf,
+    pub ca_file: PathBuf,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Log {
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./huisclos-data"),
+            server: Server::default(),
+            tls: Tls::default(),
+            smtp: Smtp::default(),
+            log: Log::default(),
+        }
+    }
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: String::new(),
+            max_connections: 1024,
+            workers: 32,
+            header_timeout_secs: 15,
+            io_timeout_secs: 60,
+            sealed: false,
+        }
+    }
+}
+
+impl Default for Tls {
+    fn default() -> Self {
+        Tls {
+            cert_file: PathBuf::new(),
+            key_file: PathBuf::new(),
+            behind_proxy: false,
+            trusted_proxies: vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            ],
+        }
+    }
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Smtp {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password: Secret::default(),
+            password_file: PathBuf::new(),
+            ca_file: PathBuf::new(),
+            from: String::new(),
+        }
+    }
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Log {
+            level: "info".into(),
+        }
+    }
+}
+
+/// What is wrong with a configuration, in words that say what to change.
+#[derive(Debug)]
+pub enum ConfigError {
+    Read(PathBuf, std::io::Error),
+    Parse(PathBuf, String),
+    Invalid(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read(p, e) => {
+                write!(f, "cannot read the config file {}: {e}", p.display())
+            }
+            ConfigError::Parse(p, e) => {
+                write!(f, "the config file {} is not valid: {e}", p.display())
+            }
+            ConfigError::Invalid(e) => write!(f, "invalid configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// How the web front is exposed, derived from `listen` and `[tls]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain HTTP on a loopback address (development, or a local proxy).
+    PlainLoopback,
+    /// Plain HTTP because a reverse proxy in front terminates TLS.
+    BehindProxy,
+    /// TLS with the configured certificate files.
+    Files { cert: PathBuf, key: PathBuf },
+    /// TLS with the certificate generated in `DATA/keys/tls/`.
+    Generated,
+}
+
+impl Config {
+    /// Reads `path`, applies the `HUISCLOS_SMTP_*` environment overrides and validates.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match path {
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.to_owned(), e))?;
+                Config::parse(&text).map_err(|e| ConfigError::Parse(p.to_owned(), e))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.message().to_owned())
+    }
+
+    /// Environment variables override the `[smtp]` table (a fixed contract).
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let s = &mut self.smtp;
+        if let Some(v) = var("HUISCLOS_SMTP_HOST") {
+            s.host = v;
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_PORT") {
+            s.port = v.trim().parse().map_err(|_| {
+                ConfigError::Invalid("HUISCLOS_SMTP_PORT must be a port number".into())
+            })?;
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_SECURITY") {
+            s.security = match v.trim() {
+                "starttls" => SmtpSecurity::Starttls,
+                "tls" => SmtpSecurity::Tls,
+                "none" => SmtpSecurity::None,
+                _ => {
+                    return Err(ConfigError::Invalid(
+                        "HUISCLOS_SMTP_SECURITY must be starttls, tls or none".into(),
+                    ));
+                }
+            };
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_USERNAME") {
+            s.username = v;
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_PASSWORD_FILE") {
+            s.password_file = v.into();
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_CA_FILE") {
+            s.ca_file = v.into();
+        }
+        if let Some(v) = var("HUISCLOS_SMTP_FROM") {
+            s.from = v;
+        }
+        Ok(())
+    }
+
+    /// Checks the rules that keep the box safe; each message says what to change.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        if self.server.max_connections < 16 {
+            return bad("[server] max_connections must be at least 16");
+        }
+        if self.server.workers == 0 || self.server.workers > 1024 {
+            return bad("[server] workers must be between 1 and 1024");
+        }
+        if self.server.header_timeout_secs == 0 || self.server.io_timeout_secs == 0 {
+            return bad("[server] timeouts must be at least 1 second");
+        }
+        if self.tls.cert_file.as_os_str().is_empty() != self.tls.key_file.as_os_str().is_empty() {
+            return bad("[tls] cert_file and key_file must be given together");
+        }
+        let url = &self.server.public_url;
+        if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
+            return bad("[server] public_url must start with https://");
+        }
+        if !["error", "warn", "info", "debug"].contains(&self.log.level.as_str()) {
+            return bad("[log] level must be error, warn, info or debug");
+        }
+        if !self.smtp.host.is_empty() {
+            if self.smtp.security == SmtpSecurity::None && !is_loopback_name(&self.smtp.host) {
+                return bad(
+                    "[smtp] security = \"none\" is only allowed towards a relay on loopback; use starttls (port 587) or tls (port 465)",
+                );
+            }
+            if !self.smtp.password.is_empty() && !self.smtp.password_file.as_os_str().is_empty() {
+                return bad("[smtp] give password or password_file, not both");
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether and how TLS is used by the web front.
+    pub fn tls_mode(&self) -> TlsMode {
+        if !self.tls.cert_file.as_os_str().is_empty() {
+            TlsMode::Files {
+                cert: self.tls.cert_file.clone(),
+                key: self.tls.key_file.clone(),
+            }
+        } else if self.tls.behind_proxy {
+            TlsMode::BehindProxy
+        } else if self.server.listen.ip().is_loopback() {
+            TlsMode::PlainLoopback
+        } else {
+            TlsMode::Generated
+        }
+    }
+
+    /// The base URL of the box for links: `public_url`, or one derived from `listen`.
+    pub fn base_url(&self) -> String {
+        if !self.server.public_url.is_empty() {
+            return self.server.public_url.trim_end_matches('/').to_owned();
+        }
+        let scheme = match self.tls_mode() {
+            TlsMode::PlainLoopback | TlsMode::BehindProxy => "http",
+            _ => "https",
+        };
+        let addr = self.server.listen;
+        let host = match addr.ip() {
+            ip if ip.is_unspecified() => "localhost".to_owned(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        format!("{scheme}://{host}:{}", addr.port())
+    }
+
+    /// The configuration as TOML, secrets shown as `***` (for `huisclos check`).
+    pub fn to_display_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print: {e}\n"))
+    }
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_defaults() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("./huisclos-data"));
+        assert_eq!(c.server.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.tls_mode(), TlsMode::PlainLoopback);
+        assert!(c.smtp.host.is_empty());
+        assert_eq!(c.base_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn shipped_example_parses_and_mentions_every_option() {
+        let c = Config::parse(EXAMPLE).unwrap();
+        c.validate().unwrap();
+        // Every key of the full config appears in the commented example.
+        let full = toml::to_string(&Config::default()).unwrap();
+        for line in full.lines() {
+            if let Some((key, _)) = line.split_once(" = ") {
+                assert!(
+                    EXAMPLE.contains(&format!("# {key} = ")),
+                    "option {key} is not documented in docs/huisclos.example.toml"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(Config::parse("[server]\nlisten_addr = \"1.2.3.4:1\"\n").is_err());
+    }
+
+    #[test]
+    fn non_loopback_requires_tls_unless_behind_a_proxy() {
+        let mut c = Config::parse("[server]\nlisten = \"0.0.0.0:8443\"\n").unwrap();
+        assert_eq!(c.tls_mode(), TlsMode::Generated);
+        assert_eq!(c.base_url(), "https://localhost:8443");
+        c.tls.behind_proxy = true;
+        assert_eq!(c.tls_mode(), TlsMode::BehindProxy);
+    }
+
+    #[test]
+    fn plain_smtp_only_towards_loopback() {
+        let mut c = Config::default();
+        c.smtp.host = "smtp.example.fr".into();
+        c.smtp.security = SmtpSecurity::None;
+        assert!(c.validate().is_err());
+        c.smtp.host = "127.0.0.1".into();
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn environment_overrides_smtp() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "HUISCLOS_SMTP_HOST" => Some("relay.example.fr".into()),
+            "HUISCLOS_SMTP_PORT" => Some("465".into()),
+            "HUISCLOS_SMTP_SECURITY" => Some("tls".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.smtp.host, "relay.example.fr");
+        assert_eq!(c.smtp.port, 465);
+        assert_eq!(c.smtp.security, SmtpSecurity::Tls);
+        assert!(c.apply_env(|_| Some("x".into())).is_err());
+    }
+
+    #[test]
+    fn display_hides_secrets() {
+        let mut c = Config::default();
+        c.smtp.password = Secret::new("s3cr3t-relay-password");
+        let shown = c.to_display_toml();
+        assert!(!shown.contains("s3cr3t"));
+        assert!(shown.contains("***"));
+    }
+}

@@ -1,0 +1,171 @@
+//! Password hashing (argon2id) in a bounded pool, and the password policy.
+//!
+//! Hashing costs 19 MiB and tens of milliseconds; at most [`PARALLEL`] run at once, so a burst
+//! of sign-ins queues here instead of exhausting memory or starving other requests.
+
+use std::sync::{Condvar, Mutex};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use super::Invalid;
+use crate::secret::Secret;
+
+/// Argon2id parameters: OWASP's first recommendation (m = 19 MiB, t = 2, p = 1).
+pub const M_COST_KIB: u32 = 19 * 1024;
+pub const T_COST: u32 = 2;
+pub const P_COST: u32 = 1;
+/// Hashes computed at once.
+pub const PARALLEL: usize = 2;
+pub const MIN_LEN: usize = 12;
+
+const COMMON: &str = include_str!("common_passwords.txt");
+
+struct Gate {
+    busy: Mutex<usize>,
+    freed: Condvar,
+}
+
+static GATE: Gate = Gate {
+    busy: Mutex::new(0),
+    freed: Condvar::new(),
+};
+
+/// Runs `f` when one of the [`PARALLEL`] hashing slots is free.
+fn gated<T>(f: impl FnOnce() -> T) -> T {
+    {
+        let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy >= PARALLEL {
+            busy = GATE.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+        *busy += 1;
+    }
+    let out = f();
+    let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
+    *busy -= 1;
+    GATE.freed.notify_one();
+    out
+}
+
+fn argon() -> Argon2<'static> {
+    // These constants are valid argon2 parameters; the fallback is never taken.
+    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The PHC string of `password`.
+pub fn hash(password: &Secret) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::encode_b64(&crate::ids::random::<16>())?;
+    gated(|| {
+        argon()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+}
+
+/// Whether `password` matches `phc`; and whether the hash should be redone because the
+/// parameters changed since it was made.
+pub fn verify(password: &Secret, phc: &str) -> (bool, bool) {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return (false, false);
+    };
+    let ok = gated(|| {
+        argon()
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .is_ok()
+    });
+    let outdated = parsed.algorithm.as_str() != "argon2id"
+        || Params::try_from(&parsed).is_ok_and(|p| {
+            p.m_cost() != M_COST_KIB || p.t_cost() != T_COST || p.p_cost() != P_COST
+        });
+    (ok, ok && outdated)
+}
+
+/// Spends the time of a verification without a hash, so that an unknown address answers as
+/// slowly as a known one.
+pub fn verify_dummy(password: &Secret) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let phc =
+        DUMMY.get_or_init(|| hash(&Secret::new("dummy password for timing")).unwrap_or_default());
+    let _ = verify(password, phc);
+}
+
+/// The policy: at least [`MIN_LEN`] characters, not a common password, confirmed.
+pub fn check_policy(password: &Secret, confirm: &Secret) -> Result<(), Invalid> {
+    let p = password.expose();
+    if p.chars().count() < MIN_LEN {
+        return Err(Invalid {
+            field: "password",
+            key: "error_password_short",
+        });
+    }
+    let lower = p.to_lowercase();
+    if COMMON.lines().any(|c| c == lower) {
+        return Err(Invalid {
+            field: "password",
+            key: "error_password_common",
+        });
+    }
+    if p != confirm.expose() {
+        return Err(Invalid {
+            field: "password_confirm",
+            key: "error_password_mismatch",
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_and_verify() {
+        let p = Secret::new("a long enough passphrase");
+        let h = hash(&p).unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(verify(&p, &h), (true, false));
+        assert_eq!(verify(&Secret::new("wrong"), &h), (false, false));
+    }
+
+    #[test]
+    fn weaker_parameters_ask_for_a_rehash() {
+        let p = Secret::new("a long enough passphrase");
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        );
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let h = weak
+            .hash_password(p.expose().as_bytes(), &salt)
+            .unwrap()
+            .to_string();
+        assert_eq!(verify(&p, &h), (true, true));
+    }
+
+    #[test]
+    fn policy() {
+        let s = Secret::new;
+        assert!(check_policy(&s("short"), &s("short")).is_err());
+        assert_eq!(
+            check_policy(&s("motdepasse123"), &s("motdepasse123"))
+                .unwrap_err()
+                .key,
+            "error_password_common"
+        );
+        assert_eq!(
+            check_policy(&s("Témoin-7f3a secret 2026!"), &s("other"))
+                .unwrap_err()
+                .key,
+            "error_password_mismatch"
+        );
+        assert!(
+            check_policy(
+                &s("Témoin-7f3a secret 2026!"),
+                &s("Témoin-7f3a secret 2026!")
+            )
+            .is_ok()
+        );
+    }
+}

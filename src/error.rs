@@ -1,0 +1,68 @@
+//! Errors as users see them: a status and a locale key; the detail goes to the log only.
+
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// Unknown path, or an id the caller may not see: the same answer for both.
+    NotFound,
+    /// The page needs a signed-in user.
+    SignInRequired,
+    /// The form's CSRF token or the request's origin is wrong.
+    Csrf,
+    /// The request is malformed; the key says what to fix.
+    BadRequest(&'static str),
+    /// The body is larger than this route accepts.
+    TooLarge,
+    /// Something failed on our side; the detail is logged, never shown.
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::SignInRequired => 401,
+            AppError::Csrf => 403,
+            AppError::BadRequest(_) => 400,
+            AppError::TooLarge => 413,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    /// The locale key of the message shown to the user.
+    pub fn key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error_not_found",
+            AppError::SignInRequired => "error_sign_in_required",
+            AppError::Csrf => "error_csrf",
+            AppError::BadRequest(k) => k,
+            AppError::TooLarge => "error_too_large",
+            AppError::Internal(_) => "error_internal",
+        }
+    }
+
+    /// The machine-readable code of API errors (`{"error": CODE, "message": TEXT}`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::SignInRequired => "unauthorized",
+            AppError::Csrf => "forbidden",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::TooLarge => "too_large",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<minijinja::Error> for AppError {
+    fn from(e: minijinja::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}

@@ -1,0 +1,146 @@
+//! Running the box: `serve` (the long-running server) and `init` (keys and folders).
+//!
+//! `serve` opens the keys (or waits for the passphrase in sealed mode), starts the web front
+//! and the control socket, tells systemd it is ready, and on SIGTERM stops accepting, lets
+//! requests in flight finish, and closes the database cleanly.
+
+pub mod keys;
+pub mod notify;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::domain::{Core, setup};
+use crate::web::{App, State};
+
+/// Creates the data folder, the master key (unless sealed) and the TLS certificate the
+/// config needs. Idempotent: existing keys are kept.
+pub fn init(config: &Config) -> Result<(), String> {
+    let data = DataDir::new(&config.data_dir);
+    data.create().map_err(|e| {
+        format!(
+            "cannot create the data folder {}: {e}",
+            data.root().display()
+        )
+    })?;
+    if !config.server.sealed {
+        keys::load_or_create_master(&data)?;
+    }
+    if config.tls_mode() == crate::config::TlsMode::Generated {
+        let fp = crate::tls::ensure_generated(&data, config).map_err(|e| e.to_string())?;
+        println!("TLS certificate SHA-256 fingerprint: {fp}");
+    }
+    println!("Data folder ready: {}", data.root().display());
+    Ok(())
+}
+
+/// Prints how to reach the setup page, if the box still needs it.
+fn announce_setup(core: &Core, config: &Config) {
+    match setup::is_pending(core) {
+        Ok(true) => {}
+        _ => return,
+    }
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        // Under systemd the journal would keep the token: print how to get it instead.
+        log::info!("setup pending: run `huisclos setup-link --config …` to get the one-time link");
+        return;
+    }
+    match setup::issue_token(core) {
+        Ok(token) => eprintln!(
+            "Setup link (valid once): {}/setup/{token}",
+            config.base_url()
+        ),
+        Err(e) => log::error!("cannot issue a setup link: {e}"),
+    }
+}
+
+fn after_ready(core: &Arc<Core>, config: &Config) {
+    announce_setup(core, config);
+    // Unfinished uploads of a previous run; blobs themselves are swept once referenced.
+    match core.blobs.sweep(|_| true, Duration::from_secs(3600)) {
+        Ok(0) => {}
+        Ok(n) => log::info!("swept {n} unfinished temporary files"),
+        Err(e) => log::warn!("sweep of temporary files failed: {e}"),
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT.
+pub fn serve(config: Config) -> Result<(), String> {
+    let config = Arc::new(config);
+    let data = DataDir::new(&config.data_dir);
+    data.create().map_err(|e| {
+        format!(
+            "cannot create the data folder {}: {e}",
+            data.root().display()
+        )
+    })?;
+    let state = if config.server.sealed {
+        if data.master_key().exists() {
+            return Err("sealed mode, but keys/master.key exists: a sealed box keeps no key on disk; start without --sealed".into());
+        }
+        State::Locked
+    } else {
+        let master = keys::load_or_create_master(&data)?;
+        State::Ready(Arc::new(keys::open_core(&data, &master)?))
+    };
+    let tls = crate::tls::load(&config, &data).map_err(|e| e.to_string())?;
+    if let Some(t) = &tls {
+        eprintln!("TLS certificate SHA-256 fingerprint: {}", t.fingerprint);
+    }
+    let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
+    let cfg = config.clone();
+    app.on_unlock = Box::new(move |core| after_ready(core, &cfg));
+    let app = Arc::new(app);
+
+    let term = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(sig, term.clone())
+            .map_err(|e| format!("cannot install signal handler: {e}"))?;
+    }
+
+    let server = crate::web::server::start(app.clone(), &config, tls.map(|t| t.config))?;
+    let control = crate::control::Listener::start(app.clone())?;
+    eprintln!(
+        "Huis Clos {} listening on {}",
+        crate::VERSION,
+        config.base_url()
+    );
+    match app.state() {
+        State::Ready(core) => after_ready(&core, &config),
+        State::Locked => eprintln!(
+            "Sealed: open {}/unlock to enter the passphrase",
+            config.base_url()
+        ),
+    }
+    notify::ready();
+
+    let watchdog = notify::watchdog_interval();
+    let mut last_ping = Instant::now();
+    while !term.load(Ordering::Relaxed) {
+        server.poll_timeout(Duration::from_millis(200));
+        if let Some(every) = watchdog
+            && last_ping.elapsed() >= every
+        {
+            // Only a box whose database answers tells systemd it is alive.
+            if app.core().is_none_or(|c| c.store.ping().is_ok()) {
+                notify::watchdog();
+            }
+            last_ping = Instant::now();
+        }
+    }
+
+    notify::stopping();
+    log::info!("stopping: finishing requests in flight");
+    drop(control);
+    server.join();
+    drop(server);
+    match Arc::try_unwrap(app) {
+        Ok(app) => drop(app),
+        Err(_) => log::warn!("the web front still holds the database; it closes at exit"),
+    }
+    log::info!("stopped cleanly");
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Accounts and the blind index that finds them by e-mail address.
+//!
+//! The address is stored only inside the sealed account; lookups go through the HMAC of the
+//! normalised address, so the index reveals nothing without the master key.
+
+use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::tables::{ACCOUNT_EMAILS, ACCOUNTS};
+use super::{Store, StoreError, db, get, put};
+use crate::ids::{AccountId, FirmId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Administers a firm: staff accounts, settings, branding.
+    FirmAdmin,
+    /// Avocat, collaborateur, assistant of a firm.
+    Staff,
+    /// Client or outside professional, invited into spaces.
+    External,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub firm: Option<FirmId>,
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    /// PHC string (argon2id); `None` for accounts that sign in by e-mailed code only.
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+    pub active: bool,
+    /// "fr" or "en".
+    pub lang: String,
+}
+
+/// The form under which addresses are indexed: trimmed, lower case.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn index_key(store: &Store, email: &str) -> [u8; 32] {
+    store
+        .keys()
+        .blind_index("account email", &normalise_email(email))
+}
+
+/// Inserts a new account; fails with `Ok(false)` if the address is taken.
+pub fn insert(
+    store: &Store,
+    txn: &WriteTransaction,
+    account: &Account,
+) -> Result<bool, StoreError> {
+    let idx = index_key(store, &account.email);
+    let mut emails = txn.open_table(ACCOUNT_EMAILS).map_err(db)?;
+    if emails.get(idx.as_slice()).map_err(db)?.is_some() {
+        return Ok(false);
+    }
+    put(
+        &mut emails,
+        ACCOUNT_EMAILS.name(),
+        store.keys().records(),
+        &idx,
+        &account.id,
+    )?;
+    let mut accounts = txn.open_table(ACCOUNTS).map_err(db)?;
+    put(
+        &mut accounts,
+        ACCOUNTS.name(),
+        store.keys().records(),
+        account.id.as_bytes(),
+        account,
+    )?;
+    Ok(true)
+}
+
+pub fn update(store: &Store, account: &Account) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut accounts = txn.open_table(ACCOUNTS).map_err(db)?;
+        put(
+            &mut accounts,
+            ACCOUNTS.name(),
+            store.keys().records(),
+            account.id.as_bytes(),
+            account,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
+pub fn by_id(store: &Store, id: AccountId) -> Result<Option<Account>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let accounts = txn.open_table(ACCOUNTS).map_err(db)?;
+    get(
+        &accounts,
+        ACCOUNTS.name(),
+        store.keys().records(),
+        id.as_bytes(),
+    )
+}
+
+pub fn by_email(store: &Store, email: &str) -> Result<Option<Account>, StoreError> {
+    let idx = index_key(store, email);
+    let id = {
+        let txn = store.db().begin_read().map_err(db)?;
+        let emails = txn.open_table(ACCOUNT_EMAILS).map_err(db)?;
+        get::<AccountId>(&emails, ACCOUNT_EMAILS.name(), store.keys().records(), &idx)?
+    };
+    match id {
+        Some(id) => by_id(store, id),
+        None => Ok(None),
+    }
+}

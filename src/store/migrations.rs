@@ -1,0 +1,83 @@
+//! Ordered schema migrations, each applied in its own write transaction.
+//!
+//! The schema version is the number of migrations applied. A migration is never edited once
+//! released; a change of schema is a new entry at the end of [`MIGRATIONS`].
+
+use redb::{TableHandle, WriteTransaction};
+
+use super::{Store, StoreError, db, meta, tables};
+
+pub struct Migration {
+    pub name: &'static str,
+    pub apply: fn(&WriteTransaction) -> Result<(), StoreError>,
+}
+
+/// Applied in order; version N means the first N have run.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    name: "create the initial tables",
+    apply: create_initial_tables,
+}];
+
+/// The schema version this binary writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+fn create_initial_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    for t in tables::ALL {
+        txn.open_table(*t).map_err(db)?;
+        log::debug!("table {} ready", t.name());
+    }
+    Ok(())
+}
+
+/// Brings the database to [`latest`], or refuses a newer one.
+pub fn run(store: &Store) -> Result<(), StoreError> {
+    let current = meta::schema_version(store)?;
+    if current > latest() {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: latest(),
+        });
+    }
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as u32 + 1;
+        let txn = store.db().begin_write().map_err(db)?;
+        (m.apply)(&txn)?;
+        meta::set_schema_version_in(store, &txn, version)?;
+        txn.commit().map_err(db)?;
+        log::info!("schema migrated to version {version} ({})", m.name);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{Keyring, MasterKey};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_newer_schema_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.redb");
+        let keys = Arc::new(Keyring::new(&MasterKey::generate()));
+        let store = Store::open(&path, keys.clone()).unwrap();
+        assert_eq!(meta::schema_version(&store).unwrap(), latest());
+        meta::force_schema_version(&store, latest() + 1).unwrap();
+        drop(store);
+        let err = Store::open(&path, keys).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }));
+        assert!(err.to_string().contains("newer Huis Clos"));
+    }
+
+    #[test]
+    fn reopening_runs_nothing_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.redb");
+        let keys = Arc::new(Keyring::new(&MasterKey::generate()));
+        drop(Store::open(&path, keys.clone()).unwrap());
+        let store = Store::open(&path, keys).unwrap();
+        assert_eq!(meta::schema_version(&store).unwrap(), latest());
+    }
+}

@@ -1,0 +1,140 @@
+//! Translations by key: `web-assets/locales/{fr,en}.toml`, French first.
+//!
+//! Every user-visible string goes through a key; a test checks that every locale has every
+//! key and that every key used by a template or by the code exists.
+
+use std::collections::BTreeMap;
+
+pub const LANGS: &[&str] = &["fr", "en"];
+pub const DEFAULT: &str = "fr";
+
+pub type Strings = BTreeMap<String, String>;
+
+pub struct I18n {
+    locales: BTreeMap<&'static str, Strings>,
+}
+
+impl I18n {
+    pub fn load() -> Result<I18n, String> {
+        let mut locales = BTreeMap::new();
+        for lang in LANGS {
+            let path = format!("locales/{lang}.toml");
+            let raw = super::assets::get(&path).ok_or(format!("{path} is missing"))?;
+            let text = std::str::from_utf8(&raw).map_err(|_| format!("{path} is not UTF-8"))?;
+            let strings: Strings = toml::from_str(text).map_err(|e| format!("{path}: {e}"))?;
+            locales.insert(*lang, strings);
+        }
+        Ok(I18n { locales })
+    }
+
+    pub fn strings(&self, lang: &str) -> &Strings {
+        self.locales
+            .get(lang)
+            .or_else(|| self.locales.get(DEFAULT))
+            .unwrap_or_else(|| {
+                static EMPTY: Strings = BTreeMap::new();
+                &EMPTY
+            })
+    }
+
+    /// The text of `key` in `lang`; the key itself if missing (tests forbid that).
+    pub fn text<'a>(&'a self, lang: &str, key: &'a str) -> &'a str {
+        self.strings(lang)
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or(key)
+    }
+}
+
+/// The language for a request: the `hc_lang` cookie, else the first supported language of
+/// `Accept-Language`, else French.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {
+    if let Some(c) = cookie
+        && let Some(l) = LANGS.iter().find(|l| **l == c)
+    {
+        return l;
+    }
+    if let Some(header) = accept_language {
+        for part in header.split(',') {
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(l) = LANGS.iter().find(|l| **l == primary) {
+                return l;
+            }
+        }
+    }
+    DEFAULT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_locale_has_every_key() {
+        let i = I18n::load().unwrap();
+        let fr: Vec<_> = i.strings("fr").keys().collect();
+        for lang in LANGS {
+            let keys: Vec<_> = i.strings(lang).keys().collect();
+            assert_eq!(keys, fr, "locale {lang} differs from fr");
+            for (k, v) in i.strings(lang) {
+                assert!(!v.trim().is_empty(), "{lang}.{k} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let i = I18n::load().unwrap();
+        let fr = i.strings("fr");
+        let mut sources: Vec<String> = super::super::assets::list("templates/")
+            .iter()
+            .filter_map(|p| super::super::assets::get(p))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect();
+        for dir in ["src/web", "src/web/ui", "src/domain"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for e in std::fs::read_dir(path).unwrap() {
+                sources.push(std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+            }
+        }
+        let mut missing = Vec::new();
+        for src in &sources {
+            for (i, _) in src.match_indices("tr.") {
+                let key: String = src[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !key.is_empty() && !fr.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+            for (i, _) in src.match_indices("\"error_") {
+                let key: String = src[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if key.len() > "error_".len() && !fr.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys missing from locales: {missing:?}");
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(None, None), "fr");
+        assert_eq!(negotiate(None, Some("en-GB,en;q=0.9,fr;q=0.8")), "en");
+        assert_eq!(negotiate(None, Some("de-DE,fr;q=0.5")), "fr");
+        assert_eq!(negotiate(Some("en"), Some("fr")), "en");
+        assert_eq!(negotiate(Some("xx"), None), "fr");
+    }
+}

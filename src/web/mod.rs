@@ -1,0 +1,90 @@
+//! The HTTP front: rouille over the patched tiny_http, TLS by rustls.
+//!
+//! One route table ([`routes::ROUTES`]) says which handler serves which path and who may
+//! call it; one response builder ([`respond::finish`]) sets the security headers on every
+//! response; handlers (one per file in [`ui`]) are thin: check, parse, call the domain,
+//! render or redirect. Until a sealed box is unlocked, only the unlock page, the health
+//! check and static files are served.
+
+pub mod assets;
+pub mod context;
+pub mod csrf;
+
+pub mod form;
+pub mod i18n;
+pub mod render;
+pub mod respond;
+pub mod routes;
+pub mod server;
+pub mod ui;
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::domain::Core;
+
+/// Whether the box is usable yet.
+#[derive(Clone)]
+pub enum State {
+    /// Sealed mode, waiting for the passphrase.
+    Locked,
+    Ready(Arc<Core>),
+}
+
+/// Called once when a sealed box is unlocked, with the new core.
+pub type UnlockHook = Box<dyn Fn(&Arc<Core>) + Send + Sync>;
+
+/// What every request handler can reach.
+pub struct App {
+    pub config: Arc<Config>,
+    pub data: DataDir,
+    pub state: RwLock<State>,
+    pub i18n: i18n::I18n,
+    pub templates: render::Templates,
+    /// Whether the listener itself speaks TLS.
+    pub tls: bool,
+    /// CSRF key while locked (the master-derived one is not available yet).
+    pub ephemeral_csrf: ring::hmac::Key,
+    /// Called once when a sealed box is unlocked, with the new core.
+    pub on_unlock: UnlockHook,
+}
+
+impl App {
+    pub fn new(config: Arc<Config>, data: DataDir, state: State, tls: bool) -> Result<App, String> {
+        Ok(App {
+            config,
+            data,
+            state: RwLock::new(state),
+            i18n: i18n::I18n::load()?,
+            templates: render::Templates::load()?,
+            tls,
+            ephemeral_csrf: ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                &crate::ids::random::<32>(),
+            ),
+            on_unlock: Box::new(|_| {}),
+        })
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub fn core(&self) -> Option<Arc<Core>> {
+        match self.state() {
+            State::Ready(core) => Some(core),
+            State::Locked => None,
+        }
+    }
+
+    pub fn set_ready(&self, core: Arc<Core>) {
+        let mut s = self.state.write().unwrap_or_else(|p| p.into_inner());
+        *s = State::Ready(core.clone());
+        drop(s);
+        (self.on_unlock)(&core);
+    }
+}

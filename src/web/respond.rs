@@ -1,0 +1,52 @@
+//! The one response builder: every response leaves through [`finish`], which sets the
+//! security headers. Handlers build the body; they never set these headers themselves.
+
+use rouille::Response;
+
+/// No inline script or style, nothing from another origin, no framing.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the security headers, the cookies set during the request, and `no-store` unless the
+/// handler chose a cache policy (static assets).
+pub fn finish(mut resp: Response, secure: bool, cookies: Vec<String>) -> Response {
+    let has =
+        |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    if !has(&resp, "Content-Security-Policy") {
+        resp = resp.with_unique_header("Content-Security-Policy", CSP);
+    }
+    if !has(&resp, "Cache-Control") {
+        resp = resp.with_unique_header("Cache-Control", "no-store");
+    }
+    resp = resp
+        .with_unique_header("X-Content-Type-Options", "nosniff")
+        .with_unique_header("Referrer-Policy", "no-referrer")
+        .with_unique_header("X-Frame-Options", "DENY")
+        .with_unique_header("Cross-Origin-Opener-Policy", "same-origin")
+        .with_unique_header("Cross-Origin-Resource-Policy", "same-origin")
+        .with_unique_header(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        );
+    if secure {
+        resp = resp.with_unique_header(
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    for c in cookies {
+        resp = resp.with_additional_header("Set-Cookie", c);
+    }
+    resp
+}
+
+/// A 303 redirect to a local path.
+pub fn see_other(path: &str) -> Response {
+    Response::empty_204()
+        .with_status_code(303)
+        .with_unique_header("Location", path.to_owned())
+}
+
+pub fn json(status: u16, value: &serde_json::Value) -> Response {
+    Response::from_data("application/json", value.to_string()).with_status_code(status)
+}

@@ -1,0 +1,34 @@
+//! Starting the HTTP(S) listener with the hardened tiny_http options.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rouille::{Request, Response};
+
+use super::App;
+use crate::config::Config;
+
+pub type Handler = Box<dyn Fn(&Request) -> Response + Send + Sync + 'static>;
+pub type Server = rouille::Server<Handler>;
+
+/// Binds `config.server.listen` and starts serving `app`.
+pub fn start(
+    app: Arc<App>,
+    config: &Config,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Result<Server, String> {
+    let listener = std::net::TcpListener::bind(config.server.listen)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.server.listen))?;
+    let options = tiny_http::ServerOptions {
+        tls,
+        max_connections: config.server.max_connections,
+        read_timeout: Some(Duration::from_secs(config.server.io_timeout_secs)),
+        write_timeout: Some(Duration::from_secs(config.server.io_timeout_secs)),
+        header_timeout: Duration::from_secs(config.server.header_timeout_secs),
+        max_header_bytes: 16 * 1024,
+    };
+    let tiny = tiny_http::Server::from_listener_with_options(listener, options)
+        .map_err(|e| format!("cannot start the web server: {e}"))?;
+    let handler: Handler = Box::new(move |req: &Request| super::routes::dispatch(&app, req));
+    Ok(rouille::Server::from_tiny_http(tiny, handler).pool_size(config.server.workers))
+}

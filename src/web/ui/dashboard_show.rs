@@ -1,0 +1,11 @@
+//! `GET /`: the signed-in user's dashboard.
+
+use rouille::{Request, Response};
+
+use crate::error::AppError;
+use crate::web::context::Ctx;
+
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    ctx.user()?;
+    super::page(ctx, "dashboard.html", minijinja::context! {})
+}

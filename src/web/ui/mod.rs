@@ -1,0 +1,72 @@
+//! The HTML handlers, one per file, named `noun_verb`.
+
+pub mod dashboard_show;
+pub mod health_show;
+pub mod lang_set;
+pub mod login_show;
+pub mod login_submit;
+pub mod logout_submit;
+pub mod setup_show;
+pub mod setup_submit;
+pub mod static_show;
+pub mod unlock_show;
+pub mod unlock_submit;
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use rouille::Response;
+
+use super::context::Ctx;
+use super::csrf;
+use crate::error::AppError;
+use crate::store::firms;
+
+/// Renders a page with what every page needs: strings, language, CSRF token, user, firm.
+pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppError> {
+    let mut all: BTreeMap<String, Value> = BTreeMap::new();
+    all.insert(
+        "tr".into(),
+        Value::from_serialize(ctx.app.i18n.strings(ctx.lang)),
+    );
+    all.insert("lang".into(), Value::from(ctx.lang));
+    all.insert("csrf".into(), Value::from(csrf::token(ctx)));
+    let (user, firm) = match (&ctx.account, &ctx.core) {
+        (Some(a), Some(core)) => {
+            let firm = match a.firm {
+                Some(f) => firms::profile(&core.store, f)?,
+                None => None,
+            };
+            (
+                Value::from_serialize(serde_json::json!({"name": a.name})),
+                firm.map(|f| {
+                    Value::from_serialize(serde_json::json!({"name": f.name, "colour": f.colour}))
+                }),
+            )
+        }
+        _ => (Value::from(()), None),
+    };
+    all.insert("user".into(), user);
+    all.insert("firm".into(), firm.unwrap_or(Value::from(())));
+    if let Ok(iter) = vars.try_iter() {
+        for key in iter {
+            if let (Some(k), Ok(v)) = (key.as_str(), vars.get_item(&key)) {
+                all.insert(k.to_owned(), v);
+            }
+        }
+    }
+    let html = ctx
+        .app
+        .templates
+        .render(template, Value::from_serialize(&all))?;
+    Ok(Response::html(html))
+}
+
+/// The error page with the message of `key`.
+pub fn error_page(ctx: &Ctx<'_>, key: &'static str) -> Result<Response, AppError> {
+    page(
+        ctx,
+        "error.html",
+        minijinja::context! { message => ctx.tr(key) },
+    )
+}

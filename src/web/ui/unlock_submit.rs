@@ -1,0 +1,45 @@
+//! `POST /unlock`: derives the master key from the passphrase and opens the box.
+//! A wrong passphrase costs a second on top of argon2id.
+
+use rouille::{Request, Response};
+
+use crate::error::AppError;
+use crate::service::keys::{self, UnlockError};
+use crate::web::context::Ctx;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let first = !ctx.app.data.sealed_params().exists();
+    let pass = form.secret("passphrase");
+    let confirm = if first {
+        form.secret("passphrase_confirm")
+    } else {
+        pass.clone()
+    };
+    match keys::unlock(ctx.app, &pass, &confirm) {
+        Ok(()) => Ok(see_other("/")),
+        Err(e) => {
+            let key = match e {
+                UnlockError::Wrong => {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    "error_passphrase_wrong"
+                }
+                UnlockError::Policy(inv) => inv.key,
+                UnlockError::Other(detail) => {
+                    log::error!("unlock failed: {detail}");
+                    "error_internal"
+                }
+            };
+            super::page(
+                ctx,
+                "unlock.html",
+                minijinja::context! { first => first, error_message => ctx.tr(key) },
+            )
+            .map(|r| r.with_status_code(401))
+        }
+    }
+}

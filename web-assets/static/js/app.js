@@ -1,0 +1,2 @@
+// Huis Clos front-end behaviour. Pages work without it; it only adds comfort.
+"use strict";
