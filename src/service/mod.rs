@@ -67,6 +67,9 @@ fn after_ready(core: &Arc<Core>, config: &Config) {
     }
 }
 
+/// How long a stop waits for requests in progress (systemd's own limit is longer).
+const STOP_GRACE_SECS: u64 = 20;
+
 /// Runs the server until SIGTERM or SIGINT.
 pub fn serve(config: Config) -> Result<(), String> {
     let config = Arc::new(config);
@@ -135,6 +138,12 @@ pub fn serve(config: Config) -> Result<(), String> {
     notify::stopping();
     log::info!("stopping: finishing requests in flight");
     drop(control);
+    // Refuse new connections, close idle ones, and keep serving the requests in progress.
+    server.stop_accepting();
+    let deadline = Instant::now() + Duration::from_secs(STOP_GRACE_SECS);
+    while server.num_connections() > 0 && Instant::now() < deadline {
+        server.poll_timeout(Duration::from_millis(50));
+    }
     server.join();
     drop(server);
     match Arc::try_unwrap(app) {

@@ -46,29 +46,33 @@ impl I18n {
     }
 }
 
-/// The language for a request: the `hc_lang` cookie, else the first supported language of
-/// `Accept-Language`, else French.
+/// The language for a request: the `hc_lang` cookie (the user's choice), else French unless
+/// the browser does not accept French at all and asks for English, else French.
 pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {
     if let Some(c) = cookie
         && let Some(l) = LANGS.iter().find(|l| **l == c)
     {
         return l;
     }
-    if let Some(header) = accept_language {
-        for part in header.split(',') {
+    let tags: Vec<String> = accept_language
+        .unwrap_or("")
+        .split(',')
+        .map(|part| {
             let tag = part
                 .split(';')
                 .next()
                 .unwrap_or("")
                 .trim()
                 .to_ascii_lowercase();
-            let primary = tag.split('-').next().unwrap_or("");
-            if let Some(l) = LANGS.iter().find(|l| **l == primary) {
-                return l;
-            }
-        }
+            tag.split('-').next().unwrap_or("").to_owned()
+        })
+        .collect();
+    if tags.iter().any(|t| t == "fr") {
+        return DEFAULT;
     }
-    DEFAULT
+    tags.iter()
+        .find_map(|t| LANGS.iter().find(|l| **l == t.as_str()).copied())
+        .unwrap_or(DEFAULT)
 }
 
 #[cfg(test)]
@@ -132,7 +136,8 @@ mod tests {
     #[test]
     fn negotiation() {
         assert_eq!(negotiate(None, None), "fr");
-        assert_eq!(negotiate(None, Some("en-GB,en;q=0.9,fr;q=0.8")), "en");
+        assert_eq!(negotiate(None, Some("en-GB,en;q=0.9")), "en");
+        assert_eq!(negotiate(None, Some("en-GB,en;q=0.9,fr;q=0.8")), "fr");
         assert_eq!(negotiate(None, Some("de-DE,fr;q=0.5")), "fr");
         assert_eq!(negotiate(Some("en"), Some("fr")), "en");
         assert_eq!(negotiate(Some("xx"), None), "fr");

@@ -20,7 +20,7 @@ pub fn finish(mut resp: Response, secure: bool, cookies: Vec<String>) -> Respons
     }
     resp = resp
         .with_unique_header("X-Content-Type-Options", "nosniff")
-        .with_unique_header("Referrer-Policy", "no-referrer")
+        .with_unique_header("Referrer-Policy", "same-origin")
         .with_unique_header("X-Frame-Options", "DENY")
         .with_unique_header("Cross-Origin-Opener-Policy", "same-origin")
         .with_unique_header("Cross-Origin-Resource-Policy", "same-origin")

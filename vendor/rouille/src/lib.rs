@@ -414,6 +414,17 @@ where
         }
     }
 
+    /// Starts a graceful stop (see `tiny_http::Server::stop_accepting`): no new connection,
+    /// idle keep-alive connections close, requests in progress go on.
+    pub fn stop_accepting(&self) {
+        self.server.stop_accepting();
+    }
+
+    /// Client connections currently open.
+    pub fn num_connections(&self) -> usize {
+        self.server.num_connections()
+    }
+
     /// Use a `ThreadPool` of the given size to process requests
     ///
     /// `pool_size` must be greater than zero or this function will panic.

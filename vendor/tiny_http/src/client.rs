@@ -174,6 +174,7 @@ impl ClientConnection {
             };
 
             if first_line && buf.is_empty() {
+                self.state.set_idle(false);
                 // first byte of the request: the whole head must arrive within the timeout
                 self.state
                     .set_deadline(Some(Instant::now() + self.header_timeout));
@@ -207,6 +208,11 @@ impl ClientConnection {
         self.next_header_source
             .wait_turn()
             .map_err(ReadError::ReadIoError)?;
+        if self.state.draining() {
+            // the server is stopping: no new request on this connection
+            return Err(ReadError::Idle);
+        }
+        self.state.set_idle(true);
         self.state
             .set_deadline(Some(Instant::now() + self.header_timeout));
         let mut budget = self.max_header_bytes;

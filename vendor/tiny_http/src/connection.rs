@@ -159,17 +159,37 @@ pub(crate) struct ConnState {
     base: Instant,
     /// Absolute deadline for the request head, in nanoseconds after `base` (+1); 0 = none.
     deadline_nanos: AtomicU64,
+    /// True while the connection waits for the first byte of a request (keep-alive idle).
+    idle: std::sync::atomic::AtomicBool,
+    /// Server-wide: set when the server stops accepting; idle connections then close.
+    draining: Arc<std::sync::atomic::AtomicBool>,
     _slot: Option<ConnSlot>,
 }
 
 impl ConnState {
-    pub(crate) fn new(read_timeout: Option<Duration>, slot: Option<ConnSlot>) -> Self {
+    pub(crate) fn new(
+        read_timeout: Option<Duration>,
+        slot: Option<ConnSlot>,
+        draining: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Self {
         ConnState {
             read_timeout,
             base: Instant::now(),
             deadline_nanos: AtomicU64::new(0),
+            idle: std::sync::atomic::AtomicBool::new(false),
+            draining,
             _slot: slot,
         }
+    }
+
+    /// Marks whether the connection waits for the first byte of a request.
+    pub(crate) fn set_idle(&self, idle: bool) {
+        self.idle.store(idle, Ordering::SeqCst);
+    }
+
+    /// Whether the server is draining (stopped accepting).
+    pub(crate) fn draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
     }
 
     /// Sets (or clears) the deadline by which the reads in progress must complete.
@@ -232,8 +252,32 @@ impl GuardedConnection {
     }
 }
 
+/// While idle, reads wake up this often to notice that the server is draining.
+const IDLE_POLL: Duration = Duration::from_millis(200);
+
 impl std::io::Read for GuardedConnection {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let idle = self.state.idle.load(Ordering::SeqCst);
+            if idle && self.state.draining() {
+                // an idle keep-alive connection of a draining server: end it like an EOF
+                return Ok(0);
+            }
+            match self.read_once(buf, idle) {
+                Err(e) if idle && e.kind() == ErrorKind::TimedOut => {
+                    let expired = self.state.deadline().map_or(false, |d| d <= Instant::now());
+                    if expired {
+                        return Err(e);
+                    }
+                }
+                r => return r,
+            }
+        }
+    }
+}
+
+impl GuardedConnection {
+    fn read_once(&mut self, buf: &mut [u8], idle: bool) -> std::io::Result<usize> {
         let wanted = match self.state.deadline() {
             None => self.state.read_timeout,
             Some(deadline) => {
@@ -247,11 +291,16 @@ impl std::io::Read for GuardedConnection {
                 })
             }
         };
+        let wanted = match wanted {
+            Some(t) if idle && t > IDLE_POLL => Some(IDLE_POLL),
+            None if idle => Some(IDLE_POLL),
+            w => w,
+        };
         if wanted != self.applied {
             self.conn.set_read_timeout(wanted)?;
             self.applied = wanted;
         }
-        match self.conn.read(buf) {
+        match std::io::Read::read(&mut self.conn, buf) {
             // SO_RCVTIMEO expiry is reported as EAGAIN on Unix
             Err(e) if e.kind() == ErrorKind::WouldBlock => Err(ErrorKind::TimedOut.into()),
             r => r,

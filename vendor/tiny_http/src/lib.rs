@@ -146,6 +146,9 @@ pub struct Server {
 
     // number of open client connections
     num_connections: Arc<AtomicUsize>,
+
+    // set by `stop_accepting`: no new connection, idle keep-alive connections close
+    draining: Arc<AtomicBool>,
 }
 
 enum Message {
@@ -379,11 +382,13 @@ impl Server {
         let inside_close_trigger = close_trigger.clone();
         let inside_messages = messages.clone();
         let inside_num_connections = num_connections.clone();
+        let draining = Arc::new(AtomicBool::new(false));
+        let inside_draining = draining.clone();
         thread::Builder::new()
             .name("tiny-http-accept".into())
             .spawn(move || {
                 log::debug!("Running accept thread");
-                while !inside_close_trigger.load(Relaxed) {
+                while !inside_close_trigger.load(Relaxed) && !inside_draining.load(Relaxed) {
                     let sock = match server.accept() {
                         Ok((sock, _)) => sock,
                         Err(e) if accept_error_is_transient(&e) => {
@@ -398,7 +403,7 @@ impl Server {
                             break;
                         }
                     };
-                    if inside_close_trigger.load(Relaxed) {
+                    if inside_close_trigger.load(Relaxed) || inside_draining.load(Relaxed) {
                         break;
                     }
 
@@ -421,7 +426,11 @@ impl Server {
                     {
                         continue;
                     }
-                    let state = Arc::new(ConnState::new(options.read_timeout, Some(slot)));
+                    let state = Arc::new(ConnState::new(
+                        options.read_timeout,
+                        Some(slot),
+                        inside_draining.clone(),
+                    ));
                     let sock = GuardedConnection::new(sock, state.clone());
 
                     use util::RefinedTcpStream;
@@ -478,6 +487,7 @@ impl Server {
             close: close_trigger,
             listening_addr: local_addr,
             num_connections,
+            draining,
         })
     }
 
@@ -497,6 +507,22 @@ impl Server {
 
     /// Returns the number of client connections currently open (accepted and not yet closed;
     /// a connection stays open while a request received on it has not been answered).
+    /// Starts a graceful stop: the listening socket is closed (new connections are refused),
+    /// idle keep-alive connections are closed within a fraction of a second, and requests
+    /// already being received or answered go on. Keep calling `recv` until
+    /// `num_connections()` is 0 (or a deadline passes), then drop the server.
+    pub fn stop_accepting(&self) {
+        if self.draining.swap(true, Relaxed) {
+            return;
+        }
+        // unblock the accept thread, which then drops the listener
+        if let ListenAddr::IP(addr) = &self.listening_addr {
+            if let Ok(s) = TcpStream::connect_timeout(addr, Duration::from_millis(500)) {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+        }
+    }
+
     pub fn num_connections(&self) -> usize {
         self.num_connections
             .load(std::sync::atomic::Ordering::SeqCst)

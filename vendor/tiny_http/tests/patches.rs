@@ -596,3 +596,59 @@ mod tls {
         assert!(buf.is_empty());
     }
 }
+
+#[test]
+fn stop_accepting_finishes_in_flight_and_closes_idle() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::sync::Arc::new(
+        tiny_http::Server::from_listener_with_options(
+            listener,
+            tiny_http::ServerOptions::default(),
+        )
+        .unwrap(),
+    );
+    // One idle keep-alive connection, one request whose body is still coming.
+    let idle = TcpStream::connect(addr).unwrap();
+    let mut busy = TcpStream::connect(addr).unwrap();
+    busy.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n")
+        .unwrap();
+    busy.write_all(&[b'a'; 1000]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.stop_accepting();
+    let s2 = server.clone();
+    let handler = std::thread::spawn(move || {
+        let mut rq = s2.recv().unwrap();
+        let mut body = Vec::new();
+        rq.as_reader().read_to_end(&mut body).unwrap();
+        rq.respond(tiny_http::Response::from_string(format!("{}", body.len())))
+            .unwrap();
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    busy.write_all(&[b'b'; 1000]).unwrap();
+    handler.join().unwrap();
+    let mut answer = String::new();
+    busy.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 512];
+    let n = busy.read(&mut buf).unwrap();
+    answer.push_str(&String::from_utf8_lossy(&buf[..n]));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("2000"), "{answer}");
+    // The idle connection was closed, and new connections are refused.
+    let started = Instant::now();
+    let mut idle = idle;
+    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(idle.read(&mut buf).unwrap_or(0), 0);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(TcpStream::connect(addr).is_err());
+    drop(busy);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while server.num_connections() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server.num_connections(), 0);
+}

@@ -1,0 +1,185 @@
+//! Start, stop and sealed mode: SIGTERM lets a request in flight finish and closes the
+//! database cleanly; a sealed box serves only its unlock page until the passphrase is given.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::*;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::Duration;
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    web_setup(&s, "Cabinet Eta", "eta@example.fr");
+    let mut jar = Jar::default();
+    let page = s.get("/login", &jar);
+    jar.take(&page);
+    let body = format!(
+        "csrf={}&email=eta%40example.fr&password={}",
+        page.csrf(),
+        form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
+    );
+    // Send the head and half the body, then SIGTERM, then the rest.
+    let mut conn = TcpStream::connect(s.addr).unwrap();
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n{}\r\n",
+        s.addr,
+        body.len(),
+        jar.headers()
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect::<String>()
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    conn.write_all(&body.as_bytes()[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    conn.write_all(&body.as_bytes()[10..]).unwrap();
+    let r = read_response(conn).unwrap();
+    assert_eq!(r.status, 303, "the request in flight was answered");
+    let status = s.stop(10);
+    assert_eq!(status.code(), Some(0));
+    // The database was closed cleanly: it opens again and holds the firm.
+    let again = Server::start(&data, &[]);
+    assert!(sign_in(&again, "eta@example.fr", PASSWORD).is_some());
+    assert!(again.stderr().contains("INFO"));
+}
+
+#[test]
+fn sealed_mode_serves_only_the_unlock_page_until_the_passphrase() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let pass = "une phrase de passe assez longue";
+    let s = Server::start(&data, &["--sealed"]);
+    let h = s.get("/healthz", &Jar::default());
+    assert_eq!(h.status, 503);
+    assert!(h.text().contains("locked"));
+    for p in ["/", "/login", "/setup/x"] {
+        let r = s.get(p, &Jar::default());
+        assert_eq!(
+            (r.status, r.header("Location")),
+            (303, Some("/unlock")),
+            "{p}"
+        );
+    }
+    let mut jar = Jar::default();
+    let page = s.get("/unlock", &jar);
+    assert!(
+        page.text().contains("passphrase_confirm"),
+        "first start asks to choose it"
+    );
+    jar.take(&page);
+    let r = s.post_form(
+        "/unlock",
+        &jar,
+        &[
+            ("csrf", &page.csrf()),
+            ("passphrase", pass),
+            ("passphrase_confirm", pass),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(s.get("/healthz", &Jar::default()).status, 200);
+    assert!(
+        !data.join("keys/master.key").exists(),
+        "no key on disk in sealed mode"
+    );
+    let jar = web_setup(&s, "Cabinet Theta", "theta@example.fr");
+    assert_eq!(s.get("/", &jar).status, 200);
+    assert_eq!(s.stop(10).code(), Some(0));
+
+    let s = Server::start(&data, &["--sealed"]);
+    let mut jar = Jar::default();
+    let page = s.get("/unlock", &jar);
+    assert!(!page.text().contains("passphrase_confirm"));
+    jar.take(&page);
+    let r = s.post_form(
+        "/unlock",
+        &jar,
+        &[
+            ("csrf", &page.csrf()),
+            ("passphrase", "pas la bonne phrase du tout"),
+        ],
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(s.get("/healthz", &Jar::default()).status, 503);
+    let r = s.post_form(
+        "/unlock",
+        &jar,
+        &[("csrf", &page.csrf()), ("passphrase", pass)],
+    );
+    assert_eq!(r.status, 303);
+    assert!(sign_in(&s, "theta@example.fr", PASSWORD).is_some());
+    // Backup through the running, unlocked server; verify needs the passphrase.
+    let file = t.path().join("sealed.hcb");
+    let (ok, _, err) = cli(
+        &[
+            "backup",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    drop(s);
+    let (ok, out, err) = cli(
+        &[
+            "verify",
+            file.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        &format!("{pass}\n"),
+    );
+    assert!(ok && out.contains("content: ok"), "{out}{err}");
+    let restored = t.path().join("r");
+    let (ok, _, err) = cli(
+        &[
+            "restore",
+            "--from",
+            file.to_str().unwrap(),
+            "--data",
+            restored.to_str().unwrap(),
+        ],
+        &format!("{pass}\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(!restored.join("keys/master.key").exists());
+    assert!(restored.join("keys/sealed.json").exists());
+}
+
+#[test]
+fn check_prints_the_config_with_secrets_hidden() {
+    let t = tempfile::tempdir().unwrap();
+    let config = t.path().join("c.toml");
+    std::fs::write(&config, "[smtp]\nhost = \"localhost\"\nport = 2525\nsecurity = \"none\"\npassword = \"relay-secret-42\"\n").unwrap();
+    let (ok, out, err) = cli(&["check", "--config", config.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    assert!(!out.contains("relay-secret-42"));
+    assert!(out.contains("password = \"***\""), "{out}");
+    std::fs::write(
+        &config,
+        "[smtp]\nhost = \"smtp.example.fr\"\nsecurity = \"none\"\n",
+    )
+    .unwrap();
+    let (ok, _, err) = cli(&["check", "--config", config.to_str().unwrap()], "");
+    assert!(!ok);
+    assert!(
+        err.contains("only allowed towards a relay on loopback"),
+        "{err}"
+    );
+    std::fs::write(&config, "[server]\nlisten_port = 1\n").unwrap();
+    let (ok, _, err) = cli(&["check", "--config", config.to_str().unwrap()], "");
+    assert!(!ok);
+    assert!(err.contains("unknown field"), "{err}");
+}
