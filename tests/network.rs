@@ -213,3 +213,43 @@ fn only_one_rustls_in_the_dependency_tree() {
     let first = text.lines().next().unwrap_or("");
     assert!(first.starts_with("rustls v0.23."), "{first}");
 }
+
+#[test]
+fn forwarded_headers_are_believed_only_from_a_configured_proxy() {
+    let t = tempfile::tempdir().unwrap();
+    let forwarded = vec![
+        ("X-Forwarded-Proto".to_owned(), "https".to_owned()),
+        ("X-Forwarded-For".to_owned(), "203.0.113.7".to_owned()),
+    ];
+    // Without behind_proxy: the headers are ignored (plain cookie, no HSTS).
+    let s = Server::start(&t.path().join("a"), &[]);
+    let r = request(s.addr, "GET", "/login", &forwarded, b"");
+    assert!(r.header("Set-Cookie").unwrap().starts_with("hc_pre="));
+    assert!(r.header("Strict-Transport-Security").is_none());
+    drop(s);
+    // With behind_proxy and loopback trusted: the browser used TLS.
+    let config = t.path().join("proxy.toml");
+    std::fs::write(
+        &config,
+        "[tls]\nbehind_proxy = true\ntrusted_proxies = [\"127.0.0.1\"]\n",
+    )
+    .unwrap();
+    let s = Server::start(&t.path().join("b"), &["--config", config.to_str().unwrap()]);
+    let r = request(s.addr, "GET", "/login", &forwarded, b"");
+    let cookie = r.header("Set-Cookie").unwrap();
+    assert!(
+        cookie.starts_with("__Host-hc_pre=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert!(r.header("Strict-Transport-Security").is_some());
+    drop(s);
+    // A proxy that is not in the list is not believed.
+    std::fs::write(
+        &config,
+        "[tls]\nbehind_proxy = true\ntrusted_proxies = [\"192.0.2.1\"]\n",
+    )
+    .unwrap();
+    let s = Server::start(&t.path().join("c"), &["--config", config.to_str().unwrap()]);
+    let r = request(s.addr, "GET", "/login", &forwarded, b"");
+    assert!(r.header("Set-Cookie").unwrap().starts_with("hc_pre="));
+}
