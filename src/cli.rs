@@ -193,7 +193,7 @@ fn run(command: Command) -> Result<(), String> {
                 println!("{}", v["url"].as_str().unwrap_or_default());
                 return Ok(());
             }
-            let core = keys::open_core(&data, &master_for(&data, None)?)?;
+            let core = keys::open_core(&config, &data, &master_for(&data, None)?)?;
             let token = crate::domain::setup::issue_token(&core).map_err(|e| e.to_string())?;
             println!("{}/setup/{token}", config.base_url());
             Ok(())
@@ -222,7 +222,7 @@ fn run(command: Command) -> Result<(), String> {
             } else {
                 keys::load_or_create_master(&data)?
             };
-            let core = keys::open_core(&data, &master)?;
+            let core = keys::open_core(&config, &data, &master)?;
             crate::domain::setup::complete(&core, None, &crate::control::setup_input(&req))
                 .map_err(|e| e.to_string())?;
             println!("Firm created; the administrator can sign in.");
@@ -230,7 +230,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Backup { common, out } => {
             let config = load(&common)?;
-            backup_to(&DataDir::new(&config.data_dir), &out)
+            backup_to(&config, &DataDir::new(&config.data_dir), &out)
         }
         Command::Verify {
             file,
@@ -289,7 +289,7 @@ fn run(command: Command) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
             }
             // Opening runs the migrations a backup from an older version needs.
-            keys::open_core(&data, &master)?;
+            keys::open_core(&Config::default(), &data, &master)?;
             println!(
                 "restored {} records and {} files into {}",
                 s.rows,
@@ -302,7 +302,7 @@ fn run(command: Command) -> Result<(), String> {
 }
 
 /// Writes the backup through the running server, or from the stopped box; atomically.
-fn backup_to(data: &DataDir, out: &Path) -> Result<(), String> {
+fn backup_to(config: &Config, data: &DataDir, out: &Path) -> Result<(), String> {
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -317,7 +317,7 @@ fn backup_to(data: &DataDir, out: &Path) -> Result<(), String> {
                     .map_err(|e| format!("backup transfer failed: {e}"))?;
             }
             None => {
-                let core = keys::open_core(data, &master_for(data, None)?)?;
+                let core = keys::open_core(config, data, &master_for(data, None)?)?;
                 backup::write(
                     &core,
                     std::io::BufWriter::with_capacity(256 * 1024, &mut file),

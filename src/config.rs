@@ -22,6 +22,7 @@ pub struct Config {
     pub server: Server,
     pub tls: Tls,
     pub smtp: Smtp,
+    pub mail: Mail,
     pub log: Log,
 }
 
@@ -67,6 +68,35 @@ pub struct Smtp {
     pub from: String,
 }
 
+/// How the outbox behaves (the relay itself is `[smtp]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mail {
+    pub batch_minutes: u64,
+    pub retry_first_secs: u64,
+    pub retry_max_secs: u64,
+    pub give_up_hours: u64,
+    pub purge_sent_days: u64,
+    pub dkim_selector: String,
+    pub dkim_domain: String,
+    pub dkim_key_file: PathBuf,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Mail {
+            batch_minutes: 10,
+            retry_first_secs: 60,
+            retry_max_secs: 6 * 3600,
+            give_up_hours: 72,
+            purge_sent_days: 30,
+            dkim_selector: String::new(),
+            dkim_domain: String::new(),
+            dkim_key_file: PathBuf::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Log {
@@ -80,6 +110,7 @@ impl Default for Config {
             server: Server::default(),
             tls: Tls::default(),
             smtp: Smtp::default(),
+            mail: Mail::default(),
             log: Log::default(),
         }
     }
@@ -249,6 +280,16 @@ impl Config {
         let url = &self.server.public_url;
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             return bad("[server] public_url must start with https://");
+        }
+        let m = &self.mail;
+        if m.retry_first_secs == 0 || m.retry_max_secs < m.retry_first_secs || m.give_up_hours == 0
+        {
+            return bad(
+                "[mail] retry_first_secs must be at least 1, retry_max_secs at least retry_first_secs, give_up_hours at least 1",
+            );
+        }
+        if m.dkim_selector.is_empty() != m.dkim_key_file.as_os_str().is_empty() {
+            return bad("[mail] dkim_selector and dkim_key_file must be given together");
         }
         if !["error", "warn", "info", "debug"].contains(&self.log.level.as_str()) {
             return bad("[log] level must be error, warn, info or debug");

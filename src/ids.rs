@@ -96,6 +96,10 @@ typed_id!(
     /// An encrypted file in the blob folder.
     BlobId
 );
+typed_id!(
+    /// A mail of the outbox.
+    MailId
+);
 
 #[cfg(test)]
 mod tests {

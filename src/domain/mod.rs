@@ -13,12 +13,14 @@ use crate::blobs::BlobStore;
 use crate::datadir::DataDir;
 use crate::store::Store;
 
-/// Everything an unlocked box holds: the store, the blob folder and the data folder.
+/// Everything an unlocked box holds: the store, the blob folder, the data folder and the
+/// mailer that queues e-mails.
 #[derive(Debug)]
 pub struct Core {
     pub store: Store,
     pub blobs: BlobStore,
     pub data: DataDir,
+    pub mail: crate::mail::Mailer,
 }
 
 /// A check of user input failed. `field` and `key` name the form field and the locale key of

@@ -132,6 +132,7 @@ pub fn complete(
         created_at: now,
         active: true,
         lang: if input.lang == "en" { "en" } else { "fr" }.to_owned(),
+        notify: Default::default(),
     };
     let txn = store.db().begin_write().map_err(db)?;
     // Re-checked inside the write transaction: two submissions cannot both succeed.
@@ -170,7 +171,16 @@ pub(crate) mod tests_support {
         let data = DataDir::new(t.path());
         data.create().unwrap();
         let blobs = BlobStore::new(data.clone());
-        (t, Core { store, blobs, data })
+        let mail = crate::mail::Mailer::new(&crate::config::Config::default()).unwrap();
+        (
+            t,
+            Core {
+                store,
+                blobs,
+                data,
+                mail,
+            },
+        )
     }
 }
 

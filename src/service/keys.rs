@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::blobs::BlobStore;
+use crate::config::Config;
 use crate::crypto::keys::SealedParams;
 use crate::crypto::{CryptoError, Keyring, MasterKey};
 use crate::datadir::{DataDir, write_private};
@@ -40,13 +41,14 @@ pub fn load_or_create_master(data: &DataDir) -> Result<MasterKey, String> {
 }
 
 /// Opens the store and blob folder with `master`.
-pub fn open_core(data: &DataDir, master: &MasterKey) -> Result<Core, String> {
+pub fn open_core(config: &Config, data: &DataDir, master: &MasterKey) -> Result<Core, String> {
     let keys = Arc::new(Keyring::new(master));
     let store = Store::open(&data.db(), keys).map_err(|e| e.to_string())?;
     Ok(Core {
         store,
         blobs: BlobStore::new(data.clone()),
         data: data.clone(),
+        mail: crate::mail::Mailer::new(config)?,
     })
 }
 
@@ -107,7 +109,7 @@ pub fn master_from_passphrase(
 /// Unlocks a sealed box served by `app`.
 pub fn unlock(app: &App, pass: &Secret, confirm: &Secret) -> Result<(), UnlockError> {
     let master = master_from_passphrase(&app.data, pass, confirm)?;
-    let core = open_core(&app.data, &master).map_err(UnlockError::Other)?;
+    let core = open_core(&app.config, &app.data, &master).map_err(UnlockError::Other)?;
     app.set_ready(Arc::new(core));
     log::info!("box unlocked");
     Ok(())

@@ -57,7 +57,25 @@ fn announce_setup(core: &Core, config: &Config) {
     }
 }
 
-fn after_ready(core: &Arc<Core>, config: &Config) {
+/// The mail worker of the running box, started once the core is open.
+type WorkerSlot = Arc<std::sync::Mutex<Option<crate::mail::worker::Worker>>>;
+
+fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
+    let result = crate::mail::deliver::Deliverer::from_config(config, &core.data).and_then(|d| {
+        if !d.is_relay() {
+            log::warn!("no SMTP relay configured: mails are written to DATA/mail and clients are not notified");
+        }
+        let from = crate::mail::deliver::from_mailbox(config)?;
+        crate::mail::worker::Worker::start(core.clone(), d, from, config.mail.clone())
+    });
+    match result {
+        Ok(w) => *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(w),
+        Err(e) => log::error!("mail relay not started: {e}"),
+    }
+}
+
+fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
+    start_mail(core, config, slot);
     announce_setup(core, config);
     // Unfinished uploads of a previous run; blobs themselves are swept once referenced.
     match core.blobs.sweep(|_| true, Duration::from_secs(3600)) {
@@ -87,7 +105,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         State::Locked
     } else {
         let master = keys::load_or_create_master(&data)?;
-        State::Ready(Arc::new(keys::open_core(&data, &master)?))
+        State::Ready(Arc::new(keys::open_core(&config, &data, &master)?))
     };
     let tls = crate::tls::load(&config, &data).map_err(|e| e.to_string())?;
     if let Some(t) = &tls {
@@ -95,7 +113,9 @@ pub fn serve(config: Config) -> Result<(), String> {
     }
     let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
     let cfg = config.clone();
-    app.on_unlock = Box::new(move |core| after_ready(core, &cfg));
+    let worker: WorkerSlot = Arc::default();
+    let slot = worker.clone();
+    app.on_unlock = Box::new(move |core| after_ready(core, &cfg, &slot));
     let app = Arc::new(app);
 
     let term = Arc::new(AtomicBool::new(false));
@@ -112,7 +132,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         config.base_url()
     );
     match app.state() {
-        State::Ready(core) => after_ready(&core, &config),
+        State::Ready(core) => after_ready(&core, &config, &worker),
         State::Locked => eprintln!(
             "Sealed: open {}/unlock to enter the passphrase",
             config.base_url()
@@ -146,6 +166,8 @@ pub fn serve(config: Config) -> Result<(), String> {
     }
     server.join();
     drop(server);
+    // The worker finishes the mail it is sending; the others stay queued for the next start.
+    drop(worker.lock().unwrap_or_else(|p| p.into_inner()).take());
     match Arc::try_unwrap(app) {
         Ok(app) => drop(app),
         Err(_) => log::warn!("the web front still holds the database; it closes at exit"),

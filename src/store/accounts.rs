@@ -34,6 +34,20 @@ pub struct Account {
     pub active: bool,
     /// "fr" or "en".
     pub lang: String,
+    /// How this person wants to hear about new things.
+    #[serde(default)]
+    pub notify: NotifyPref,
+}
+
+/// E-mail notifications: every batch at once, one digest a day, or none. Security mails
+/// (codes, resets, lockouts) are sent whatever this says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyPref {
+    #[default]
+    Immediate,
+    Daily,
+    Never,
 }
 
 /// The form under which addresses are indexed: trimmed, lower case.

@@ -13,22 +13,48 @@ pub struct Migration {
 }
 
 /// Applied in order; version N means the first N have run.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "create the initial tables",
-    apply: create_initial_tables,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "create the initial tables",
+        apply: create_initial_tables,
+    },
+    Migration {
+        name: "create the outbox tables",
+        apply: create_outbox_tables,
+    },
+];
 
 /// The schema version this binary writes.
 pub fn latest() -> u32 {
     MIGRATIONS.len() as u32
 }
 
-fn create_initial_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
-    for t in tables::ALL {
+fn create(txn: &WriteTransaction, list: &[super::Table]) -> Result<(), StoreError> {
+    for t in list {
         txn.open_table(*t).map_err(db)?;
         log::debug!("table {} ready", t.name());
     }
     Ok(())
+}
+
+fn create_initial_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[
+            META,
+            FIRMS,
+            FIRM_PROFILES,
+            ACCOUNTS,
+            ACCOUNT_EMAILS,
+            SESSIONS,
+        ],
+    )
+}
+
+fn create_outbox_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[OUTBOX, OUTBOX_DUE, NOTIFY_PENDING])
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.
@@ -55,6 +81,7 @@ pub fn run(store: &Store) -> Result<(), StoreError> {
 mod tests {
     use super::*;
     use crate::crypto::{Keyring, MasterKey};
+    use redb::ReadableDatabase;
     use std::sync::Arc;
 
     #[test]
@@ -69,6 +96,24 @@ mod tests {
         let err = Store::open(&path, keys).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }));
         assert!(err.to_string().contains("newer Huis Clos"));
+    }
+
+    #[test]
+    fn every_table_is_created_by_some_migration() {
+        let (_t, store) = crate::store::testing::temp_store();
+        let txn = store.db().begin_read().unwrap();
+        let existing: Vec<String> = txn
+            .list_tables()
+            .unwrap()
+            .map(|t| t.name().to_owned())
+            .collect();
+        for t in tables::ALL {
+            assert!(
+                existing.iter().any(|e| e == t.name()),
+                "{} has no migration",
+                t.name()
+            );
+        }
     }
 
     #[test]

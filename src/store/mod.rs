@@ -11,6 +11,7 @@ pub mod dump;
 pub mod firms;
 pub mod meta;
 pub mod migrations;
+pub mod outbox;
 pub mod sessions;
 pub mod tables;
 

@@ -18,6 +18,13 @@ pub const ACCOUNT_EMAILS: Table = Table::new("account_emails");
 /// Sessions, keyed by the SHA-256 of the token (the token itself is never stored).
 pub const SESSIONS: Table = Table::new("sessions");
 
+/// Mails waiting, sent or failed; sealed with the box key.
+pub const OUTBOX: Table = Table::new("outbox");
+/// Due index of the outbox: `next attempt (u64 BE) | mail id` → nothing (sealed empty).
+pub const OUTBOX_DUE: Table = Table::new("outbox_due");
+/// Notifications counted per account until the next batch is sent.
+pub const NOTIFY_PENDING: Table = Table::new("notify_pending");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -26,6 +33,9 @@ pub const ALL: &[Table] = &[
     ACCOUNTS,
     ACCOUNT_EMAILS,
     SESSIONS,
+    OUTBOX,
+    OUTBOX_DUE,
+    NOTIFY_PENDING,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -1,0 +1,160 @@
+//! One function per kind of mail. Their parameters are all a mail may carry: the firm's
+//! display name and colour, the recipient's own name, a count, a link to the box, a code.
+
+use minijinja::context;
+
+use super::{MailError, Mailer};
+use crate::ids::{FirmId, MailId};
+use crate::store::Store;
+
+/// Every kind of mail; each has `email/{lang}/{kind}.txt` and `.html`.
+pub const KINDS: &[&str] = &[
+    "test",
+    "sign_in_code",
+    "password_reset",
+    "invitation",
+    "notification",
+    "digest",
+    "lockout_alert",
+];
+
+/// Who receives a mail.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    /// The firm whose admin may see this address in the outbox.
+    pub firm: Option<FirmId>,
+}
+
+/// On whose behalf: the firm's display name (possibly neutral) and brand colour.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub display_name: String,
+    pub colour: String,
+}
+
+impl Sender {
+    /// The box itself, for mails that belong to no firm.
+    pub fn neutral() -> Sender {
+        Sender {
+            display_name: "Huis Clos".into(),
+            colour: "#1f3a5f".into(),
+        }
+    }
+}
+
+/// A colour usable in an e-mail's style attribute (anything else falls back to the default).
+fn safe_colour(c: &str) -> &str {
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+    if ok { c } else { "#1f3a5f" }
+}
+
+impl Mailer {
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url())
+    }
+
+    /// A test of the relay, sent from the admin page or `huisclos test-email`.
+    pub fn test(&self, store: &Store, to: &Recipient, from: &Sender) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, link => self.link("/"),
+        };
+        self.queue(store, "test", to, from, vars)
+    }
+
+    /// A one-time sign-in code (8 digits, valid 10 minutes).
+    pub fn sign_in_code(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        code: &str,
+        minutes: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, code => code, minutes => minutes, link => self.link("/login"),
+        };
+        self.queue(store, "sign_in_code", to, from, vars)
+    }
+
+    /// A password reset link (single use, 30 minutes).
+    pub fn password_reset(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        token: &str,
+        minutes: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, minutes => minutes, link => self.link(&format!("/reset/{token}")),
+        };
+        self.queue(store, "password_reset", to, from, vars)
+    }
+
+    /// An invitation: says who invites (the firm), never into what.
+    pub fn invitation(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        token: &str,
+        days: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, days => days, link => self.link(&format!("/invite/{token}")),
+        };
+        self.queue(store, "invitation", to, from, vars)
+    }
+
+    /// New things wait: a count, never what.
+    pub fn notification(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        count: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, count => count, link => self.link("/"),
+        };
+        self.queue(store, "notification", to, from, vars)
+    }
+
+    /// The daily digest of those who chose it: a count, never what.
+    pub fn digest(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        count: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, count => count, link => self.link("/"),
+        };
+        self.queue(store, "digest", to, from, vars)
+    }
+
+    /// The account was locked after repeated failed sign-ins.
+    pub fn lockout_alert(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        minutes: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, minutes => minutes, link => self.link("/login"),
+        };
+        self.queue(store, "lockout_alert", to, from, vars)
+    }
+}

@@ -1,0 +1,197 @@
+//! The mail worker: delivers due mails, retries with growing delays, gives up after the
+//! configured time, and turns pending notification counts into batched mails.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+
+use super::deliver::{Deliverer, Failure};
+use super::{Recipient, Sender};
+use crate::config::Mail as MailConfig;
+use crate::domain::{Core, time};
+use crate::store::accounts::{self, NotifyPref};
+use crate::store::firms;
+use crate::store::outbox::{self, Status};
+
+/// How often the worker looks for due mails when nobody wakes it.
+const TICK: Duration = Duration::from_secs(5);
+
+/// Delay before attempt `n + 1` after `n` failed ones: first, doubling, capped.
+pub fn backoff(cfg: &MailConfig, attempts: u32) -> u64 {
+    let doubled = cfg.retry_first_secs.saturating_mul(
+        1u64.checked_shl(attempts.saturating_sub(1))
+            .unwrap_or(u64::MAX),
+    );
+    doubled.min(cfg.retry_max_secs)
+}
+
+pub struct Worker {
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    wake: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl Worker {
+    pub fn start(
+        core: Arc<Core>,
+        deliverer: Deliverer,
+        from: Mailbox,
+        cfg: MailConfig,
+    ) -> Result<Worker, String> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let wake = core.mail.wake_handle();
+        let (s, w) = (stop.clone(), wake.clone());
+        let handle = std::thread::Builder::new()
+            .name("mail-worker".into())
+            .spawn(move || {
+                while !s.load(Ordering::Relaxed) {
+                    if let Err(e) = run_once(&core, &deliverer, &from, &cfg) {
+                        log::error!("mail worker: {e}");
+                    }
+                    let (lock, cv) = &*w;
+                    let mut woken = lock.lock().unwrap_or_else(|p| p.into_inner());
+                    if !*woken {
+                        woken = cv
+                            .wait_timeout(woken, TICK)
+                            .map(|r| r.0)
+                            .unwrap_or_else(|p| p.into_inner().0);
+                    }
+                    *woken = false;
+                }
+            })
+            .map_err(|e| format!("cannot start the mail worker: {e}"))?;
+        Ok(Worker {
+            stop,
+            handle: Some(handle),
+            wake,
+        })
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let (lock, cv) = &*self.wake;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// One pass: batch notifications, then deliver what is due.
+pub fn run_once(
+    core: &Core,
+    deliverer: &Deliverer,
+    from: &Mailbox,
+    cfg: &MailConfig,
+) -> Result<(), String> {
+    batch_notifications(core, cfg).map_err(|e| e.to_string())?;
+    let now = time::now();
+    for id in outbox::due(&core.store, now, 500).map_err(|e| e.to_string())? {
+        let Some(mut mail) = outbox::by_id(&core.store, id).map_err(|e| e.to_string())? else {
+            continue;
+        };
+        if mail.status != Status::Waiting {
+            continue;
+        }
+        mail.attempts += 1;
+        match deliverer.deliver(&mail, from) {
+            Ok(()) => {
+                mail.status = Status::Sent;
+                mail.sent_at = Some(time::now());
+                mail.last_error = None;
+                log::info!(
+                    "mail {id} delivered ({}, attempt {})",
+                    mail.kind,
+                    mail.attempts
+                );
+            }
+            Err(Failure::Permanent { reason, hint }) => {
+                mail.status = Status::Failed;
+                mail.last_error = Some(format!("{reason} — {hint}"));
+                log::warn!("mail {id} refused by the relay: {reason}");
+            }
+            Err(Failure::Temporary { reason, hint }) => {
+                let age = time::now() - mail.created_at;
+                if age >= (cfg.give_up_hours * 3600) as i64 {
+                    mail.status = Status::Failed;
+                    mail.last_error = Some(format!(
+                        "given up after {} h: {reason} — {hint}",
+                        cfg.give_up_hours
+                    ));
+                    log::warn!("mail {id} given up: {reason}");
+                } else {
+                    mail.next_attempt_at = time::now() + backoff(cfg, mail.attempts) as i64;
+                    mail.last_error = Some(format!("{reason} — {hint}"));
+                    log::warn!("mail {id} not delivered, retry later: {reason}");
+                }
+            }
+        }
+        outbox::update(&core.store, &mail).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Turns pending counts into at most one mail per person per batch period (or per day for
+/// those who chose the digest). Security mails do not go through here.
+fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailError> {
+    let now = time::now();
+    for (account_id, p) in outbox::accounts_with_pending(&core.store)? {
+        let Some(account) = accounts::by_id(&core.store, account_id)? else {
+            continue;
+        };
+        let period = match account.notify {
+            NotifyPref::Never => {
+                outbox::update_pending(&core.store, account_id, |p| p.count = 0)?;
+                continue;
+            }
+            NotifyPref::Immediate => (cfg.batch_minutes * 60) as i64,
+            NotifyPref::Daily => 24 * 3600,
+        };
+        if now - p.last_sent_at < period {
+            continue;
+        }
+        let sender = match account.firm.map(|f| firms::profile(&core.store, f)) {
+            Some(Ok(Some(profile))) => Sender {
+                display_name: profile.display_name,
+                colour: profile.colour,
+            },
+            _ => Sender::neutral(),
+        };
+        let to = Recipient {
+            email: account.email.clone(),
+            name: account.name.clone(),
+            lang: account.lang.clone(),
+            firm: account.firm,
+        };
+        if account.notify == NotifyPref::Daily {
+            core.mail.digest(&core.store, &to, &sender, p.count)?;
+        } else {
+            core.mail.notification(&core.store, &to, &sender, p.count)?;
+        }
+        outbox::update_pending(&core.store, account_id, |p| {
+            p.count = 0;
+            p.last_sent_at = now;
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_to_six_hours() {
+        let cfg = MailConfig::default();
+        let delays: Vec<u64> = (1..=12).map(|n| backoff(&cfg, n)).collect();
+        assert_eq!(&delays[..4], &[60, 120, 240, 480]);
+        assert_eq!(*delays.last().unwrap(), 6 * 3600);
+        assert!(delays.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(backoff(&cfg, 200), 6 * 3600);
+    }
+}
