@@ -10,6 +10,7 @@
 //! carry — the firm's display name and colour, the recipient's own name, a count, a link to
 //! the box, a code — so no space title, document name or message text can reach a mail.
 
+pub mod admin;
 pub mod deliver;
 pub mod kinds;
 pub mod render;

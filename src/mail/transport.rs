@@ -153,7 +153,7 @@ impl Relay {
 
     /// Sends one message (envelope taken from its headers). Never panics.
     pub fn send(&self, msg: &Message) -> Result<(), SendError> {
-        self.run(|t| t.send(msg).map(drop))
+        self.run(|t| t.send(msg).map(drop).map_err(Some))
     }
 
     /// Connects, negotiates TLS, authenticates and sends NOOP: what `huisclos check` shows.

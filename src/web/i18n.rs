@@ -134,6 +134,24 @@ mod tests {
     }
 
     #[test]
+    fn dynamic_keys_exist() {
+        let i = I18n::load().unwrap();
+        let fr = i.strings("fr");
+        for kind in crate::mail::kinds::KINDS {
+            assert!(
+                fr.contains_key(&format!("mail_kind_{kind}")),
+                "mail_kind_{kind}"
+            );
+        }
+        for status in ["waiting", "sent", "failed"] {
+            assert!(
+                fr.contains_key(&format!("mail_status_{status}")),
+                "mail_status_{status}"
+            );
+        }
+    }
+
+    #[test]
     fn negotiation() {
         assert_eq!(negotiate(None, None), "fr");
         assert_eq!(negotiate(None, Some("en-GB,en;q=0.9")), "en");

@@ -11,6 +11,7 @@ use rouille::{Request, Response};
 use super::context::Ctx;
 use super::{App, State, respond, ui};
 use crate::error::AppError;
+use crate::store::accounts::Role;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub enum Access {
     Anonymous,
     /// A signed-in account.
     SignedIn,
+    /// The administrator of a firm (others get a 404).
+    FirmAdmin,
 }
 
 pub type Handler = fn(&Ctx<'_>, &Request, &[&str]) -> Result<Response, AppError>;
@@ -91,6 +94,30 @@ pub const ROUTES: &[Route] = &[
         ui::logout_submit::handle,
     ),
     route("GET", "/", Access::SignedIn, ui::dashboard_show::handle),
+    route(
+        "GET",
+        "/admin/mail",
+        Access::FirmAdmin,
+        ui::admin_mail_show::handle,
+    ),
+    route(
+        "POST",
+        "/admin/mail/test",
+        Access::FirmAdmin,
+        ui::admin_mail_test::handle,
+    ),
+    route(
+        "POST",
+        "/admin/mail/purge",
+        Access::FirmAdmin,
+        ui::admin_mail_purge::handle,
+    ),
+    route(
+        "POST",
+        "/admin/mail/{id}/retry",
+        Access::FirmAdmin,
+        ui::admin_mail_retry::handle,
+    ),
 ];
 
 /// The captured `{param}` segments if `path` matches `pattern`.
@@ -180,6 +207,13 @@ fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Respo
                 return Err(AppError::SignInRequired);
             }
         }
+        (Access::FirmAdmin, false) => match &ctx.account {
+            None => return Err(AppError::SignInRequired),
+            Some(a) if a.role != Role::FirmAdmin || a.firm.is_none() => {
+                return Err(AppError::NotFound);
+            }
+            Some(_) => {}
+        },
     }
     (r.handler)(ctx, req, params)
 }

@@ -7,5 +7,10 @@ use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
     ctx.user()?;
-    super::page(ctx, "dashboard.html", minijinja::context! {})
+    let relay = !ctx.app.config.smtp.host.trim().is_empty();
+    super::page(
+        ctx,
+        "dashboard.html",
+        minijinja::context! { relay => relay },
+    )
 }

@@ -1,5 +1,9 @@
 //! The HTML handlers, one per file, named `noun_verb`.
 
+pub mod admin_mail_purge;
+pub mod admin_mail_retry;
+pub mod admin_mail_show;
+pub mod admin_mail_test;
 pub mod dashboard_show;
 pub mod health_show;
 pub mod lang_set;
@@ -38,7 +42,10 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
                 None => None,
             };
             (
-                Value::from_serialize(serde_json::json!({"name": a.name})),
+                Value::from_serialize(serde_json::json!({
+                    "name": a.name,
+                    "is_admin": a.role == crate::store::accounts::Role::FirmAdmin,
+                })),
                 firm.map(|f| {
                     Value::from_serialize(serde_json::json!({"name": f.name, "colour": f.colour}))
                 }),

@@ -1,0 +1,22 @@
+//! `POST /admin/mail/purge`: removes sent mails older than the given number of days.
+
+use rouille::{Request, Response};
+
+use crate::error::AppError;
+use crate::mail::admin;
+use crate::web::context::Ctx;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let days: u64 = form
+        .get("days")
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("error_days_invalid"))?;
+    admin::purge(ctx.core()?, days).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(see_other("/admin/mail?notice=purged"))
+}
