@@ -78,6 +78,13 @@ enum Command {
         #[arg(long, env = "HUISCLOS_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Send a test e-mail through the configured relay and print the outcome.
+    TestEmail {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        to: String,
+    },
     /// Write an encrypted backup (works while the server runs).
     Backup {
         #[command(flatten)]
@@ -228,6 +235,12 @@ fn run(command: Command) -> Result<(), String> {
             println!("Firm created; the administrator can sign in.");
             Ok(())
         }
+        Command::TestEmail { common, to } => {
+            let config = load(&common)?;
+            let to = crate::domain::check_email(&to, "to")
+                .map_err(|_| "--to is not an e-mail address".to_owned())?;
+            test_email(&config, &to)
+        }
         Command::Backup { common, out } => {
             let config = load(&common)?;
             backup_to(&config, &DataDir::new(&config.data_dir), &out)
@@ -298,6 +311,53 @@ fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+    }
+}
+
+/// Sends a test mail through the running server, or directly when it is stopped.
+fn test_email(config: &Config, to: &str) -> Result<(), String> {
+    use crate::store::outbox::Status;
+    let data = DataDir::new(&config.data_dir);
+    let (status, error) = match crate::control::call(&data, &json!({"op": "test-email", "to": to}))?
+    {
+        Some((v, _)) => (
+            serde_json::from_value::<Status>(v["status"].clone()).unwrap_or(Status::Failed),
+            v["error"].as_str().map(str::to_owned),
+        ),
+        None => {
+            let core = keys::open_core(config, &data, &master_for(&data, None)?)?;
+            let deliverer = crate::mail::deliver::Deliverer::from_config(config, &data)?;
+            let from = crate::mail::deliver::from_mailbox(config)?;
+            let r = crate::mail::Recipient {
+                email: to.to_owned(),
+                name: String::new(),
+                lang: "fr".into(),
+                firm: None,
+            };
+            let id = core
+                .mail
+                .test(&core.store, &r, &crate::mail::Sender::neutral())
+                .map_err(|e| e.to_string())?;
+            crate::mail::admin::deliver_now(&core, id, &deliverer, &from)
+                .map_err(|e| e.to_string())?
+        }
+    };
+    match status {
+        Status::Sent => {
+            println!(
+                "test e-mail accepted{}",
+                if config.smtp.host.is_empty() {
+                    " (written to DATA/mail: no relay configured)"
+                } else {
+                    " by the relay"
+                }
+            );
+            Ok(())
+        }
+        _ => Err(format!(
+            "test e-mail not delivered: {}",
+            error.unwrap_or_else(|| "no answer from the relay in time".into())
+        )),
     }
 }
 

@@ -105,6 +105,16 @@ fn serve_one(app: &App, mut conn: UnixStream) {
                 Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
             }
         }
+        "test-email" => {
+            let to = req["to"].as_str().unwrap_or("");
+            match crate::mail::admin::send_box_test(&core, to, std::time::Duration::from_secs(30)) {
+                Ok((status, error)) => reply(
+                    &mut conn,
+                    &json!({"ok": true, "status": status, "error": error}),
+                ),
+                Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
+            }
+        }
         "backup" => reply(&mut conn, &json!({"ok": true})).and_then(|()| {
             crate::backup::write(&core, &mut conn)
                 .map(|_| ())

@@ -40,3 +40,22 @@ fn without_a_relay_mails_go_to_files_and_the_admin_is_warned() {
     // Not an admin, not signed in: no outbox.
     assert_eq!(s.get("/admin/mail", &Jar::default()).status, 303);
 }
+
+#[test]
+fn test_email_command_works_with_and_without_the_server() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let d = data.to_str().unwrap();
+    assert!(cli(&["init", "--data", d], "").0);
+    let (ok, out, err) = cli(&["test-email", "--data", d, "--to", "a@example.fr"], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("test e-mail accepted"), "{out}");
+    let s = Server::start(&data, &[]);
+    let (ok, out, err) = cli(&["test-email", "--data", d, "--to", "b@example.fr"], "");
+    assert!(ok, "{out}{err}");
+    let n = std::fs::read_dir(data.join("mail")).unwrap().count();
+    assert_eq!(n, 2);
+    let (ok, _, err) = cli(&["test-email", "--data", d, "--to", "not-an-address"], "");
+    assert!(!ok && err.contains("not an e-mail address"), "{err}");
+    drop(s);
+}

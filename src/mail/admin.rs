@@ -89,6 +89,60 @@ pub fn send_test(
         firm: admin.firm,
     };
     let id = core.mail.test(&core.store, &r, &sender(core, admin.firm))?;
+    wait_outcome(core, id, wait)
+}
+
+/// A test mail from the box itself (`huisclos test-email`).
+pub fn send_box_test(
+    core: &Core,
+    to: &str,
+    wait: Duration,
+) -> Result<(Status, Option<String>), MailError> {
+    let r = Recipient {
+        email: to.to_owned(),
+        name: String::new(),
+        lang: "fr".into(),
+        firm: None,
+    };
+    let id = core.mail.test(&core.store, &r, &Sender::neutral())?;
+    wait_outcome(core, id, wait)
+}
+
+/// Delivers one queued mail right away, without a worker (the server is not running).
+pub fn deliver_now(
+    core: &Core,
+    id: MailId,
+    deliverer: &super::deliver::Deliverer,
+    from: &lettre::message::Mailbox,
+) -> Result<(Status, Option<String>), MailError> {
+    let Some(mut m) = outbox::by_id(&core.store, id)? else {
+        return Ok((Status::Failed, None));
+    };
+    m.attempts += 1;
+    match deliverer.deliver(&m, from) {
+        Ok(()) => {
+            m.status = Status::Sent;
+            m.sent_at = Some(time::now());
+            m.last_error = None;
+        }
+        Err(super::deliver::Failure::Permanent { reason, hint }) => {
+            m.status = Status::Failed;
+            m.last_error = Some(format!("{reason} — {hint}"));
+        }
+        Err(super::deliver::Failure::Temporary { reason, hint }) => {
+            m.next_attempt_at = time::now() + 60;
+            m.last_error = Some(format!("{reason} — {hint}"));
+        }
+    }
+    outbox::update(&core.store, &m)?;
+    Ok((m.status, m.last_error))
+}
+
+fn wait_outcome(
+    core: &Core,
+    id: MailId,
+    wait: Duration,
+) -> Result<(Status, Option<String>), MailError> {
     let deadline = Instant::now() + wait;
     loop {
         let Some(m) = outbox::by_id(&core.store, id)? else {

@@ -9,10 +9,13 @@ Run with Debian's /usr/bin/python3 (python3-aiosmtpd). It:
   * optionally requires AUTH PLAIN/LOGIN for one user (--user/--password);
   * writes each message as WORKDIR/mail/<n>.eml plus <n>.json (envelope and
     decoded parts), each written atomically (tmp + rename; .json last);
+  * optionally refuses recipients matching a regular expression with a 550
+    reply that quotes the address (--reject-rcpt PATTERN);
   * prints one line "READY <json>" on stdout once it accepts connections;
   * exits on SIGTERM/SIGINT or when its stdin is closed (parent died).
 
 Usage: smtp_server.py --workdir DIR [--port 0] [--user U --password P]
+                      [--reject-rcpt PATTERN]
 """
 
 import argparse
@@ -22,6 +25,7 @@ import email.policy
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -120,9 +124,16 @@ def describe(raw, envelope, session, tls_version):
 
 
 class Handler:
-    def __init__(self, mail_dir):
+    def __init__(self, mail_dir, reject_rcpt=None):
         self.mail_dir = mail_dir
         self.count = 0
+        self.reject_rcpt = re.compile(reject_rcpt) if reject_rcpt else None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.reject_rcpt is not None and self.reject_rcpt.search(address):
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if session.ssl is None:  # belt and braces: require_starttls already refuses
@@ -171,6 +182,7 @@ async def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--reject-rcpt", help="refuse recipients matching this regex with 550")
     args = ap.parse_args()
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
@@ -183,7 +195,7 @@ async def main():
     tls_context.load_cert_chain(crt, key)
     tls_context.minimum_version = ssl.TLSVersion.TLSv1_2
 
-    handler = Handler(mail_dir)
+    handler = Handler(mail_dir, args.reject_rcpt)
     kwargs = dict(
         hostname="localhost",
         tls_context=tls_context,
