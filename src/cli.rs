@@ -39,6 +39,23 @@ struct Common {
 }
 
 #[derive(Subcommand)]
+enum DkimAction {
+    /// Generate a signing key (0600) and print the TXT record to publish.
+    Generate {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        selector: String,
+        /// ed25519 (small, modern) or rsa (understood by every receiver).
+        #[arg(long, default_value = "rsa")]
+        kind: String,
+        /// Where to write the key (default DATA/keys/dkim-SELECTOR.pem).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Run the server.
     Serve {
@@ -84,6 +101,14 @@ enum Command {
         common: Common,
         #[arg(long)]
         to: String,
+        /// Seconds to wait for the relay's answer (0: queue it and return).
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+    },
+    /// DKIM keys: `dkim generate --selector S` writes a key and prints the DNS record.
+    Dkim {
+        #[command(subcommand)]
+        action: DkimAction,
     },
     /// Write an encrypted backup (works while the server runs).
     Backup {
@@ -235,12 +260,21 @@ fn run(command: Command) -> Result<(), String> {
             println!("Firm created; the administrator can sign in.");
             Ok(())
         }
-        Command::TestEmail { common, to } => {
+        Command::TestEmail { common, to, wait } => {
             let config = load(&common)?;
             let to = crate::domain::check_email(&to, "to")
                 .map_err(|_| "--to is not an e-mail address".to_owned())?;
-            test_email(&config, &to)
+            test_email(&config, &to, wait)
         }
+        Command::Dkim {
+            action:
+                DkimAction::Generate {
+                    common,
+                    selector,
+                    kind,
+                    out,
+                },
+        } => dkim_generate(&load(&common)?, &selector, &kind, out),
         Command::Backup { common, out } => {
             let config = load(&common)?;
             backup_to(&config, &DataDir::new(&config.data_dir), &out)
@@ -315,11 +349,53 @@ fn run(command: Command) -> Result<(), String> {
 }
 
 /// Sends a test mail through the running server, or directly when it is stopped.
-fn test_email(config: &Config, to: &str) -> Result<(), String> {
+fn dkim_generate(
+    config: &Config,
+    selector: &str,
+    kind: &str,
+    out: Option<PathBuf>,
+) -> Result<(), String> {
+    use crate::mail::dkim::{DkimKeyKind, generate_dkim_key};
+    let kind = match kind {
+        "ed25519" => DkimKeyKind::Ed25519,
+        "rsa" => DkimKeyKind::Rsa2048,
+        _ => return Err("--kind must be ed25519 or rsa".into()),
+    };
+    if selector.is_empty()
+        || !selector
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err("--selector must be letters, digits and dashes".into());
+    }
+    let data = DataDir::new(&config.data_dir);
+    let path = out.unwrap_or_else(|| data.keys().join(format!("dkim-{selector}.pem")));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    let (pem, txt) = generate_dkim_key(kind).map_err(|e| e.to_string())?;
+    crate::datadir::write_private(&path, pem.as_bytes(), false)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let domain = crate::mail::deliver::from_mailbox(config)
+        .map(|m| m.email.domain().to_owned())
+        .unwrap_or_else(|_| "YOUR-DOMAIN".into());
+    println!(
+        "Private key written to {} (keep it private).",
+        path.display()
+    );
+    println!("Publish this DNS TXT record:\n\n{selector}._domainkey.{domain}. IN TXT \"{txt}\"\n");
+    println!(
+        "Then set in [mail]: dkim_selector = \"{selector}\" and dkim_key_file = \"{}\"",
+        path.display()
+    );
+    Ok(())
+}
+
+fn test_email(config: &Config, to: &str, wait: u64) -> Result<(), String> {
     use crate::store::outbox::Status;
     let data = DataDir::new(&config.data_dir);
-    let (status, error) = match crate::control::call(&data, &json!({"op": "test-email", "to": to}))?
-    {
+    let req = json!({"op": "test-email", "to": to, "wait_secs": wait});
+    let (status, error) = match crate::control::call(&data, &req)? {
         Some((v, _)) => (
             serde_json::from_value::<Status>(v["status"].clone()).unwrap_or(Status::Failed),
             v["error"].as_str().map(str::to_owned),
@@ -343,6 +419,10 @@ fn test_email(config: &Config, to: &str) -> Result<(), String> {
         }
     };
     match status {
+        Status::Waiting if wait == 0 => {
+            println!("test e-mail queued");
+            Ok(())
+        }
         Status::Sent => {
             println!(
                 "test e-mail accepted{}",

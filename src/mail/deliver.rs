@@ -83,6 +83,11 @@ pub fn build(mail: &OutboxMail, from: &Mailbox) -> Result<Message, Failure> {
 pub enum Deliverer {
     /// No relay configured: `.eml` files in the data folder.
     Files(DataDir),
+    /// The firm's SMTP relay, with DKIM signing when configured.
+    Smtp(
+        Box<super::transport::Relay>,
+        Box<Option<super::dkim::DkimSigner>>,
+    ),
 }
 
 impl Deliverer {
@@ -91,7 +96,23 @@ impl Deliverer {
         if config.smtp.host.trim().is_empty() {
             return Ok(Deliverer::Files(data.clone()));
         }
-        Err("SMTP relay support is not built in yet".into())
+        let relay =
+            super::transport::Relay::from_config(&config.smtp).map_err(|e| e.to_string())?;
+        let m = &config.mail;
+        let dkim = if m.dkim_selector.is_empty() {
+            None
+        } else {
+            let domain = if m.dkim_domain.is_empty() {
+                from_mailbox(config)?.email.domain().to_owned()
+            } else {
+                m.dkim_domain.clone()
+            };
+            Some(
+                super::dkim::DkimSigner::from_pem_file(&m.dkim_key_file, &m.dkim_selector, &domain)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(Deliverer::Smtp(Box::new(relay), Box::new(dkim)))
     }
 
     pub fn is_relay(&self) -> bool {
@@ -99,8 +120,21 @@ impl Deliverer {
     }
 
     pub fn deliver(&self, mail: &OutboxMail, from: &Mailbox) -> Result<(), Failure> {
-        let msg = build(mail, from)?;
+        let mut msg = build(mail, from)?;
         match self {
+            Deliverer::Smtp(relay, dkim) => {
+                if let Some(signer) = dkim.as_ref() {
+                    signer.sign(&mut msg);
+                }
+                relay.send(&msg).map_err(|e| match e {
+                    super::transport::SendError::Temporary { reason, hint } => {
+                        Failure::Temporary { reason, hint }
+                    }
+                    super::transport::SendError::Permanent { reason, hint } => {
+                        Failure::Permanent { reason, hint }
+                    }
+                })
+            }
             Deliverer::Files(data) => {
                 let path = data
                     .mail()

@@ -202,9 +202,12 @@ fn rsa_key(
     Ok((DkimSigningAlgorithm::Rsa, pkcs1, txt))
 }
 
+/// The seed of an Ed25519 key and its public key.
+type Ed25519Parts = (Zeroizing<[u8; 32]>, Vec<u8>);
+
 /// For a PKCS#8 Ed25519 key (v1 or v2): its seed and public key, checked with ring.
 /// `Ok(None)` when the key is of another algorithm.
-fn ed25519_seed(der: &[u8]) -> Result<Option<(Zeroizing<[u8; 32]>, Vec<u8>)>, DkimError> {
+fn ed25519_seed(der: &[u8]) -> Result<Option<Ed25519Parts>, DkimError> {
     let mut prefix = ED25519_PKCS8_PREFIX;
     prefix[2] = der.get(4).copied().unwrap_or_default().min(1);
     if der.first() != Some(&0x30) || der.get(2..16) != Some(&prefix[..]) {

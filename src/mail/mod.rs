@@ -12,8 +12,10 @@
 
 pub mod admin;
 pub mod deliver;
+pub mod dkim;
 pub mod kinds;
 pub mod render;
+pub mod transport;
 pub mod worker;
 
 use std::sync::{Arc, Condvar, Mutex};

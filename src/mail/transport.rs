@@ -196,12 +196,8 @@ type Attempt = Result<(), Option<(SendError, bool)>>;
 
 impl Inner {
     fn deliver(&self, op: impl Fn(&SmtpTransport) -> Attempt) -> Result<(), SendError> {
-        let noop_failed = || {
-            SendError::temporary(
-                "the relay did not answer NOOP".into(),
-                errors::HINT_CLOSED,
-            )
-        };
+        let noop_failed =
+            || SendError::temporary("the relay did not answer NOOP".into(), errors::HINT_CLOSED);
         let mut skip = None;
         if let Some((addr, transport)) = self.cached() {
             match op(&transport) {
@@ -219,7 +215,9 @@ impl Inner {
             SendError::temporary(format!("cannot resolve the relay: {e}"), errors::HINT_DNS)
         })?;
         let mut last = None;
-        let fresh = addrs.into_iter().filter(|a| Some(*a) != skip.as_ref().map(|s| s.0));
+        let fresh = addrs
+            .into_iter()
+            .filter(|a| Some(*a) != skip.as_ref().map(|s| s.0));
         for addr in fresh.take(MAX_ADDRESSES) {
             let transport = self.transport(addr);
             match op(&transport) {
@@ -232,15 +230,18 @@ impl Inner {
                 Err(None) => return Err(noop_failed()),
             }
         }
-        Err(last
-            .or(skip.map(|s| s.1))
-            .unwrap_or_else(|| SendError::temporary("the relay has no address".into(), errors::HINT_DNS)))
+        Err(last.or(skip.map(|s| s.1)).unwrap_or_else(|| {
+            SendError::temporary("the relay has no address".into(), errors::HINT_DNS)
+        }))
     }
 
     /// The transport kept from an earlier message, unless its name resolution is too old.
     fn cached(&self) -> Option<(SocketAddr, SmtpTransport)> {
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        if current.as_ref().is_some_and(|c| c.since.elapsed() > RESOLVE_TTL) {
+        if current
+            .as_ref()
+            .is_some_and(|c| c.since.elapsed() > RESOLVE_TTL)
+        {
             *current = None;
         }
         current.as_ref().map(|c| (c.addr, c.transport.clone()))
@@ -249,7 +250,11 @@ impl Inner {
     fn keep<T>(&self, addr: SocketAddr, transport: SmtpTransport, result: T) -> T {
         let since = Instant::now();
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        *current = Some(Current { addr, transport, since });
+        *current = Some(Current {
+            addr,
+            transport,
+            since,
+        });
         result
     }
 
@@ -317,7 +322,11 @@ fn ca_certificates(path: &Path) -> Result<Certificate, RelayError> {
     let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(&pem).collect();
     match certs {
         Ok(certs) if !certs.is_empty() => {}
-        _ => return Err(problem("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into())),
+        _ => {
+            return Err(problem(
+                "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+            ));
+        }
     }
     Certificate::from_pem(&pem).map_err(|e| problem(format!("is not usable ({e})")))
 }

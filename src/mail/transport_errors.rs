@@ -75,8 +75,7 @@ impl std::error::Error for SendError {}
 
 pub(super) const HINT_NOT_CONFIGURED: &str =
     "Set [smtp] host (and port, security, from) in the config to send e-mail through a relay.";
-pub(super) const HINT_INTERNAL: &str =
-    "This is a bug in the SMTP client; the message will be retried. Please report it with the logs.";
+pub(super) const HINT_INTERNAL: &str = "This is a bug in the SMTP client; the message will be retried. Please report it with the logs.";
 pub(super) const HINT_DNS: &str =
     "Check [smtp] host and the nameserver lines of the box's /etc/resolv.conf.";
 pub(super) const HINT_CLOSED: &str = "The relay closed the connection: check that [smtp] security \
@@ -209,7 +208,9 @@ fn find<T: std::error::Error + 'static>(e: &SmtpError) -> Option<&T> {
         if let Some(t) = inner.and_then(|i| i.downcast_ref::<T>()) {
             return Some(t);
         }
-        next = inner.map(|i| i as &(dyn std::error::Error + 'static)).or(err.source());
+        next = inner
+            .map(|i| i as &(dyn std::error::Error + 'static))
+            .or(err.source());
     }
     None
 }
@@ -223,7 +224,10 @@ pub fn redact_addresses(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        let Some(at) = chars.get(i..).and_then(|r| r.iter().position(|&c| c == '@')) else {
+        let Some(at) = chars
+            .get(i..)
+            .and_then(|r| r.iter().position(|&c| c == '@'))
+        else {
             out.extend(chars.get(i..).unwrap_or_default());
             break;
         };

@@ -11,14 +11,20 @@ fn addresses_are_redacted_from_reasons() {
     assert_eq!(r, "550 5.1.1 <address>: User unknown");
     let r = redact_addresses("553 sender a@b.fr not owned by user relay@smtp.example.com.");
     assert_eq!(r, "553 sender <address> not owned by user <address>");
-    assert_eq!(redact_addresses("no @ here, nor x@ or @y"), "no @ here, nor x@ or @y");
+    assert_eq!(
+        redact_addresses("no @ here, nor x@ or @y"),
+        "no @ here, nor x@ or @y"
+    );
     assert_eq!(redact_addresses(&"é".repeat(400)).chars().count(), 300);
 }
 
 #[test]
 fn errors_display_kind_reason_and_hint() {
     let e = SendError::temporary("421 busy, mail to a@b.fr".into(), "Try later.");
-    assert_eq!(e.to_string(), "temporary failure, will retry: 421 busy, mail to <address> (Try later.)");
+    assert_eq!(
+        e.to_string(),
+        "temporary failure, will retry: 421 busy, mail to <address> (Try later.)"
+    );
     assert!(e.is_temporary());
 }
 

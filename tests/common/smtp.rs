@@ -23,10 +23,14 @@ impl SmtpServer {
     /// Starts the fixture with extra arguments (`--user U --password P`,
     /// `--reject-rcpt REGEX`) and waits for its READY line (at most 15 s).
     pub fn start(args: &[&str]) -> SmtpServer {
+        Self::start_in(tempfile::tempdir().unwrap(), args)
+    }
+
+    /// Starts the fixture in `dir` (a restart in the same folder keeps its CA and mails).
+    pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> SmtpServer {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/smtp_server.py");
         let python =
             std::env::var("HUISCLOS_E2E_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
-        let dir = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(dir.path().join("smtp.log")).unwrap();
         // stdin stays a pipe we never write to: if this process dies, the server sees EOF.
         let mut child = Command::new(&python)
@@ -108,6 +112,16 @@ impl SmtpServer {
     /// The fixture's log (stderr), for assertion messages.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("smtp.log")).unwrap_or_default()
+    }
+}
+
+impl SmtpServer {
+    /// Stops the server and hands back its folder, for a restart with `start_in`.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
     }
 }
 

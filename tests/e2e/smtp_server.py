@@ -48,6 +48,9 @@ def make_certs(tls_dir):
     csr = os.path.join(tls_dir, "server.csr")
     crt = os.path.join(tls_dir, "server.pem")
     ext = os.path.join(tls_dir, "server.ext")
+    if os.path.exists(ca_pem) and os.path.exists(crt) and os.path.exists(key):
+        # Restarted in the same workdir: keep the CA the client was configured with.
+        return ca_pem, crt, key
     run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ca_key])
     run([
         "openssl", "req", "-x509", "-new", "-key", ca_key, "-sha256", "-days", "2",
@@ -183,6 +186,8 @@ async def main():
     ap.add_argument("--user")
     ap.add_argument("--password")
     ap.add_argument("--reject-rcpt", help="refuse recipients matching this regex with 550")
+    ap.add_argument("--no-tls", action="store_true",
+                    help="offer no STARTTLS (a relay a client must refuse to use)")
     args = ap.parse_args()
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
@@ -198,9 +203,9 @@ async def main():
     handler = Handler(mail_dir, args.reject_rcpt)
     kwargs = dict(
         hostname="localhost",
-        tls_context=tls_context,
-        require_starttls=True,
-        auth_require_tls=True,
+        tls_context=None if args.no_tls else tls_context,
+        require_starttls=not args.no_tls,
+        auth_require_tls=not args.no_tls,
         decode_data=False,
     )
     if args.user:
