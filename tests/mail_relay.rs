@@ -30,7 +30,17 @@ fn test_email(config: &Path, data: &Path, to: &str, wait: &str) -> (bool, String
         assert!(cli(&["init", "--data", data.to_str().unwrap()], "").0);
     }
     cli(
-        &["test-email", "--config", config.to_str().unwrap(), "--data", data.to_str().unwrap(), "--to", to, "--wait", wait],
+        &[
+            "test-email",
+            "--config",
+            config.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--to",
+            to,
+            "--wait",
+            wait,
+        ],
         "",
     )
 }
@@ -59,9 +69,17 @@ fn delivered_over_starttls_to_the_real_relay() {
     let mails = relay.wait_for_mails(1);
     assert_eq!(mails[0]["tls"], true);
     assert_eq!(mails[0]["rcpt_tos"][0], "claire@client.example");
-    assert!(mails[0]["message_id"].as_str().unwrap().ends_with("@cabinet.example>"));
+    assert!(
+        mails[0]["message_id"]
+            .as_str()
+            .unwrap()
+            .ends_with("@cabinet.example>")
+    );
     assert!(mails[0]["html"].as_str().unwrap().contains("Huis Clos"));
-    assert!(!mails[0]["html"].as_str().unwrap().contains("<img"), "no remote image");
+    assert!(
+        !mails[0]["html"].as_str().unwrap().contains("<img"),
+        "no remote image"
+    );
     drop(s);
 }
 
@@ -140,7 +158,10 @@ fn a_crash_with_mails_queued_loses_none() {
     let relay = SmtpServer::start_in(dir, &["--port", &port.to_string()]);
     let s = Server::start(&data, &["--config", cfg.to_str().unwrap()]);
     let mails = wait_for(&relay, 3, 40);
-    let mut ids: Vec<&str> = mails.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = mails
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3, "server log:\n{}", s.stderr());
@@ -155,19 +176,42 @@ fn dkim_key_generation_prints_the_record_and_mails_are_signed() {
     let data = t.path().join("data");
     assert!(cli(&["init", "--data", data.to_str().unwrap()], "").0);
     let (ok, out, err) = cli(
-        &["dkim", "generate", "--config", cfg.to_str().unwrap(), "--data", data.to_str().unwrap(), "--selector", "hc1", "--kind", "ed25519"],
+        &[
+            "dkim",
+            "generate",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--selector",
+            "hc1",
+            "--kind",
+            "ed25519",
+        ],
         "",
     );
     assert!(ok, "{err}");
-    assert!(out.contains("hc1._domainkey.cabinet.example. IN TXT \"v=DKIM1; k=ed25519; p="), "{out}");
+    assert!(
+        out.contains("hc1._domainkey.cabinet.example. IN TXT \"v=DKIM1; k=ed25519; p="),
+        "{out}"
+    );
     let key = data.join("keys/dkim-hc1.pem");
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str(&format!("dkim_selector = \"hc1\"\ndkim_key_file = {:?}\n", key.to_str().unwrap()));
+    text.push_str(&format!(
+        "dkim_selector = \"hc1\"\ndkim_key_file = {:?}\n",
+        key.to_str().unwrap()
+    ));
     std::fs::write(&cfg, text).unwrap();
     let (ok, out, err) = test_email(&cfg, &data, "claire@client.example", "30");
     assert!(ok, "{out}{err}");
     let mails = relay.wait_for_mails(1);
     let sig = mails[0]["headers"]["dkim-signature"][0].as_str().unwrap();
-    assert!(sig.contains("d=cabinet.example") && sig.contains("s=hc1"), "{sig}");
+    assert!(
+        sig.contains("d=cabinet.example") && sig.contains("s=hc1"),
+        "{sig}"
+    );
 }
