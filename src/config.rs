@@ -23,6 +23,7 @@ pub struct Config {
     pub tls: Tls,
     pub smtp: Smtp,
     pub mail: Mail,
+    pub sessions: Sessions,
     pub log: Log,
 }
 
@@ -68,6 +69,29 @@ pub struct Smtp {
     pub from: String,
 }
 
+/// How long sessions last, and when sign-ins are throttled.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sessions {
+    pub staff_idle_minutes: u64,
+    pub client_idle_minutes: u64,
+    pub absolute_hours: u64,
+    pub lockout_failures: u32,
+    pub lockout_minutes: u64,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            staff_idle_minutes: 8 * 60,
+            client_idle_minutes: 30,
+            absolute_hours: 24,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
 /// How the outbox behaves (the relay itself is `[smtp]`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -111,6 +135,7 @@ impl Default for Config {
             tls: Tls::default(),
             smtp: Smtp::default(),
             mail: Mail::default(),
+            sessions: Sessions::default(),
             log: Log::default(),
         }
     }
@@ -280,6 +305,15 @@ impl Config {
         let url = &self.server.public_url;
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             return bad("[server] public_url must start with https://");
+        }
+        let s = &self.sessions;
+        if s.staff_idle_minutes == 0 || s.client_idle_minutes == 0 || s.absolute_hours == 0 {
+            return bad("[sessions] durations must be at least 1");
+        }
+        if s.lockout_failures < 3 || s.lockout_minutes == 0 {
+            return bad(
+                "[sessions] lockout_failures must be at least 3 and lockout_minutes at least 1",
+            );
         }
         let m = &self.mail;
         if m.retry_first_secs == 0 || m.retry_max_secs < m.retry_first_secs || m.give_up_hours == 0

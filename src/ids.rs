@@ -100,6 +100,10 @@ typed_id!(
     /// A mail of the outbox.
     MailId
 );
+typed_id!(
+    /// A space (client, matter, data room…).
+    SpaceId
+);
 
 #[cfg(test)]
 mod tests {

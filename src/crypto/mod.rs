@@ -12,6 +12,7 @@
 
 pub mod keys;
 pub mod seal;
+pub mod space_key;
 pub mod stream;
 
 pub use keys::{FirmKey, Keyring, MasterKey};

@@ -1,68 +1,65 @@
-//! Signing in and sessions.
+//! Sessions.
 //!
 //! A session token is 256 random bits given to the browser once; the store keeps only its
-//! SHA-256. A session ends after an idle period or at an absolute limit, whichever comes
-//! first. An unknown address costs the same argon2 time as a known one.
+//! SHA-256. A session ends after an idle period (staff and clients differ) or at an
+//! absolute limit, whichever comes first, and every session of an account can be listed and
+//! ended at once.
 
-use super::{Core, password, time};
+use super::{Core, time};
 use crate::ids::AccountId;
-use crate::secret::Secret;
 use crate::store::StoreError;
-use crate::store::accounts::{self, Account};
+use crate::store::accounts::{self, Account, Role};
 use crate::store::sessions::{self, Session};
 
-/// Seconds without activity after which a session ends.
-pub const IDLE_SECS: i64 = 8 * 3600;
-/// Seconds after sign-in at which a session ends whatever the activity.
-pub const ABSOLUTE_SECS: i64 = 24 * 3600;
 /// `last_seen` is written at most this often, so reads do not become writes.
 const TOUCH_SECS: i64 = 60;
 
-fn hash_token(token: &str) -> [u8; 32] {
+pub fn hash_token(token: &str) -> [u8; 32] {
     crate::crypto::sha256(token.as_bytes())
 }
 
-/// The account for these credentials, or `None` (one answer for every failure).
-pub fn check_credentials(
-    core: &Core,
-    email: &str,
-    password_in: &Secret,
-) -> Result<Option<Account>, StoreError> {
-    let Some(mut account) = accounts::by_email(&core.store, email)? else {
-        password::verify_dummy(password_in);
-        return Ok(None);
+/// Seconds of inactivity after which a session of `account` ends.
+pub fn idle_secs(core: &Core, account: &Account) -> i64 {
+    let s = &core.config.sessions;
+    let minutes = match account.role {
+        Role::FirmAdmin | Role::Staff => s.staff_idle_minutes,
+        Role::External => s.client_idle_minutes,
     };
-    let Some(phc) = account.password_hash.clone() else {
-        password::verify_dummy(password_in);
-        return Ok(None);
-    };
-    let (ok, rehash) = password::verify(password_in, &phc);
-    if !ok || !account.active {
-        return Ok(None);
-    }
-    if rehash && let Ok(new) = password::hash(password_in) {
-        account.password_hash = Some(new);
-        accounts::update(&core.store, &account)?;
-        log::info!("password hash of account {} upgraded", account.id);
-    }
-    Ok(Some(account))
+    (minutes * 60) as i64
 }
 
-/// Opens a session; returns the token for the cookie (shown nowhere else).
-pub fn open_session(core: &Core, account: AccountId) -> Result<String, StoreError> {
+/// Opens a session with a new token (returned for the cookie, shown nowhere else).
+pub fn open_session(core: &Core, account: &Account, agent: &str) -> Result<String, StoreError> {
     let token = data_encoding::BASE64URL_NOPAD.encode(&crate::ids::random::<32>());
     let now = time::now();
     sessions::insert(
         &core.store,
         &hash_token(&token),
         &Session {
-            account,
+            account: account.id,
             created_at: now,
             last_seen: now,
-            expires_at: now + ABSOLUTE_SECS,
+            expires_at: now + (core.config.sessions.absolute_hours * 3600) as i64,
+            idle_secs: idle_secs(core, account),
+            agent: describe_agent(agent),
         },
     )?;
     Ok(token)
+}
+
+/// "Firefox on Linux"-style description, from the User-Agent header, with nothing else.
+pub fn describe_agent(ua: &str) -> String {
+    let browser = ["Edg", "Firefox", "Chrome", "Safari"]
+        .into_iter()
+        .find(|b| ua.contains(b))
+        .map(|b| if b == "Edg" { "Edge" } else { b })
+        .unwrap_or("?");
+    let os = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
+        .into_iter()
+        .find(|o| ua.contains(o))
+        .map(|o| if o == "Mac OS" { "macOS" } else { o })
+        .unwrap_or("?");
+    format!("{browser} / {os}")
 }
 
 /// The signed-in account for `token`, if the session is alive; refreshes its idle timer.
@@ -72,7 +69,7 @@ pub fn session_account(core: &Core, token: &str) -> Result<Option<Account>, Stor
         return Ok(None);
     };
     let now = time::now();
-    if now >= session.expires_at || now - session.last_seen >= IDLE_SECS {
+    if now >= session.expires_at || now - session.last_seen >= session.idle_secs {
         sessions::remove(&core.store, &h)?;
         return Ok(None);
     }
@@ -94,45 +91,81 @@ pub fn close_session(core: &Core, token: &str) -> Result<(), StoreError> {
     sessions::remove(&core.store, &hash_token(token))
 }
 
+/// Ends every session of `account`: sign out everywhere, deactivation, change of rights.
+pub fn close_all(core: &Core, account: AccountId) -> Result<usize, StoreError> {
+    let n = sessions::remove_all(&core.store, account)?;
+    log::info!("{n} sessions of account {account} ended");
+    Ok(n)
+}
+
+/// One of an account's sessions, as listed to its owner.
+#[derive(Debug, serde::Serialize)]
+pub struct SessionLine {
+    pub id: String,
+    pub agent: String,
+    pub created_at: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+/// The sessions of `account`; `current` marks the one of `token`.
+pub fn list(
+    core: &Core,
+    account: AccountId,
+    token: Option<&str>,
+) -> Result<Vec<SessionLine>, StoreError> {
+    let current = token.map(hash_token);
+    let mut out: Vec<SessionLine> = sessions::of_account(&core.store, account)?
+        .into_iter()
+        .map(|(h, s)| SessionLine {
+            // A public handle: a hash of the hash, so the list never reveals a usable value.
+            id: data_encoding::HEXLOWER.encode(&crate::crypto::sha256(&h)[..12]),
+            agent: s.agent,
+            created_at: time::rfc3339(s.created_at),
+            last_seen: time::rfc3339(s.last_seen),
+            current: Some(h) == current,
+        })
+        .collect();
+    out.sort_by(|a, b| b.last_seen.cmp(&a.last_seen));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::setup::{self, SetupInput};
+    use crate::secret::Secret;
 
     #[test]
-    fn sign_in_then_session_then_sign_out() {
+    fn session_lifecycle_and_sign_out_everywhere() {
         let (_t, core) = setup::tests_support::core();
         let pw = Secret::new("Témoin-7f3a secret 2026!");
-        setup::complete(
+        let (_, id) = setup::complete(
             &core,
             None,
             &SetupInput {
                 firm_name: "F".into(),
                 admin_name: "A".into(),
-                admin_email: "Admin@Example.fr".into(),
+                admin_email: "admin@example.fr".into(),
                 password: pw.clone(),
-                password_confirm: pw.clone(),
+                password_confirm: pw,
                 lang: "fr".into(),
             },
         )
         .unwrap();
-        assert!(
-            check_credentials(&core, "admin@example.fr", &Secret::new("wrong password!"))
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            check_credentials(&core, "nobody@example.fr", &pw)
-                .unwrap()
-                .is_none()
-        );
-        let acc = check_credentials(&core, " ADMIN@example.fr ", &pw)
-            .unwrap()
-            .unwrap();
-        let token = open_session(&core, acc.id).unwrap();
-        assert_eq!(session_account(&core, &token).unwrap().unwrap().id, acc.id);
+        let acc = accounts::by_id(&core.store, id).unwrap().unwrap();
+        let t1 = open_session(&core, &acc, "Mozilla/5.0 (X11; Linux x86_64) Firefox/120").unwrap();
+        let t2 = open_session(&core, &acc, "Mozilla/5.0 (iPhone) Safari").unwrap();
+        assert_eq!(session_account(&core, &t1).unwrap().unwrap().id, id);
+        let l = list(&core, id, Some(&t1)).unwrap();
+        assert_eq!(l.len(), 2);
+        assert_eq!(l.iter().filter(|s| s.current).count(), 1);
+        assert!(l.iter().any(|s| s.agent == "Firefox / Linux"));
         assert!(session_account(&core, "forged").unwrap().is_none());
-        close_session(&core, &token).unwrap();
-        assert!(session_account(&core, &token).unwrap().is_none());
+        close_session(&core, &t1).unwrap();
+        assert!(session_account(&core, &t1).unwrap().is_none());
+        assert!(session_account(&core, &t2).unwrap().is_some());
+        assert_eq!(close_all(&core, id).unwrap(), 1);
+        assert!(session_account(&core, &t2).unwrap().is_none());
     }
 }

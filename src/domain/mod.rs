@@ -4,10 +4,14 @@
 //! sees a request. Access rules live here (and grow with later capabilities), storage is
 //! delegated to [`crate::store`] and [`crate::blobs`].
 
+pub mod access;
 pub mod auth;
 pub mod password;
 pub mod setup;
+pub mod signin;
+pub mod templates;
 pub mod time;
+pub mod totp;
 
 use crate::blobs::BlobStore;
 use crate::datadir::DataDir;
@@ -21,6 +25,7 @@ pub struct Core {
     pub blobs: BlobStore,
     pub data: DataDir,
     pub mail: crate::mail::Mailer,
+    pub config: std::sync::Arc<crate::config::Config>,
 }
 
 /// A check of user input failed. `field` and `key` name the form field and the locale key of

@@ -133,6 +133,11 @@ pub fn complete(
         active: true,
         lang: if input.lang == "en" { "en" } else { "fr" }.to_owned(),
         notify: Default::default(),
+        totp_secret: None,
+        totp_pending: None,
+        recovery_codes: Vec::new(),
+        // The first administrator of the box is its operator.
+        operator: true,
     };
     let txn = store.db().begin_write().map_err(db)?;
     // Re-checked inside the write transaction: two submissions cannot both succeed.
@@ -179,6 +184,7 @@ pub(crate) mod tests_support {
                 blobs,
                 data,
                 mail,
+                config: Default::default(),
             },
         )
     }

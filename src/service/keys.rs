@@ -49,6 +49,7 @@ pub fn open_core(config: &Config, data: &DataDir, master: &MasterKey) -> Result<
         blobs: BlobStore::new(data.clone()),
         data: data.clone(),
         mail: crate::mail::Mailer::new(config)?,
+        config: Arc::new(config.clone()),
     })
 }
 

@@ -37,6 +37,18 @@ pub struct Account {
     /// How this person wants to hear about new things.
     #[serde(default)]
     pub notify: NotifyPref,
+    /// TOTP secret (base32) once the second factor is enabled.
+    #[serde(default)]
+    pub totp_secret: Option<String>,
+    /// A secret being enrolled, until its first code is confirmed.
+    #[serde(default)]
+    pub totp_pending: Option<String>,
+    /// SHA-256 (hex) of the unused recovery codes.
+    #[serde(default)]
+    pub recovery_codes: Vec<String>,
+    /// The box operator manages firms and storage (never any firm's content).
+    #[serde(default)]
+    pub operator: bool,
 }
 
 /// E-mail notifications: every batch at once, one digest a day, or none. Security mails

@@ -22,6 +22,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the outbox tables",
         apply: create_outbox_tables,
     },
+    Migration {
+        name: "create the space, membership, invitation and session index tables",
+        apply: create_space_tables,
+    },
+    Migration {
+        name: "create the sign-in tables (throttling, one-time secrets, journal, API tokens)",
+        apply: create_signin_tables,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -55,6 +63,26 @@ fn create_initial_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn create_outbox_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     use tables::*;
     create(txn, &[OUTBOX, OUTBOX_DUE, NOTIFY_PENDING])
+}
+
+fn create_signin_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[THROTTLE, SIGNIN_SECRETS, SIGNIN_JOURNAL, API_TOKENS])
+}
+
+fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[
+            SPACE_KEYS,
+            SPACES,
+            ACCOUNT_SPACES,
+            SPACE_MEMBERS,
+            INVITES,
+            ACCOUNT_SESSIONS,
+        ],
+    )
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

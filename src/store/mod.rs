@@ -9,10 +9,13 @@
 pub mod accounts;
 pub mod dump;
 pub mod firms;
+pub mod invites;
 pub mod meta;
 pub mod migrations;
 pub mod outbox;
 pub mod sessions;
+pub mod signins;
+pub mod spaces;
 pub mod tables;
 
 use std::path::Path;

@@ -25,6 +25,28 @@ pub const OUTBOX_DUE: Table = Table::new("outbox_due");
 /// Notifications counted per account until the next batch is sent.
 pub const NOTIFY_PENDING: Table = Table::new("notify_pending");
 
+/// Owning firm(s) and wrapped key of each space; sealed with the box key.
+pub const SPACE_KEYS: Table = Table::new("space_keys");
+/// Title, template and state of each space; sealed with the space's key.
+pub const SPACES: Table = Table::new("spaces");
+/// `account | space` → membership (profile); sealed with the box key.
+pub const ACCOUNT_SPACES: Table = Table::new("account_spaces");
+/// `space | account` → nothing; sealed with the space's key.
+pub const SPACE_MEMBERS: Table = Table::new("space_members");
+/// Invitations, keyed by the SHA-256 of their token; sealed with the box key.
+pub const INVITES: Table = Table::new("invites");
+/// `account | session token hash` → nothing: lists and ends an account's sessions.
+pub const ACCOUNT_SESSIONS: Table = Table::new("account_sessions");
+
+/// Sign-in throttling per address and per network address (keyed hashes); box key.
+pub const THROTTLE: Table = Table::new("throttle");
+/// One-time sign-in codes and reset links (keyed hashes); box key.
+pub const SIGNIN_SECRETS: Table = Table::new("signin_secrets");
+/// `firm | time | random` → sign-in event; sealed with the firm's key.
+pub const SIGNIN_JOURNAL: Table = Table::new("signin_journal");
+/// Personal API tokens, keyed by the SHA-256 of the token; box key.
+pub const API_TOKENS: Table = Table::new("api_tokens");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -36,6 +58,16 @@ pub const ALL: &[Table] = &[
     OUTBOX,
     OUTBOX_DUE,
     NOTIFY_PENDING,
+    SPACE_KEYS,
+    SPACES,
+    ACCOUNT_SPACES,
+    SPACE_MEMBERS,
+    INVITES,
+    ACCOUNT_SESSIONS,
+    THROTTLE,
+    SIGNIN_SECRETS,
+    SIGNIN_JOURNAL,
+    API_TOKENS,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -26,6 +26,7 @@ pub struct Ctx<'a> {
     pub presession: RefCell<Option<String>>,
     /// `Set-Cookie` values to add to the response.
     pub cookies: RefCell<Vec<String>>,
+    pub user_agent: String,
 }
 
 fn cookie<'r>(req: &'r rouille::Request, name: &str) -> Option<&'r str> {
@@ -61,6 +62,12 @@ impl<'a> Ctx<'a> {
             account,
             presession: RefCell::new(presession),
             cookies: RefCell::new(Vec::new()),
+            user_agent: req
+                .header("User-Agent")
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect(),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod context;
 pub mod csrf;
 
 pub mod form;
+pub mod guards;
 pub mod i18n;
 pub mod render;
 pub mod respond;
@@ -48,6 +49,10 @@ pub struct App {
     pub ephemeral_csrf: ring::hmac::Key,
     /// Called once when a sealed box is unlocked, with the new core.
     pub on_unlock: UnlockHook,
+    /// Sign-ins waiting for their second factor: hash of the `hc_2fa` cookie → account and
+    /// expiry. In memory only: a restart asks for the password again.
+    pub pending_2fa:
+        std::sync::Mutex<std::collections::HashMap<[u8; 32], (crate::ids::AccountId, i64)>>,
 }
 
 impl App {
@@ -64,6 +69,7 @@ impl App {
                 &crate::ids::random::<32>(),
             ),
             on_unlock: Box::new(|_| {}),
+            pending_2fa: Default::default(),
         })
     }
 

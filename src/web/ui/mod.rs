@@ -12,6 +12,7 @@ pub mod login_submit;
 pub mod logout_submit;
 pub mod setup_show;
 pub mod setup_submit;
+pub mod signin_flow;
 pub mod static_show;
 pub mod unlock_show;
 pub mod unlock_submit;

@@ -3,13 +3,12 @@
 use rouille::{Request, Response};
 
 use super::setup_show::{form_vars, invalid_link};
-use crate::domain::auth;
 use crate::domain::setup::{self, SetupError, SetupInput};
 use crate::error::AppError;
-use crate::web::context::{Ctx, SESSION_COOKIE};
+use crate::store::accounts;
+use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::form::Form;
-use crate::web::respond::see_other;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let token = params.first().copied().unwrap_or("");
@@ -26,9 +25,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     };
     match setup::complete(core, Some(token), &input) {
         Ok((_, account)) => {
-            let session = auth::open_session(core, account)?;
-            ctx.set_cookie(SESSION_COOKIE, &session, None);
-            Ok(see_other("/"))
+            let account = accounts::by_id(&core.store, account)?.ok_or(AppError::NotFound)?;
+            super::signin_flow::open(ctx, &account)
         }
         Err(SetupError::BadToken | SetupError::AlreadyDone) => invalid_link(ctx),
         Err(SetupError::Invalid(inv)) => super::page(

@@ -1,0 +1,167 @@
+//! The one access check. Every read or write of a space's data starts with [`space`], which
+//! returns a [`SpaceAccess`] only to a member; the rights of a profile are handles obtained
+//! from it ([`SpaceAccess::manage`], [`SpaceAccess::contribute`]), and the domain functions
+//! that change a space take those handles. Code without the right never holds a handle, so
+//! it cannot call the function. Firm-level rights work the same way ([`staff`],
+//! [`firm_admin`]). A refusal is indistinguishable from a missing id.
+
+use serde::{Deserialize, Serialize};
+
+use super::Core;
+use crate::crypto::space_key::SpaceKey;
+use crate::ids::{AccountId, FirmId, SpaceId};
+use crate::store::StoreError;
+use crate::store::accounts::{Account, Role};
+use crate::store::spaces::{self, SpaceEntry, SpaceMeta};
+
+/// The four profiles, the only rights there are (DESIGN.md, "Domain").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// Everything in the space, members and settings included.
+    Gestionnaire,
+    /// Reads everything, posts messages, uploads, adds events.
+    Contributeur,
+    /// Reads and downloads.
+    Lecteur,
+    /// Sees what is shared with all and his own deposits, never other depositors'.
+    Deposant,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 4] = [
+        Profile::Gestionnaire,
+        Profile::Contributeur,
+        Profile::Lecteur,
+        Profile::Deposant,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Profile::Gestionnaire => "gestionnaire",
+            Profile::Contributeur => "contributeur",
+            Profile::Lecteur => "lecteur",
+            Profile::Deposant => "deposant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.id() == s)
+    }
+}
+
+/// Why access was refused; shown to users as a 404, whatever the reason.
+#[derive(Debug)]
+pub enum Denied {
+    NotFound,
+    Store(StoreError),
+}
+
+impl From<StoreError> for Denied {
+    fn from(e: StoreError) -> Self {
+        Denied::Store(e)
+    }
+}
+
+/// Proof that an account is a member of a space, with the space's key and state.
+pub struct SpaceAccess {
+    pub id: SpaceId,
+    pub account: AccountId,
+    pub profile: Profile,
+    pub entry: SpaceEntry,
+    pub meta: SpaceMeta,
+    key: SpaceKey,
+}
+
+impl std::fmt::Debug for SpaceAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SpaceAccess({}, {:?})", self.id, self.profile)
+    }
+}
+
+/// The right to manage a space (members, settings): Gestionnaire only.
+#[derive(Debug)]
+pub struct Manage<'a>(&'a SpaceAccess);
+
+/// The right to add content: Gestionnaire or Contributeur, on a space that is not archived.
+#[derive(Debug)]
+pub struct Contribute<'a>(&'a SpaceAccess);
+
+impl SpaceAccess {
+    pub fn key(&self) -> &SpaceKey {
+        &self.key
+    }
+
+    pub fn manage(&self) -> Option<Manage<'_>> {
+        (self.profile == Profile::Gestionnaire).then_some(Manage(self))
+    }
+
+    pub fn contribute(&self) -> Option<Contribute<'_>> {
+        let ok = matches!(self.profile, Profile::Gestionnaire | Profile::Contributeur);
+        (ok && !self.meta.archived).then_some(Contribute(self))
+    }
+
+    /// Whether the viewer may see the list of members.
+    pub fn sees_members(&self) -> bool {
+        self.profile == Profile::Gestionnaire || self.meta.members_see_each_other
+    }
+}
+
+impl<'a> Manage<'a> {
+    pub fn space(&self) -> &'a SpaceAccess {
+        self.0
+    }
+}
+
+impl<'a> Contribute<'a> {
+    pub fn space(&self) -> &'a SpaceAccess {
+        self.0
+    }
+}
+
+/// The access check: the space `id` as seen by `account`, or `NotFound` for a non-member,
+/// a deactivated account, an unknown id or a space whose key is gone.
+pub fn space(core: &Core, account: &Account, id: SpaceId) -> Result<SpaceAccess, Denied> {
+    if !account.active {
+        return Err(Denied::NotFound);
+    }
+    let Some(m) = spaces::membership(&core.store, account.id, id)? else {
+        return Err(Denied::NotFound);
+    };
+    let entry = spaces::entry(&core.store, id)?.ok_or(Denied::NotFound)?;
+    let key = spaces::key(&core.store, id, &entry)?.ok_or(Denied::NotFound)?;
+    let meta = spaces::meta(&core.store, id, &key)?.ok_or(Denied::NotFound)?;
+    Ok(SpaceAccess {
+        id,
+        account: account.id,
+        profile: m.profile,
+        entry,
+        meta,
+        key,
+    })
+}
+
+/// A member of a firm's staff (administrator or not).
+#[derive(Debug)]
+pub struct Staff<'a> {
+    pub account: &'a Account,
+    pub firm: FirmId,
+}
+
+/// The administrator of a firm.
+#[derive(Debug)]
+pub struct FirmAdmin<'a> {
+    pub account: &'a Account,
+    pub firm: FirmId,
+}
+
+pub fn staff(account: &Account) -> Option<Staff<'_>> {
+    let firm = account.firm?;
+    let ok = account.active && matches!(account.role, Role::FirmAdmin | Role::Staff);
+    ok.then_some(Staff { account, firm })
+}
+
+pub fn firm_admin(account: &Account) -> Option<FirmAdmin<'_>> {
+    let firm = account.firm?;
+    (account.active && account.role == Role::FirmAdmin).then_some(FirmAdmin { account, firm })
+}

@@ -1,0 +1,143 @@
+//! Space templates: what a new space is for, its folders, its modules, the profile its
+//! invitees get, and whether members see each other.
+
+use super::access::Profile;
+
+/// Which parts of a space are switched on.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Modules {
+    pub messages: bool,
+    pub documents: bool,
+    pub agenda: bool,
+    pub requests: bool,
+    pub asides: bool,
+    pub exhibits: bool,
+}
+
+#[derive(Debug)]
+pub struct Template {
+    /// Stable id, stored in spaces; the name and description are the locale keys
+    /// `template_{id}` and `template_{id}_desc`.
+    pub id: &'static str,
+    pub invitee: Profile,
+    pub members_see_each_other: bool,
+    /// Folders created with the space: (French, English).
+    pub folders: &'static [(&'static str, &'static str)],
+    pub modules: Modules,
+}
+
+const fn m(
+    messages: bool,
+    documents: bool,
+    agenda: bool,
+    requests: bool,
+    asides: bool,
+    exhibits: bool,
+) -> Modules {
+    Modules {
+        messages,
+        documents,
+        agenda,
+        requests,
+        asides,
+        exhibits,
+    }
+}
+
+pub const TEMPLATES: &[Template] = &[
+    Template {
+        id: "client",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[
+            ("Documents du client", "Client's documents"),
+            ("Documents du cabinet", "Firm's documents"),
+        ],
+        modules: m(true, true, true, true, false, false),
+    },
+    Template {
+        id: "dossier",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[
+            ("Pièces", "Exhibits"),
+            ("Correspondance", "Correspondence"),
+            ("Actes", "Deeds"),
+        ],
+        modules: m(true, true, true, true, false, false),
+    },
+    Template {
+        id: "collecte",
+        invitee: Profile::Deposant,
+        members_see_each_other: false,
+        folders: &[("Dépôts", "Deposits")],
+        modules: m(false, true, false, true, false, false),
+    },
+    Template {
+        id: "data_room",
+        invitee: Profile::Lecteur,
+        members_see_each_other: false,
+        folders: &[("Data room", "Data room")],
+        modules: m(true, true, false, false, false, false),
+    },
+    Template {
+        id: "mediation",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[("Salle commune", "Shared room")],
+        modules: m(true, true, true, false, true, false),
+    },
+    Template {
+        id: "arbitrage",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[("Pièces", "Exhibits"), ("Procédure", "Procedure")],
+        modules: m(true, true, true, false, false, true),
+    },
+    Template {
+        id: "processus_collaboratif",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[("Documents partagés", "Shared documents")],
+        modules: m(true, true, true, false, true, false),
+    },
+    Template {
+        id: "formation",
+        invitee: Profile::Lecteur,
+        members_see_each_other: false,
+        folders: &[("Supports", "Materials")],
+        modules: m(true, true, true, false, false, false),
+    },
+    Template {
+        id: "irp",
+        invitee: Profile::Contributeur,
+        members_see_each_other: true,
+        folders: &[("Documents", "Documents"), ("Procès-verbaux", "Minutes")],
+        modules: m(true, true, true, false, false, false),
+    },
+];
+
+pub fn by_id(id: &str) -> Option<&'static Template> {
+    TEMPLATES.iter().find(|t| t.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_is_named_and_described_in_every_language() {
+        let i = crate::web::i18n::I18n::load().unwrap();
+        for lang in crate::web::i18n::LANGS {
+            for t in TEMPLATES {
+                for key in [
+                    format!("template_{}", t.id),
+                    format!("template_{}_desc", t.id),
+                ] {
+                    assert!(i.strings(lang).contains_key(&key), "{lang}: {key}");
+                }
+            }
+        }
+        assert_eq!(TEMPLATES.len(), 9);
+    }
+}

@@ -1,0 +1,128 @@
+//! What sign-in needs to remember: throttling counters, one-time codes, reset tokens, and
+//! each firm's sign-in journal. Keys are keyed hashes (never an address or a token).
+
+use redb::{ReadableDatabase, TableHandle};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::tables::{SIGNIN_JOURNAL, SIGNIN_SECRETS, THROTTLE};
+use super::{Store, StoreError, Table, db, get, put};
+use crate::ids::{AccountId, FirmId};
+
+/// Failed attempts for one address or one network address.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Throttle {
+    pub failures: u32,
+    pub last_failure_at: i64,
+    pub locked_until: i64,
+}
+
+/// A one-time sign-in code or reset link, stored by the hash of what was e-mailed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OneTime {
+    pub account: AccountId,
+    /// SHA-256 of the code (codes) or empty (reset links are keyed by their hash).
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub tries: u32,
+}
+
+/// One line of a firm's sign-in journal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub at: i64,
+    pub account: AccountId,
+    /// `signed_in`, `failed`, `locked`, `code_sent`, `reset_sent`, `password_changed`,
+    /// `totp_enabled`, `deactivated`…
+    pub event: String,
+    pub ip: String,
+}
+
+fn get_one<T: DeserializeOwned>(
+    store: &Store,
+    table: Table,
+    key: &[u8],
+) -> Result<Option<T>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(table).map_err(db)?;
+    get(&t, table.name(), store.keys().records(), key)
+}
+
+fn put_one<T: Serialize>(
+    store: &Store,
+    table: Table,
+    key: &[u8],
+    value: Option<&T>,
+) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(table).map_err(db)?;
+        match value {
+            Some(v) => put(&mut t, table.name(), store.keys().records(), key, v)?,
+            None => {
+                t.remove(key).map_err(db)?;
+            }
+        }
+    }
+    txn.commit().map_err(db)
+}
+
+pub fn throttle(store: &Store, key: &[u8; 32]) -> Result<Throttle, StoreError> {
+    Ok(get_one(store, THROTTLE, key)?.unwrap_or_default())
+}
+
+pub fn set_throttle(store: &Store, key: &[u8; 32], t: Option<&Throttle>) -> Result<(), StoreError> {
+    put_one(store, THROTTLE, key, t)
+}
+
+pub fn one_time(store: &Store, key: &[u8; 32]) -> Result<Option<OneTime>, StoreError> {
+    get_one(store, SIGNIN_SECRETS, key)
+}
+
+pub fn set_one_time(store: &Store, key: &[u8; 32], v: Option<&OneTime>) -> Result<(), StoreError> {
+    put_one(store, SIGNIN_SECRETS, key, v)
+}
+
+/// Appends to `firm`'s journal (sealed with the firm's key).
+pub fn journal_add(store: &Store, firm: FirmId, e: &JournalEntry) -> Result<(), StoreError> {
+    let Some(fk) = super::firms::key(store, firm)? else {
+        return Ok(());
+    };
+    let mut k = [0u8; 32];
+    k[..16].copy_from_slice(firm.as_bytes());
+    k[16..24].copy_from_slice(&(e.at.max(0) as u64).to_be_bytes());
+    k[24..].copy_from_slice(&crate::ids::random::<8>());
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(SIGNIN_JOURNAL).map_err(db)?;
+        put(&mut t, SIGNIN_JOURNAL.name(), &fk.records(), &k, e)?;
+    }
+    txn.commit().map_err(db)
+}
+
+/// The newest `limit` entries of `firm`'s journal.
+pub fn journal(store: &Store, firm: FirmId, limit: usize) -> Result<Vec<JournalEntry>, StoreError> {
+    let Some(fk) = super::firms::key(store, firm)? else {
+        return Ok(Vec::new());
+    };
+    let sealer = fk.records();
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(SIGNIN_JOURNAL).map_err(db)?;
+    let mut start = [0u8; 32];
+    start[..16].copy_from_slice(firm.as_bytes());
+    let mut end = [0xffu8; 32];
+    end[..16].copy_from_slice(firm.as_bytes());
+    let mut out = Vec::new();
+    for row in t
+        .range(start.as_slice()..=end.as_slice())
+        .map_err(db)?
+        .rev()
+        .take(limit)
+    {
+        let (k, _) = row.map_err(db)?;
+        if let Some(e) = get::<JournalEntry>(&t, SIGNIN_JOURNAL.name(), &sealer, k.value())? {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,214 @@
+//! Spaces and their members.
+//!
+//! - `SPACE_KEYS` (box key): owning firm(s) and the space key wrapped by the owner's key;
+//! - `SPACES` (space key): title, template, state;
+//! - `ACCOUNT_SPACES` (box key), `account | space` → membership with its profile: the one
+//!   place a profile is recorded, read by the access check;
+//! - `SPACE_MEMBERS` (space key), `space | account` → nothing: lists a space's members.
+
+use redb::{ReadableDatabase, TableHandle, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::tables::{ACCOUNT_SPACES, SPACE_KEYS, SPACE_MEMBERS, SPACES};
+use super::{Store, StoreError, db, get, put};
+use crate::crypto::space_key::SpaceKey;
+use crate::domain::access::Profile;
+use crate::ids::{AccountId, FirmId, SpaceId};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SpaceEntry {
+    pub firm: FirmId,
+    /// A second firm co-piloting the space.
+    pub co_firm: Option<FirmId>,
+    pub wrapped_key: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SpaceMeta {
+    pub title: String,
+    pub template: String,
+    pub created_by: AccountId,
+    pub created_at: i64,
+    pub archived: bool,
+    pub members_see_each_other: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Membership {
+    pub profile: Profile,
+    pub added_at: i64,
+    pub added_by: AccountId,
+}
+
+fn pair(a: &[u8; 16], b: &[u8; 16]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    k[..16].copy_from_slice(a);
+    k[16..].copy_from_slice(b);
+    k
+}
+
+/// Creates a space with its key, inside the caller's transaction.
+pub fn insert(
+    store: &Store,
+    txn: &WriteTransaction,
+    id: SpaceId,
+    entry: &SpaceEntry,
+    key: &SpaceKey,
+    meta: &SpaceMeta,
+) -> Result<(), StoreError> {
+    let mut keys = txn.open_table(SPACE_KEYS).map_err(db)?;
+    put(
+        &mut keys,
+        SPACE_KEYS.name(),
+        store.keys().records(),
+        id.as_bytes(),
+        entry,
+    )?;
+    let mut spaces = txn.open_table(SPACES).map_err(db)?;
+    put(
+        &mut spaces,
+        SPACES.name(),
+        &key.records(),
+        id.as_bytes(),
+        meta,
+    )
+}
+
+pub fn entry(store: &Store, id: SpaceId) -> Result<Option<SpaceEntry>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(SPACE_KEYS).map_err(db)?;
+    get(&t, SPACE_KEYS.name(), store.keys().records(), id.as_bytes())
+}
+
+/// The space's key, unwrapped with its firm's key.
+pub fn key(store: &Store, id: SpaceId, entry: &SpaceEntry) -> Result<Option<SpaceKey>, StoreError> {
+    let Some(firm_key) = super::firms::key(store, entry.firm)? else {
+        return Ok(None);
+    };
+    let wrapped = data_encoding::HEXLOWER
+        .decode(entry.wrapped_key.as_bytes())
+        .map_err(|_| StoreError::Corrupt("wrapped space key"))?;
+    Ok(Some(firm_key.unwrap_space_key(id, &wrapped)?))
+}
+
+pub fn meta(store: &Store, id: SpaceId, key: &SpaceKey) -> Result<Option<SpaceMeta>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(SPACES).map_err(db)?;
+    get(&t, SPACES.name(), &key.records(), id.as_bytes())
+}
+
+pub fn update_meta(
+    store: &Store,
+    id: SpaceId,
+    key: &SpaceKey,
+    meta: &SpaceMeta,
+) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(SPACES).map_err(db)?;
+        put(&mut t, SPACES.name(), &key.records(), id.as_bytes(), meta)?;
+    }
+    txn.commit().map_err(db)
+}
+
+/// Sets (or replaces) a membership, inside the caller's transaction.
+pub fn set_member(
+    store: &Store,
+    txn: &WriteTransaction,
+    space: SpaceId,
+    key: &SpaceKey,
+    account: AccountId,
+    m: &Membership,
+) -> Result<(), StoreError> {
+    let mut by_account = txn.open_table(ACCOUNT_SPACES).map_err(db)?;
+    let k = pair(&account.0, &space.0);
+    put(
+        &mut by_account,
+        ACCOUNT_SPACES.name(),
+        store.keys().records(),
+        &k,
+        m,
+    )?;
+    let mut by_space = txn.open_table(SPACE_MEMBERS).map_err(db)?;
+    let k = pair(&space.0, &account.0);
+    put(&mut by_space, SPACE_MEMBERS.name(), &key.records(), &k, &())
+}
+
+pub fn remove_member(
+    store: &Store,
+    space: SpaceId,
+    account: AccountId,
+) -> Result<bool, StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    let removed = {
+        let mut by_account = txn.open_table(ACCOUNT_SPACES).map_err(db)?;
+        let was = by_account
+            .remove(pair(&account.0, &space.0).as_slice())
+            .map_err(db)?
+            .is_some();
+        let mut by_space = txn.open_table(SPACE_MEMBERS).map_err(db)?;
+        by_space
+            .remove(pair(&space.0, &account.0).as_slice())
+            .map_err(db)?;
+        was
+    };
+    txn.commit().map_err(db)?;
+    Ok(removed)
+}
+
+/// The profile of `account` in `space`, if a member.
+pub fn membership(
+    store: &Store,
+    account: AccountId,
+    space: SpaceId,
+) -> Result<Option<Membership>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(ACCOUNT_SPACES).map_err(db)?;
+    get(
+        &t,
+        ACCOUNT_SPACES.name(),
+        store.keys().records(),
+        &pair(&account.0, &space.0),
+    )
+}
+
+/// Every space `account` is a member of.
+pub fn of_account(
+    store: &Store,
+    account: AccountId,
+) -> Result<Vec<(SpaceId, Membership)>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(ACCOUNT_SPACES).map_err(db)?;
+    let start = pair(&account.0, &[0; 16]);
+    let end = pair(&account.0, &[0xff; 16]);
+    let mut out = Vec::new();
+    for row in t.range(start.as_slice()..=end.as_slice()).map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        let Some(space) = SpaceId::from_slice(&k.value()[16..]) else {
+            continue;
+        };
+        if let Some(m) =
+            get::<Membership>(&t, ACCOUNT_SPACES.name(), store.keys().records(), k.value())?
+        {
+            out.push((space, m));
+        }
+    }
+    Ok(out)
+}
+
+/// Every member of `space`.
+pub fn members(store: &Store, space: SpaceId) -> Result<Vec<AccountId>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(SPACE_MEMBERS).map_err(db)?;
+    let start = pair(&space.0, &[0; 16]);
+    let end = pair(&space.0, &[0xff; 16]);
+    let mut out = Vec::new();
+    for row in t.range(start.as_slice()..=end.as_slice()).map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        if let Some(a) = AccountId::from_slice(&k.value()[16..]) {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
