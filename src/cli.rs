@@ -56,7 +56,28 @@ enum DkimAction {
 }
 
 #[derive(Subcommand)]
+enum FirmAction {
+    /// Add a firm and its administrator (password on stdin; an empty line sends the admin a
+    /// link to choose one). Works with the server running or not.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// Firms of the box.
+    Firm {
+        #[command(subcommand)]
+        action: FirmAction,
+    },
     /// Run the server.
     Serve {
         #[command(flatten)]
@@ -206,6 +227,38 @@ fn run(command: Command) -> Result<(), String> {
             service::serve(config)
         }
         Command::Init { common } => service::init(&load(&common)?),
+        Command::Firm {
+            action:
+                FirmAction::Add {
+                    common,
+                    name,
+                    admin_email,
+                    admin_name,
+                },
+        } => {
+            let config = load(&common)?;
+            let data = DataDir::new(&config.data_dir);
+            let mut line = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut line);
+            let password = line.trim_end_matches(['\r', '\n']).to_owned();
+            let req = json!({
+                "op": "firm-add", "name": name, "admin_email": admin_email,
+                "admin_name": admin_name.unwrap_or_default(), "password": password,
+            });
+            if crate::control::call(&data, &req)?.is_none() {
+                let core = keys::open_core(&config, &data, &master_for(&data, None)?)?;
+                crate::control::firm_add(&core, &req).map_err(|e| e.to_string())?;
+            }
+            println!(
+                "Firm added; its administrator can sign in{}.",
+                if password.is_empty() {
+                    " with the link sent by e-mail"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
         Command::Check { config } => {
             let config = Config::load(config.as_deref()).map_err(|e| e.to_string())?;
             if !config.smtp.host.is_empty() {

@@ -115,6 +115,10 @@ fn serve_one(app: &App, mut conn: UnixStream) {
                 Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
             }
         }
+        "firm-add" => match firm_add(&core, &req) {
+            Ok(()) => reply(&mut conn, &json!({"ok": true})),
+            Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
+        },
         "backup" => reply(&mut conn, &json!({"ok": true})).and_then(|()| {
             crate::backup::write(&core, &mut conn)
                 .map(|_| ())
@@ -128,6 +132,17 @@ fn serve_one(app: &App, mut conn: UnixStream) {
     if let Err(e) = result {
         log::warn!("control request {op} failed: {e}");
     }
+}
+
+/// Adds a firm from a control request (`huisclos firm add`).
+pub fn firm_add(
+    core: &crate::domain::Core,
+    req: &Value,
+) -> Result<(), crate::domain::firms::FirmError> {
+    let s = |k: &str| req[k].as_str().unwrap_or("").to_owned();
+    let pw = Secret::new(s("password"));
+    let pw = (!pw.is_empty()).then_some(&pw);
+    crate::domain::firms::add(core, &s("name"), &s("admin_email"), &s("admin_name"), pw).map(|_| ())
 }
 
 /// The setup fields of a control request (the password arrives in it, never on a command line).

@@ -5,10 +5,15 @@
 //! delegated to [`crate::store`] and [`crate::blobs`].
 
 pub mod access;
+pub mod account;
 pub mod auth;
+pub mod firms;
+pub mod invites;
 pub mod password;
 pub mod setup;
 pub mod signin;
+pub mod spaces;
+pub mod staff;
 pub mod templates;
 pub mod time;
 pub mod totp;

@@ -153,6 +153,7 @@ pub fn complete(
         name: firm_name.clone(),
         display_name: firm_name,
         colour: "#1f3a5f".into(),
+        totp_required: false,
     };
     firms::insert(store, &txn, firm, &profile, now)?;
     accounts::insert(store, &txn, &account)?;

@@ -355,6 +355,31 @@ pub fn request_reset(core: &Core, email: &str, ip: &str) -> Result<(), StoreErro
     Ok(())
 }
 
+/// Mails a link to choose a password to a newly created account (valid `days` days).
+pub fn send_welcome(core: &Core, a: &Account, days: u32) -> Result<(), StoreError> {
+    let token = data_encoding::BASE64URL_NOPAD.encode(&crate::ids::random::<32>());
+    let entry = OneTime {
+        account: a.id,
+        code_hash: String::new(),
+        expires_at: time::now() + i64::from(days) * 86400,
+        tries: 0,
+    };
+    signins::set_one_time(&core.store, &auth::hash_token(&token), Some(&entry))?;
+    let to = Recipient {
+        email: a.email.clone(),
+        name: a.name.clone(),
+        lang: a.lang.clone(),
+        firm: a.firm,
+    };
+    if let Err(e) = core
+        .mail
+        .welcome(&core.store, &to, &sender(core, a.firm), &token, days)
+    {
+        log::error!("welcome mail for account {} not queued: {e}", a.id);
+    }
+    Ok(())
+}
+
 /// The account a reset link is for, while it is valid.
 pub fn reset_account(core: &Core, token: &str) -> Result<Option<Account>, StoreError> {
     match signins::one_time(&core.store, &auth::hash_token(token))? {

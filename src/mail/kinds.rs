@@ -16,6 +16,7 @@ pub const KINDS: &[&str] = &[
     "notification",
     "digest",
     "lockout_alert",
+    "welcome",
 ];
 
 /// Who receives a mail.
@@ -141,6 +142,22 @@ impl Mailer {
             recipient_name => to.name, count => count, link => self.link("/"),
         };
         self.queue(store, "digest", to, from, vars)
+    }
+
+    /// A new account: a link to choose a password (no content, no space named).
+    pub fn welcome(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        token: &str,
+        days: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, days => days, link => self.link(&format!("/reset/{token}")),
+        };
+        self.queue(store, "welcome", to, from, vars)
     }
 
     /// The account was locked after repeated failed sign-ins.

@@ -102,6 +102,30 @@ pub fn insert(
     Ok(true)
 }
 
+/// Inserts a new account in its own transaction; `Ok(false)` if the address is taken.
+pub fn create(store: &Store, account: &Account) -> Result<bool, StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    if !insert(store, &txn, account)? {
+        return Ok(false);
+    }
+    txn.commit().map_err(db)?;
+    Ok(true)
+}
+
+/// Every account of the box (firms' staff lists filter it).
+pub fn all(store: &Store) -> Result<Vec<Account>, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(ACCOUNTS).map_err(db)?;
+    let mut out = Vec::new();
+    for row in t.iter().map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        if let Some(a) = get::<Account>(&t, ACCOUNTS.name(), store.keys().records(), k.value())? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
 pub fn update(store: &Store, account: &Account) -> Result<(), StoreError> {
     let txn = store.db().begin_write().map_err(db)?;
     {

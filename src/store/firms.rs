@@ -24,6 +24,9 @@ pub struct FirmProfile {
     pub display_name: String,
     /// Brand colour, `#rrggbb`.
     pub colour: String,
+    /// Staff must use a second factor (TOTP).
+    #[serde(default)]
+    pub totp_required: bool,
 }
 
 /// Creates a firm with a fresh key, inside the caller's transaction.
@@ -86,6 +89,43 @@ pub fn profile(store: &Store, id: FirmId) -> Result<Option<FirmProfile>, StoreEr
         &key.records(),
         id.as_bytes(),
     )
+}
+
+/// Replaces a firm's profile.
+pub fn set_profile(store: &Store, id: FirmId, profile: &FirmProfile) -> Result<(), StoreError> {
+    let Some(key) = key(store, id)? else {
+        return Ok(());
+    };
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(FIRM_PROFILES).map_err(db)?;
+        put(
+            &mut t,
+            FIRM_PROFILES.name(),
+            &key.records(),
+            id.as_bytes(),
+            profile,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
+/// Every firm of the box with its registry entry.
+pub fn all(store: &Store) -> Result<Vec<(FirmId, FirmEntry)>, StoreError> {
+    use redb::ReadableTable;
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(FIRMS).map_err(db)?;
+    let mut out = Vec::new();
+    for row in t.iter().map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        let Some(id) = FirmId::from_slice(k.value()) else {
+            continue;
+        };
+        if let Some(e) = get::<FirmEntry>(&t, FIRMS.name(), store.keys().records(), k.value())? {
+            out.push((id, e));
+        }
+    }
+    Ok(out)
 }
 
 /// How many firms the box holds (setup is done once there is one).

@@ -75,6 +75,23 @@ pub fn insert(
     )
 }
 
+/// Every space's registry entry (the operator's counts; no content).
+pub fn all_entries(store: &Store) -> Result<Vec<SpaceEntry>, StoreError> {
+    use redb::ReadableTable;
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(SPACE_KEYS).map_err(db)?;
+    let mut out = Vec::new();
+    for row in t.iter().map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        if let Some(e) =
+            get::<SpaceEntry>(&t, SPACE_KEYS.name(), store.keys().records(), k.value())?
+        {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
 pub fn entry(store: &Store, id: SpaceId) -> Result<Option<SpaceEntry>, StoreError> {
     let txn = store.db().begin_read().map_err(db)?;
     let t = txn.open_table(SPACE_KEYS).map_err(db)?;

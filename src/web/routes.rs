@@ -26,6 +26,8 @@ pub enum Access {
     SignedIn,
     /// The administrator of a firm (others get a 404).
     FirmAdmin,
+    /// The box operator (others get a 404).
+    Operator,
 }
 
 pub type Handler = fn(&Ctx<'_>, &Request, &[&str]) -> Result<Response, AppError>;
@@ -207,6 +209,11 @@ fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Respo
                 return Err(AppError::SignInRequired);
             }
         }
+        (Access::Operator, false) => match &ctx.account {
+            None => return Err(AppError::SignInRequired),
+            Some(a) if !a.operator => return Err(AppError::NotFound),
+            Some(_) => {}
+        },
         (Access::FirmAdmin, false) => match &ctx.account {
             None => return Err(AppError::SignInRequired),
             Some(a) if a.role != Role::FirmAdmin || a.firm.is_none() => {
@@ -214,6 +221,14 @@ fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Respo
             }
             Some(_) => {}
         },
+    }
+    // A firm that requires a second factor lets its staff do nothing else until it is set up.
+    if let (Some(core), Some(a)) = (&ctx.core, &ctx.account)
+        && !r.pattern.starts_with("/account")
+        && !matches!(r.pattern, "/logout" | "/static/{*}" | "/healthz")
+        && crate::domain::account::totp_missing(core, a)?
+    {
+        return Ok(respond::see_other("/account/totp"));
     }
     (r.handler)(ctx, req, params)
 }

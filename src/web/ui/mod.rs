@@ -1,18 +1,49 @@
 //! The HTML handlers, one per file, named `noun_verb`.
 
+pub mod account_password_submit;
+pub mod account_prefs_submit;
+pub mod account_sessions_end;
+pub mod account_show;
+pub mod account_totp_disable;
+pub mod account_totp_show;
+pub mod account_totp_submit;
+pub mod admin_journal_show;
 pub mod admin_mail_purge;
 pub mod admin_mail_retry;
 pub mod admin_mail_show;
 pub mod admin_mail_test;
+pub mod admin_settings_show;
+pub mod admin_settings_submit;
+pub mod admin_staff_create;
+pub mod admin_staff_show;
+pub mod admin_staff_update;
 pub mod dashboard_show;
 pub mod health_show;
+pub mod invite_accept;
+pub mod invite_create;
+pub mod invite_revoke;
+pub mod invite_show;
 pub mod lang_set;
+pub mod login_code_send;
+pub mod login_code_show;
+pub mod login_code_verify;
 pub mod login_show;
 pub mod login_submit;
+pub mod login_totp_show;
+pub mod login_totp_submit;
 pub mod logout_submit;
+pub mod member_update;
+pub mod operator_firm_add;
+pub mod operator_show;
+pub mod reset_request_show;
+pub mod reset_request_submit;
+pub mod reset_show;
+pub mod reset_submit;
 pub mod setup_show;
 pub mod setup_submit;
 pub mod signin_flow;
+pub mod space_create;
+pub mod space_show;
 pub mod static_show;
 pub mod unlock_show;
 pub mod unlock_submit;
@@ -46,6 +77,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
                 Value::from_serialize(serde_json::json!({
                     "name": a.name,
                     "is_admin": a.role == crate::store::accounts::Role::FirmAdmin,
+                    "is_operator": a.operator,
                 })),
                 firm.map(|f| {
                     Value::from_serialize(serde_json::json!({"name": f.name, "colour": f.colour}))

@@ -1,0 +1,207 @@
+//! Spaces: created by staff from a template in one step, listed per member, with their
+//! members shown to those allowed to see them.
+
+use serde::Serialize;
+
+use super::access::{Manage, Profile, SpaceAccess, Staff};
+use super::{Core, Invalid, check_text, invites, templates, time};
+use crate::crypto::space_key::SpaceKey;
+use crate::ids::{AccountId, SpaceId};
+use crate::store::accounts;
+use crate::store::spaces::{self, Membership, SpaceEntry, SpaceMeta};
+use crate::store::{StoreError, db, firms};
+
+#[derive(Debug)]
+pub enum SpaceError {
+    Invalid(Invalid),
+    Store(StoreError),
+}
+
+impl From<StoreError> for SpaceError {
+    fn from(e: StoreError) -> Self {
+        SpaceError::Store(e)
+    }
+}
+
+impl From<Invalid> for SpaceError {
+    fn from(e: Invalid) -> Self {
+        SpaceError::Invalid(e)
+    }
+}
+
+/// Creates a space of `template` titled `title`; the creator is its Gestionnaire. With
+/// `invite`, that address is invited at once with the template's profile.
+pub fn create(
+    core: &Core,
+    staff: &Staff<'_>,
+    title: &str,
+    template: &str,
+    invite: Option<&str>,
+) -> Result<SpaceId, SpaceError> {
+    let title = check_text(title, 200, "title")?;
+    let t = templates::by_id(template).ok_or(Invalid {
+        field: "template",
+        key: "error_template_invalid",
+    })?;
+    let invite = match invite.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(e) => Some(super::check_email(e, "email")?),
+        None => None,
+    };
+    let firm_key = firms::key(&core.store, staff.firm)?.ok_or(StoreError::Corrupt("firm key"))?;
+    let id = SpaceId::random();
+    let key = SpaceKey::generate();
+    let now = time::now();
+    let entry = SpaceEntry {
+        firm: staff.firm,
+        co_firm: None,
+        wrapped_key: data_encoding::HEXLOWER.encode(
+            &firm_key
+                .wrap_space_key(id, &key)
+                .map_err(StoreError::from)?,
+        ),
+        created_at: now,
+    };
+    let meta = SpaceMeta {
+        title,
+        template: t.id.to_owned(),
+        created_by: staff.account.id,
+        created_at: now,
+        archived: false,
+        members_see_each_other: t.members_see_each_other,
+    };
+    let txn = core.store.db().begin_write().map_err(db)?;
+    spaces::insert(&core.store, &txn, id, &entry, &key, &meta)?;
+    let creator = Membership {
+        profile: Profile::Gestionnaire,
+        added_at: now,
+        added_by: staff.account.id,
+    };
+    spaces::set_member(&core.store, &txn, id, &key, staff.account.id, &creator)?;
+    txn.commit().map_err(db)?;
+    log::info!(
+        "space {id} created ({}) by account {}",
+        t.id,
+        staff.account.id
+    );
+    if let Some(email) = invite {
+        let access = super::access::space(core, staff.account, id)
+            .map_err(|_| StoreError::Corrupt("new space"))?;
+        if let Some(m) = access.manage() {
+            invites::create(core, &m, &email, t.invitee)?;
+        }
+    }
+    Ok(id)
+}
+
+/// A line of someone's list of spaces.
+#[derive(Debug, Serialize)]
+pub struct SpaceLine {
+    pub id: String,
+    pub title: String,
+    pub template: String,
+    pub profile: &'static str,
+    pub firm_name: String,
+    pub colour: String,
+    pub archived: bool,
+}
+
+/// The spaces `account` is a member of, grouped by firm then by title.
+pub fn list_for(core: &Core, account: AccountId) -> Result<Vec<SpaceLine>, StoreError> {
+    let mut out = Vec::new();
+    for (id, m) in spaces::of_account(&core.store, account)? {
+        let Some(entry) = spaces::entry(&core.store, id)? else {
+            continue;
+        };
+        let Some(key) = spaces::key(&core.store, id, &entry)? else {
+            continue;
+        };
+        let Some(meta) = spaces::meta(&core.store, id, &key)? else {
+            continue;
+        };
+        let firm = firms::profile(&core.store, entry.firm)?;
+        out.push(SpaceLine {
+            id: id.hex(),
+            title: meta.title,
+            template: meta.template,
+            profile: m.profile.id(),
+            firm_name: firm.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
+            colour: firm.map(|f| f.colour).unwrap_or_default(),
+            archived: meta.archived,
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.firm_name, a.title.to_lowercase()).cmp(&(&b.firm_name, b.title.to_lowercase()))
+    });
+    Ok(out)
+}
+
+/// A member as shown in a space.
+#[derive(Debug, Serialize)]
+pub struct MemberLine {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub profile: &'static str,
+    pub myself: bool,
+}
+
+/// The members of a space, or only oneself when the space hides members from each other.
+pub fn members(core: &Core, access: &SpaceAccess) -> Result<Vec<MemberLine>, StoreError> {
+    let ids = if access.sees_members() {
+        spaces::members(&core.store, access.id)?
+    } else {
+        vec![access.account]
+    };
+    let mut out = Vec::new();
+    for a in ids {
+        let (Some(acc), Some(m)) = (
+            accounts::by_id(&core.store, a)?,
+            spaces::membership(&core.store, a, access.id)?,
+        ) else {
+            continue;
+        };
+        out.push(MemberLine {
+            id: a.hex(),
+            name: acc.name,
+            email: acc.email,
+            profile: m.profile.id(),
+            myself: a == access.account,
+        });
+    }
+    out.sort_by_key(|a| a.name.to_lowercase());
+    Ok(out)
+}
+
+/// Removes a member: his access ends at once (the next request is a 404).
+pub fn remove_member(core: &Core, m: &Manage<'_>, account: AccountId) -> Result<bool, StoreError> {
+    if account == m.space().account {
+        return Ok(false);
+    }
+    let removed = spaces::remove_member(&core.store, m.space().id, account)?;
+    if removed {
+        log::info!("account {account} removed from space {}", m.space().id);
+    }
+    Ok(removed)
+}
+
+/// Changes a member's profile.
+pub fn set_profile(
+    core: &Core,
+    m: &Manage<'_>,
+    account: AccountId,
+    profile: Profile,
+) -> Result<bool, StoreError> {
+    let s = m.space();
+    if account == s.account {
+        return Ok(false);
+    }
+    let Some(mut membership) = spaces::membership(&core.store, account, s.id)? else {
+        return Ok(false);
+    };
+    membership.profile = profile;
+    let txn = core.store.db().begin_write().map_err(db)?;
+    spaces::set_member(&core.store, &txn, s.id, s.key(), account, &membership)?;
+    txn.commit().map_err(db)?;
+    log::info!("profile of account {account} in space {} changed", s.id);
+    Ok(true)
+}

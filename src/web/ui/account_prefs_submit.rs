@@ -1,0 +1,29 @@
+//! `POST /account/preferences`: notification preference and language.
+
+use rouille::{Request, Response};
+
+use crate::domain::account;
+use crate::error::AppError;
+use crate::store::accounts::NotifyPref;
+use crate::web::context::{Ctx, LANG_COOKIE};
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let (core, user) = ctx.signed_in()?;
+    let pref = match form.get("notify") {
+        "immediate" => NotifyPref::Immediate,
+        "daily" => NotifyPref::Daily,
+        "never" => NotifyPref::Never,
+        _ => return Err(AppError::BadRequest("error_bad_form")),
+    };
+    account::set_notify(core, user, pref)?;
+    let lang = if form.get("lang") == "en" { "en" } else { "fr" };
+    let fresh = crate::store::accounts::by_id(&core.store, user.id)?.ok_or(AppError::NotFound)?;
+    account::set_lang(core, &fresh, lang)?;
+    ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
+    Ok(see_other("/account?notice=saved"))
+}

@@ -1,0 +1,53 @@
+//! `GET /account`: one's own settings: notifications, language, password, second factor,
+//! active sessions.
+
+use rouille::{Request, Response};
+
+use crate::domain::{account, auth};
+use crate::error::AppError;
+use crate::store::accounts::NotifyPref;
+use crate::web::context::Ctx;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let (core, user) = ctx.signed_in()?;
+    let notice = match req.get_param("notice").as_deref() {
+        Some("saved") => Some(ctx.tr("notice_saved")),
+        Some("password") => Some(ctx.tr("notice_password_changed")),
+        Some("totp_off") => Some(ctx.tr("notice_totp_disabled")),
+        _ => None,
+    };
+    let sessions = auth::list(core, user.id, ctx.session_token.as_deref())?;
+    let notify = match user.notify {
+        NotifyPref::Immediate => "immediate",
+        NotifyPref::Daily => "daily",
+        NotifyPref::Never => "never",
+    };
+    super::page(
+        ctx,
+        "account.html",
+        minijinja::context! {
+            notice => notice,
+            error_message => req.get_param("error").and_then(|k| account_error(ctx, &k)),
+            email => user.email,
+            notify => notify,
+            account_lang => user.lang,
+            has_password => user.password_hash.is_some(),
+            totp => user.totp_secret.is_some(),
+            totp_required => account::totp_missing(core, user)?,
+            sessions => sessions,
+        },
+    )
+}
+
+/// Error keys a redirect back to this page may carry.
+fn account_error<'a>(ctx: &'a Ctx<'_>, key: &str) -> Option<&'a str> {
+    let key = match key {
+        "wrong" => "error_password_wrong",
+        "short" => "error_password_short",
+        "common" => "error_password_common",
+        "mismatch" => "error_password_mismatch",
+        "required" => "error_totp_required",
+        _ => return None,
+    };
+    Some(ctx.tr(key))
+}

@@ -1,0 +1,38 @@
+//! `POST /spaces/{id}/members/{account}`: a Gestionnaire changes a member's profile or removes
+//! him (his access ends at once).
+
+use rouille::{Request, Response};
+
+use crate::domain::access::Profile;
+use crate::domain::spaces;
+use crate::error::AppError;
+use crate::ids::AccountId;
+use crate::web::context::Ctx;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let access = ctx.space(params.first())?;
+    let m = access.manage().ok_or(AppError::NotFound)?;
+    let member = params
+        .get(1)
+        .and_then(|p| AccountId::parse(p))
+        .ok_or(AppError::NotFound)?;
+    let core = ctx.core()?;
+    let done = match form.get("action") {
+        "remove" => spaces::remove_member(core, &m, member)?,
+        "profile" => {
+            let p = Profile::parse(form.get("profile"))
+                .ok_or(AppError::BadRequest("error_bad_form"))?;
+            spaces::set_profile(core, &m, member, p)?
+        }
+        _ => return Err(AppError::BadRequest("error_bad_form")),
+    };
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/spaces/{}?notice=saved", access.id)))
+}

@@ -1,0 +1,49 @@
+//! `GET /spaces/{id}`: a space: what it is for, its members (when visible), and for its
+//! Gestionnaires the invitations.
+
+use rouille::{Request, Response};
+
+use crate::domain::access::Profile;
+use crate::domain::{invites, spaces, templates};
+use crate::error::AppError;
+use crate::store::firms;
+use crate::web::context::Ctx;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let access = ctx.space(params.first())?;
+    let core = ctx.core()?;
+    let members = spaces::members(core, &access)?;
+    let manage = access.manage();
+    let invites = match &manage {
+        Some(m) => invites::list(core, m)?,
+        None => Vec::new(),
+    };
+    let t = templates::by_id(&access.meta.template);
+    let firm = firms::profile(&core.store, access.entry.firm)?;
+    let notice = match req.get_param("notice").as_deref() {
+        Some("invited") => Some(ctx.tr("invite_sent")),
+        Some("saved") => Some(ctx.tr("notice_saved")),
+        _ => None,
+    };
+    super::page(
+        ctx,
+        "space.html",
+        minijinja::context! {
+            id => access.id.hex(),
+            title => access.meta.title,
+            template => access.meta.template,
+            archived => access.meta.archived,
+            profile => access.profile.id(),
+            firm_name => firm.map(|f| f.name).unwrap_or_default(),
+            modules => t.map(|t| t.modules),
+            members => members,
+            sees_members => access.sees_members(),
+            manage => manage.is_some(),
+            invites => invites,
+            profiles => Profile::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
+            default_profile => t.map(|t| t.invitee.id()).unwrap_or("contributeur"),
+            notice => notice,
+            error_message => (req.get_param("error").as_deref() == Some("email")).then(|| ctx.tr("error_email_invalid")),
+        },
+    )
+}
