@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod api_tokens;
 pub mod auth;
 pub mod firms;
 pub mod invites;

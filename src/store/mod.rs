@@ -7,6 +7,7 @@
 //! than this binary is refused. The store knows no access rule: that is the domain's job.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod dump;
 pub mod firms;
 pub mod invites;

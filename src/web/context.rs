@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     /// `Set-Cookie` values to add to the response.
     pub cookies: RefCell<Vec<String>>,
     pub user_agent: String,
+    /// Authenticated by an `Authorization: Bearer` token (API), not by a cookie.
+    pub bearer: bool,
 }
 
 fn cookie<'r>(req: &'r rouille::Request, name: &str) -> Option<&'r str> {
@@ -40,9 +42,19 @@ impl<'a> Ctx<'a> {
         let (secure, client_ip) = transport(app, req);
         let lang = super::i18n::negotiate(cookie(req, LANG_COOKIE), req.header("Accept-Language"));
         let core = app.core();
-        let session_token = cookie(req, &cookie_name(secure, SESSION_COOKIE)).map(str::to_owned);
-        let account = match (&core, &session_token) {
-            (Some(core), Some(token)) => auth::session_account(core, token)?,
+        let bearer_token = req
+            .header("Authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let bearer = bearer_token.is_some();
+        let session_token = match &bearer_token {
+            Some(t) if !t.starts_with(crate::domain::api_tokens::PREFIX) => Some(t.clone()),
+            Some(_) => None,
+            None => cookie(req, &cookie_name(secure, SESSION_COOKIE)).map(str::to_owned),
+        };
+        let account = match (&core, &bearer_token, &session_token) {
+            (Some(core), Some(t), None) => crate::domain::api_tokens::account_for(core, t)?,
+            (Some(core), _, Some(token)) => auth::session_account(core, token)?,
             _ => None,
         };
         let presession = cookie(req, &cookie_name(secure, PRESESSION_COOKIE))
@@ -68,6 +80,7 @@ impl<'a> Ctx<'a> {
                 .chars()
                 .take(300)
                 .collect(),
+            bearer,
         })
     }
 

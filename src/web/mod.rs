@@ -6,6 +6,7 @@
 //! render or redirect. Until a sealed box is unlocked, only the unlock page, the health
 //! check and static files are served.
 
+pub mod api;
 pub mod assets;
 pub mod context;
 pub mod csrf;

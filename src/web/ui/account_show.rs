@@ -9,7 +9,22 @@ use crate::store::accounts::NotifyPref;
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    render(ctx, req, None)
+}
+
+/// The page; `new_token` is a personal API token just created (shown this once).
+pub fn render(
+    ctx: &Ctx<'_>,
+    req: &Request,
+    new_token: Option<String>,
+) -> Result<Response, AppError> {
     let (core, user) = ctx.signed_in()?;
+    let staff = crate::domain::access::staff(user).is_some();
+    let tokens = if staff {
+        crate::domain::api_tokens::list(core, user)?
+    } else {
+        Vec::new()
+    };
     let notice = match req.get_param("notice").as_deref() {
         Some("saved") => Some(ctx.tr("notice_saved")),
         Some("password") => Some(ctx.tr("notice_password_changed")),
@@ -35,6 +50,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             totp => user.totp_secret.is_some(),
             totp_required => account::totp_missing(core, user)?,
             sessions => sessions,
+            staff => staff,
+            tokens => tokens,
+            new_token => new_token,
         },
     )
 }

@@ -4,6 +4,8 @@ pub mod account_password_submit;
 pub mod account_prefs_submit;
 pub mod account_sessions_end;
 pub mod account_show;
+pub mod account_token_create;
+pub mod account_token_revoke;
 pub mod account_totp_disable;
 pub mod account_totp_show;
 pub mod account_totp_submit;

@@ -1,0 +1,32 @@
+//! `POST /api/v1/spaces/{id}/members` `{"email","profile"}` → `201`: invites the address into
+//! the space (Gestionnaire only; others get 404).
+
+use rouille::{Request, Response};
+use serde::Deserialize;
+
+use crate::domain::access::Profile;
+use crate::domain::{check_email, invites};
+use crate::error::AppError;
+use crate::web::context::Ctx;
+use crate::web::respond::json;
+
+#[derive(Deserialize)]
+struct Body {
+    email: String,
+    profile: String,
+}
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    super::check_write(ctx, req)?;
+    let access = ctx.space(params.first())?;
+    let m = access.manage().ok_or(AppError::NotFound)?;
+    let body: Body = super::json_body(req)?;
+    let email = check_email(&body.email, "email").map_err(|i| AppError::BadRequest(i.key))?;
+    let profile =
+        Profile::parse(&body.profile).ok_or(AppError::BadRequest("error_profile_invalid"))?;
+    invites::create(ctx.core()?, &m, &email, profile)?;
+    Ok(json(
+        201,
+        &serde_json::json!({"space": access.id, "email": email, "profile": profile.id(), "status": "invited"}),
+    ))
+}

@@ -1,0 +1,112 @@
+//! The OpenAPI 3.1 document of `/api/v1`. A test checks that every API route of the router is
+//! described here, with its method, so the document cannot fall behind the code.
+
+use serde_json::{Value, json};
+
+fn error_ref() -> Value {
+    json!({"$ref": "#/components/responses/Error"})
+}
+
+fn op(summary: &str, body: Option<Value>, ok: (&str, Value)) -> Value {
+    let mut o = json!({
+        "summary": summary,
+        "responses": {
+            ok.0: {"description": "success", "content": {"application/json": {"schema": ok.1}}},
+            "401": error_ref(), "404": error_ref(), "400": error_ref(),
+        },
+    });
+    if let Some(schema) = body {
+        o["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    }
+    o
+}
+
+fn space_id() -> Value {
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}])
+}
+
+/// The document.
+pub fn document() -> Value {
+    let space = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"}, "template": {"type": "string"},
+        "profile": {"type": "string", "enum": ["gestionnaire", "contributeur", "lecteur", "deposant"]},
+        "firm_name": {"type": "string"}, "archived": {"type": "boolean"}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Huis Clos API", "version": crate::VERSION,
+                 "description": "Authenticate with `Authorization: Bearer TOKEN`: a token from POST /api/v1/session, or a personal token made in the UI (My account). Errors are {\"error\": CODE, \"message\": TEXT}; unknown and forbidden ids alike are 404."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["error", "message"],
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}}}}},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/session": {
+                "post": op("Sign in; returns a bearer token", Some(json!({"type": "object", "required": ["email", "password"],
+                    "properties": {"email": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string"}}})),
+                    ("200", json!({"type": "object", "properties": {"token": {"type": "string"}}}))),
+                "delete": {"summary": "End the session of the bearer token", "responses": {"204": {"description": "ended"}, "401": error_ref()}},
+            },
+            "/me": {"get": op("The signed-in account", None, ("200", json!({"type": "object", "properties": {
+                "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"},
+                "firm": {"type": ["object", "null"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}}})))},
+            "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+            "/spaces": {
+                "get": op("The caller's spaces", None, ("200", json!({"type": "object", "properties": {"spaces": {"type": "array", "items": space}}}))),
+                "post": op("Create a space (staff)", Some(json!({"type": "object", "required": ["title", "template"],
+                    "properties": {"title": {"type": "string"}, "template": {"type": "string",
+                    "enum": crate::domain::templates::TEMPLATES.iter().map(|t| t.id).collect::<Vec<_>>()}}})),
+                    ("201", json!({"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "template": {"type": "string"}}}))),
+            },
+            "/spaces/{id}/members": {
+                "post": {
+                    "parameters": space_id(),
+                    "summary": "Invite an address into the space with a profile (Gestionnaire)",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "profile"],
+                        "properties": {"email": {"type": "string"}, "profile": {"type": "string", "enum": ["gestionnaire", "contributeur", "lecteur", "deposant"]}}}}}},
+                    "responses": {"201": {"description": "invited"}, "401": error_ref(), "404": error_ref(), "400": error_ref()},
+                },
+            },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::web::routes::ROUTES;
+
+    #[test]
+    fn every_api_route_is_described() {
+        let doc = super::document();
+        let mut missing = Vec::new();
+        for r in ROUTES.iter().filter(|r| r.pattern.starts_with("/api/v1/")) {
+            let path = r.pattern.trim_start_matches("/api/v1");
+            let method = r.method.to_lowercase();
+            if doc["paths"][path][&method].is_null() {
+                missing.push(format!("{} {}", r.method, r.pattern));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "routes missing from openapi.json: {missing:?}"
+        );
+        let described: usize = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| p.as_object().unwrap().len())
+            .sum();
+        let routed = ROUTES
+            .iter()
+            .filter(|r| r.pattern.starts_with("/api/v1/"))
+            .count();
+        assert_eq!(
+            described, routed,
+            "openapi.json describes routes the router does not have"
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! `POST /api/v1/session` `{"email","password","totp"?}` → `200 {"token"}` (a bearer token),
+//! `401` on bad credentials, `429` when throttled.
+
+use rouille::{Request, Response};
+use serde::Deserialize;
+
+use crate::domain::{auth, signin};
+use crate::error::AppError;
+use crate::secret::Secret;
+use crate::web::context::Ctx;
+use crate::web::respond::json;
+
+#[derive(Deserialize)]
+struct Body {
+    email: String,
+    password: Secret,
+    #[serde(default)]
+    totp: Option<String>,
+}
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let body: Body = super::json_body(req)?;
+    let core = ctx.core()?;
+    let ip = ctx.ip();
+    let mut outcome = signin::with_password(core, &body.email, &body.password, &ip)?;
+    if let signin::Outcome::SecondFactor(a) = &outcome {
+        outcome = match &body.totp {
+            Some(code) => signin::second_factor(core, a, code, &ip)?,
+            None => {
+                return Ok(json(
+                    401,
+                    &serde_json::json!({"error": "totp_required", "message": ctx.tr("totp_intro")}),
+                ));
+            }
+        };
+    }
+    match outcome {
+        signin::Outcome::Signed(a) => {
+            let token = auth::open_session(core, &a, ctx.agent())?;
+            Ok(json(200, &serde_json::json!({"token": token})))
+        }
+        signin::Outcome::Wait(_) | signin::Outcome::Locked(_) => Ok(json(
+            429,
+            &serde_json::json!({"error": "throttled", "message": ctx.tr("error_sign_in_wait").replace("{n}", "")}),
+        )),
+        _ => Ok(json(
+            401,
+            &serde_json::json!({"error": "unauthorized", "message": ctx.tr("error_sign_in_failed")}),
+        )),
+    }
+}
