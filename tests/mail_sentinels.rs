@@ -1,0 +1,196 @@
+//! Nothing confidential leaves the box: every kind of mail the box can send today is
+//! triggered with distinctive sentinel strings in every piece of content, and no byte of any
+//! mail — raw, or decoded from quoted-printable, base64 and RFC 2047 — contains one.
+//! (Notification and digest mails carry only a count by construction: their functions take
+//! no content at all; they are triggered by the content of later capabilities.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+#[path = "common/eml.rs"]
+mod eml;
+
+use common::*;
+
+const FIRM: &str = "Cabinet SENTINEL-FIRM-9q";
+const TITLE: &str = "Affaire SENTINEL-TITLE-4k";
+const CLIENT_NAME: &str = "SENTINEL-CLIENT-7w Dupont";
+const STAFF_NAME: &str = "SENTINEL-STAFF-2m Martin";
+const TOKEN_NAME: &str = "SENTINEL-TOKEN-5z";
+
+#[test]
+fn no_sentinel_in_any_mail() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    let admin = web_setup(&s, FIRM, "admin@sentinel.example");
+    let csrf = |jar: &Jar| s.get("/account", jar).csrf();
+    // The firm chooses a neutral name for its mails.
+    let r = s.post_form(
+        "/admin/settings",
+        &admin,
+        &[
+            ("csrf", &csrf(&admin)),
+            ("name", FIRM),
+            ("display_name", "Espace sécurisé"),
+            ("colour", "#224466"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    // invitation (space with a sentinel title)
+    let r = s.post_form(
+        "/spaces",
+        &admin,
+        &[
+            ("csrf", &csrf(&admin)),
+            ("title", TITLE),
+            ("template", "client"),
+            ("email", "client@sentinel.example"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let inv = eml::wait_for(&data, "To: client@sentinel.example");
+    let link = eml::link(&inv, "/invite/");
+    let mut cj = Jar::default();
+    let page = s.get(&link, &cj);
+    cj.take(&page);
+    let r = s.post_form(
+        &link,
+        &cj,
+        &[
+            ("csrf", &page.csrf()),
+            ("name", CLIENT_NAME),
+            ("method", "password"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    // welcome (staff account with a sentinel name: the mail goes to that person, who may see
+    // their own name; so the sentinel is checked in mails to others only, below)
+    let r = s.post_form(
+        "/admin/staff",
+        &admin,
+        &[
+            ("csrf", &csrf(&admin)),
+            ("name", STAFF_NAME),
+            ("email", "staff@sentinel.example"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    // a personal token name, an admin test mail
+    let r = s.post_form(
+        "/account/tokens",
+        &admin,
+        &[("csrf", &csrf(&admin)), ("name", TOKEN_NAME)],
+    );
+    assert_eq!(r.status, 200);
+    let r = s.post_form(
+        "/admin/mail/test",
+        &admin,
+        &[("csrf", &csrf(&admin)), ("to", "test@sentinel.example")],
+    );
+    assert_eq!(r.status, 200);
+    // sign-in code, password reset, lockout alert (to the client)
+    for (path, field) in [("/login/code", "email"), ("/reset", "email")] {
+        let mut j = Jar::default();
+        let p = s.get(path, &j);
+        j.take(&p);
+        assert_eq!(
+            s.post_form(
+                path,
+                &j,
+                &[("csrf", &p.csrf()), (field, "client@sentinel.example")]
+            )
+            .status,
+            200
+        );
+    }
+    let mut locked = false;
+    for _ in 0..20 {
+        let mut j = Jar::default();
+        let p = s.get("/login", &j);
+        j.take(&p);
+        let r = s.post_form(
+            "/login",
+            &j,
+            &[
+                ("csrf", &p.csrf()),
+                ("email", "client@sentinel.example"),
+                ("password", "wrong wrong wrong"),
+            ],
+        );
+        if r.text().contains("bloquée") {
+            locked = true;
+            break;
+        }
+        if r.status == 429 {
+            std::thread::sleep(std::time::Duration::from_millis(1100));
+        }
+    }
+    assert!(locked);
+    eml::wait_for(&data, "bloqu");
+
+    let files = eml::files(&data);
+    let kinds = [
+        "invitation",
+        "welcome",
+        "test",
+        "sign_in_code",
+        "password_reset",
+        "lockout_alert",
+    ];
+    assert!(files.len() >= kinds.len(), "{} mails", files.len());
+    let mut seen_to = Vec::new();
+    for f in &files {
+        let raw = std::fs::read_to_string(f).unwrap();
+        let readable = eml::readable(&raw);
+        for text in [&raw, &readable] {
+            for sentinel in ["SENTINEL-FIRM", "SENTINEL-TITLE", "SENTINEL-TOKEN"] {
+                assert!(
+                    !text.contains(sentinel),
+                    "{sentinel} in {}:\n{readable}",
+                    f.display()
+                );
+            }
+            // The client's name may only reach the client, the staff's only the staff member.
+            if !readable.contains("client@sentinel.example") {
+                assert!(
+                    !text.contains("SENTINEL-CLIENT"),
+                    "client name leaked in {}",
+                    f.display()
+                );
+            }
+            if !readable.contains("staff@sentinel.example") {
+                assert!(
+                    !text.contains("SENTINEL-STAFF"),
+                    "staff name leaked in {}",
+                    f.display()
+                );
+            }
+        }
+        // Firm mails carry the firm's chosen (neutral) name; mails to external accounts, which
+        // may span firms, carry the box's own neutral name.
+        let from = readable
+            .lines()
+            .find(|l| l.starts_with("From:"))
+            .unwrap_or("");
+        assert!(
+            from.contains("Espace sécurisé") || from.contains("Huis Clos"),
+            "unexpected sender: {from}"
+        );
+        seen_to.push(readable);
+    }
+    for kind_text in [
+        "vous invite",
+        "Choisissez votre mot de passe",
+        "e-mail de test",
+        "code de connexion",
+        "nouveau mot de passe",
+        "bloqu",
+    ] {
+        assert!(
+            seen_to.iter().any(|m| m.contains(kind_text)),
+            "no mail with {kind_text:?}"
+        );
+    }
+}
