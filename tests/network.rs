@@ -191,13 +191,7 @@ fn non_loopback_listen_gets_tls_with_a_printed_fingerprint() {
 #[test]
 fn only_one_rustls_in_the_dependency_tree() {
     let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "-i",
-            "rustls",
-            "-e",
-            "all",
-        ])
+        .args(["tree", "-i", "rustls", "-e", "all"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
