@@ -473,13 +473,19 @@ fn api_session_me_and_personal_tokens() {
         s.addr,
         "POST",
         "/api/v1/session",
-        &[ct.clone()],
+        std::slice::from_ref(&ct),
         body.as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let token = json(&r)["token"].as_str().unwrap().to_owned();
     let auth = ("Authorization".to_owned(), format!("Bearer {token}"));
-    let me = request(s.addr, "GET", "/api/v1/me", &[auth.clone()], b"");
+    let me = request(
+        s.addr,
+        "GET",
+        "/api/v1/me",
+        std::slice::from_ref(&auth),
+        b"",
+    );
     assert_eq!(json(&me)["firm"]["name"], "Cabinet Upsilon");
     let created = request(
         s.addr,
@@ -494,13 +500,19 @@ fn api_session_me_and_personal_tokens() {
         s.addr,
         "POST",
         "/api/v1/session",
-        &[ct.clone()],
+        std::slice::from_ref(&ct),
         br#"{"email":"upsilon@example.fr","password":"nope nope nope"}"#,
     );
     assert_eq!(bad.status, 401);
     assert_eq!(json(&bad)["error"], "unauthorized");
     assert!(json(&bad)["message"].is_string());
-    let r = request(s.addr, "DELETE", "/api/v1/session", &[auth.clone()], b"");
+    let r = request(
+        s.addr,
+        "DELETE",
+        "/api/v1/session",
+        std::slice::from_ref(&auth),
+        b"",
+    );
     assert_eq!(r.status, 204);
     assert_eq!(
         request(s.addr, "GET", "/api/v1/me", &[auth], b"").status,
