@@ -1,0 +1,653 @@
+#!/usr/bin/env bash
+# Huis Clos benchmarks (foundation issue): binary size, start-up time, idle RSS,
+# static-asset throughput, with miniserve and copyparty as peers.
+#
+# Usage:
+#   bench/run.sh [all | size startup rss static ...]
+#   bench/run.sh report      # only rewrite RESULTS.md from the stored figures
+#
+# Environment:
+#   HUISCLOS_BIN   huisclos binary to measure. Unset: `cargo build --release` is
+#                  run in the repo root and target/x86_64-unknown-linux-gnu/release/huisclos
+#                  is used (the .cargo/config.toml target gives a static binary).
+#   SERVERS        servers to measure, default "huisclos miniserve copyparty".
+#   ASSET          the static file, default web-assets/static/css/app.css.
+#   WRK_RUNS       wrk runs per URL (median reported), default 3.
+#   WRK_DURATION   seconds per wrk run, default 15.
+#   STARTUP_RUNS   start-ups per mode (fresh / existing data), default 10.
+#
+# Figures accumulate in bench/work/results/metrics.tsv (one value per metric and
+# server, replaced when re-measured) and bench/RESULTS.md is rewritten from it at
+# the end of every run, so `bench/run.sh static` keeps the size figures of an
+# earlier run (each section states when it was measured).
+#
+# Only 127.0.0.1 is ever listened on or requested. Every process started here is
+# recorded by PID and stopped by the EXIT trap; temporary folders are removed.
+#
+# Later issues add benches (upload, download, login): write a bench_NAME
+# function, add NAME to ALL_STEPS, and use the helpers below (start_server,
+# wait_http, wrk_measure, rss_of, metric_set).
+
+set -euo pipefail
+
+# ---------------------------------------------------------------------------
+# Paths and settings
+# ---------------------------------------------------------------------------
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+WORK="$BENCH_DIR/work"                 # gitignored: peers, logs, temp data
+PEERS="$WORK/peers"                    # cargo install root (bin/miniserve)
+PYPEERS="$PEERS/py"                    # pip --target for copyparty
+RESULTS_DIR="$WORK/results"
+METRICS="$RESULTS_DIR/metrics.tsv"     # server <TAB> metric <TAB> value
+LOGS="$WORK/logs"
+RESULTS_MD="$BENCH_DIR/RESULTS.md"
+
+readonly HOST=127.0.0.1                # the only address used, ever
+ASSET="${ASSET:-$ROOT/web-assets/static/css/app.css}"
+ASSET_PATH="/static/css/app.css"       # same URL path on every server
+SERVERS="${SERVERS:-huisclos miniserve copyparty}"
+WRK_RUNS="${WRK_RUNS:-3}"
+WRK_DURATION="${WRK_DURATION:-15}"
+WRK_THREADS=2
+WRK_CONNS=50
+WARMUP_SECS=3
+STARTUP_RUNS="${STARTUP_RUNS:-10}"
+ALL_STEPS="size startup rss static"
+
+mkdir -p "$WORK" "$PEERS" "$RESULTS_DIR" "$LOGS"
+touch "$METRICS"
+
+# ---------------------------------------------------------------------------
+# Process bookkeeping and clean-up
+# ---------------------------------------------------------------------------
+PIDS=()        # every background process we started
+TMPDIRS=()     # every temp folder we created
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Stop one process we started: TERM, wait up to 10 s, then KILL.
+stop_pid() {
+    local pid="$1" i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$? pid d
+    for pid in "${PIDS[@]:-}"; do [[ -n "$pid" ]] && stop_pid "$pid"; done
+    for d in "${TMPDIRS[@]:-}"; do [[ -n "$d" && -d "$d" ]] && rm -rf -- "$d"; done
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# new_tmp: a temp folder under bench/work/ in $TMP_DIR, removed at exit.
+# (Sets a global instead of printing: a $(...) subshell would lose TMPDIRS.)
+new_tmp() {
+    TMP_DIR="$(mktemp -d "$WORK/tmp.XXXXXX")"
+    TMPDIRS+=("$TMP_DIR")
+}
+
+# A free TCP port on 127.0.0.1 (asks the kernel for one).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---------------------------------------------------------------------------
+# Metrics store and small maths
+# ---------------------------------------------------------------------------
+# metric_set SERVER METRIC VALUE: replace (or add) one figure.
+metric_set() {
+    local tmp="$METRICS.tmp"
+    awk -F'\t' -v s="$1" -v m="$2" '!($1==s && $2==m)' "$METRICS" > "$tmp"
+    printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$tmp"
+    mv "$tmp" "$METRICS"
+}
+metric_get() {
+    awk -F'\t' -v s="$1" -v m="$2" '$1==s && $2==m {v=$3} END {print (v=="" ? "–" : v)}' "$METRICS"
+}
+
+# median / max of numbers on stdin (one per line); even count: mean of middles.
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit}
+    if (NR%2) printf "%.1f\n", a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+maxof()  { sort -g | tail -n1 | awk '{printf "%.1f\n", $1}'; }
+now() { date -u '+%Y-%m-%d %H:%M UTC'; }
+kb_to_mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
+
+# ---------------------------------------------------------------------------
+# Servers: how to start each one (same file, same URL path, loopback only)
+# ---------------------------------------------------------------------------
+HUISCLOS="${HUISCLOS_BIN:-}"
+MINISERVE="$PEERS/bin/miniserve"
+WWW=""          # folder the peers serve: WWW/static/css/app.css
+
+# Resolve (and if needed build) the huisclos binary once.
+need_huisclos() {
+    [[ -n "$HUISCLOS" && -x "$HUISCLOS" ]] && return 0
+    [[ -n "$HUISCLOS" ]] && die "HUISCLOS_BIN=$HUISCLOS is not an executable"
+    log "building huisclos: cargo build --release (in $ROOT)"
+    (cd "$ROOT" && cargo build --release) >&2
+    HUISCLOS="$ROOT/target/x86_64-unknown-linux-gnu/release/huisclos"
+    [[ -x "$HUISCLOS" ]] || die "no binary at $HUISCLOS after the build"
+}
+
+# Install the peers into bench/work/peers if missing.
+need_miniserve() {
+    [[ -x "$MINISERVE" ]] && return 0
+    log "installing miniserve (cargo install --locked, nice 19, -j 1; takes minutes)"
+    nice -n 19 cargo install miniserve --locked --root "$PEERS" -j 1 >&2
+}
+need_copyparty() {
+    [[ -d "$PYPEERS/copyparty" ]] && return 0
+    log "installing copyparty (pip --target $PYPEERS)"
+    python3 -m pip install --quiet --target "$PYPEERS" copyparty >&2
+}
+
+# The peers' document root: a copy of the asset at the same path as huisclos.
+need_www() {
+    [[ -n "$WWW" ]] && return 0
+    [[ -f "$ASSET" ]] || die "asset missing: $ASSET"
+    new_tmp
+    WWW="$TMP_DIR/www"
+    mkdir -p "$WWW/static/css"
+    cp "$ASSET" "$WWW/static/css/app.css"
+}
+
+need_server() {
+    case "$1" in
+        huisclos)  need_huisclos ;;
+        miniserve) need_miniserve; need_www ;;
+        copyparty) need_copyparty; need_www ;;
+        *) die "unknown server $1" ;;
+    esac
+}
+
+# server_cmd SERVER DATA PORT: fills the global array CMD with the command line.
+# DATA is the server's own state folder (huisclos data dir; copyparty's hist and
+# config; unused by miniserve).
+server_cmd() {
+    local s="$1" data="$2" port="$3"
+    case "$s" in
+        huisclos)
+            CMD=("$HUISCLOS" serve --data "$data" --listen "$HOST:$port") ;;
+        miniserve)
+            # Plain directory serve on loopback, no auth, no uploads (defaults).
+            CMD=("$MINISERVE" --interfaces "$HOST" --port "$port" "$WWW") ;;
+        copyparty)
+            # -q quiet; plain HTTP only, no certificate generation; no thumbnails;
+            # no disk-usage info; read-only volume; state (hist/config) in DATA;
+            # default -j 1 (copyparty's recommended setting).
+            CMD=(env "PYTHONPATH=$PYPEERS" "XDG_CONFIG_HOME=$data/cfg" python3 -m copyparty
+                 -i "$HOST" -p "$port" -q --http-only --no-crt --no-thumb -nid
+                 --hist "$data/hist" -v "$WWW::r") ;;
+    esac
+}
+
+# URL that says "ready": /healthz for huisclos, the asset itself for the peers.
+ready_path() { [[ "$1" == huisclos ]] && echo /healthz || echo "$ASSET_PATH"; }
+
+# Command line for RESULTS.md, with the temp paths and port made generic.
+cmd_for_doc() {
+    local WWW="${WWW:-WWW}"
+    server_cmd "$1" DATA PORT
+    local out="${CMD[*]}"
+    [[ -n "$WWW" ]] && out="${out//$WWW/WWW}"
+    out="${out//$ROOT\//}"
+    printf '%s\n' "$out"
+}
+
+# ---------------------------------------------------------------------------
+# Quiet machine: with 2 cores, any other work (a cargo build) ruins the figures
+# ---------------------------------------------------------------------------
+# cpu_busy_pct: share of CPU time not idle over the next second, all cores.
+cpu_busy_pct() {
+    local a b
+    a="$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)"
+    sleep 1
+    b="$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)"
+    awk -v a="$a" -v b="$b" 'BEGIN {split(a,x," "); split(b,y," ");
+        busy=y[1]-x[1]; idle=y[2]-x[2]; printf "%.0f\n", (busy+idle) ? 100*busy/(busy+idle) : 0}'
+}
+
+# wait_quiet: wait (up to QUIET_TIMEOUT s) until the machine is below
+# QUIET_MAX % busy while our own server idles. Returns 1 on time-out.
+QUIET_MAX="${QUIET_MAX:-10}"
+QUIET_TIMEOUT="${QUIET_TIMEOUT:-900}"
+NOISY=0
+wait_quiet() {
+    local deadline=$((SECONDS + QUIET_TIMEOUT)) busy said=0
+    while :; do
+        busy="$(cpu_busy_pct)"
+        (( busy <= QUIET_MAX )) && return 0
+        if (( SECONDS >= deadline )); then
+            log "WARNING: machine still ${busy}% busy after ${QUIET_TIMEOUT}s; measuring anyway"
+            NOISY=1
+            return 1
+        fi
+        (( said )) || log "machine ${busy}% busy (other work running), waiting for it to calm down"
+        said=1
+        sleep 4
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Shared helpers: start server, wait healthy, RSS, wrk
+# ---------------------------------------------------------------------------
+# wait_http URL [TIMEOUT_S]: poll until HTTP 200.
+wait_http() {
+    local url="$1" deadline=$((SECONDS + ${2:-60}))
+    while (( SECONDS < deadline )); do
+        [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" == 200 ]] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# start_server SERVER DATA: starts it on a free port, waits until ready.
+# Sets SERVER_PID, SERVER_PORT, SERVER_URL (http://127.0.0.1:PORT).
+start_server() {
+    local s="$1" data="$2"
+    SERVER_PORT="$(free_port)"
+    SERVER_URL="http://$HOST:$SERVER_PORT"
+    server_cmd "$s" "$data" "$SERVER_PORT"
+    "${CMD[@]}" > "$LOGS/$s.server.log" 2>&1 < /dev/null &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    if ! wait_http "$SERVER_URL$(ready_path "$s")" 60; then
+        tail -n 30 "$LOGS/$s.server.log" >&2 || true
+        die "$s did not become ready on $SERVER_URL"
+    fi
+    log "$s ready on $SERVER_URL (pid $SERVER_PID)"
+}
+
+stop_server() { stop_pid "$SERVER_PID"; }
+
+# rss_of PID: "VmRSS_kB VmHWM_kB" summed over the process and its children.
+rss_of() {
+    local pids=("$1") p rss=0 hwm=0 v
+    while read -r p; do [[ -n "$p" ]] && pids+=("$p"); done < <(pgrep -P "$1" || true)
+    for p in "${pids[@]}"; do
+        v="$(awk '/^VmRSS:/ {r=$2} /^VmHWM:/ {h=$2} END {print r+0, h+0}' "/proc/$p/status" 2>/dev/null || echo "0 0")"
+        rss=$((rss + ${v% *})); hwm=$((hwm + ${v#* }))
+    done
+    echo "$rss $hwm"
+}
+
+# check_asset SERVER URL: the served body must equal the file the peers serve.
+# huisclos embeds the asset at build time, so when the binary is older than
+# web-assets/ the bytes differ: then the peers are given the exact bytes
+# huisclos serves (huisclos runs first), so all three serve the same body.
+check_asset() {
+    local got want
+    got="$(curl -s --max-time 5 "$2" | sha256sum | cut -d' ' -f1)"
+    want="$(sha256sum < "$ASSET" | cut -d' ' -f1)"
+    if [[ "$1" == huisclos && -n "$WWW" && "$got" != "$want" ]]; then
+        log "huisclos embeds another $ASSET_PATH than $ASSET (binary older than web-assets/): peers will serve huisclos's bytes"
+        curl -s --max-time 5 -o "$WWW$ASSET_PATH" "$2"
+        want="$got"
+        metric_set huisclos asset_note "embedded copy differs from web-assets/; peers served the embedded bytes"
+    elif [[ "$1" == huisclos ]]; then
+        metric_set huisclos asset_note "-"
+    fi
+    [[ -z "$WWW" ]] || want="$(sha256sum < "$WWW$ASSET_PATH" | cut -d' ' -f1)"
+    if [[ "$got" != "$want" ]]; then
+        log "WARNING: $1 serves a different body at $ASSET_PATH than the other servers"
+        metric_set "$1" asset_mismatch yes
+    else
+        metric_set "$1" asset_mismatch no
+    fi
+}
+
+# wrk_parse FILE: prints "req_per_s p99_ms non2xx socket_errors p50_ms".
+wrk_parse() {
+    awk '
+      function ms(v,  u) { u=v; gsub(/[0-9.]/,"",u); sub(/[a-z]+$/,"",v);
+                           return (u=="us") ? v/1000 : (u=="s") ? v*1000 : (u=="m") ? v*60000 : v }
+      /Requests\/sec:/ {rps=$2}
+      /^ +50%/ {p50=ms($2)}
+      /^ +99%/ {p99=ms($2)}
+      /Non-2xx or 3xx responses:/ {n=$NF}
+      /Socket errors:/ {e=$0; sub(/.*Socket errors: /,"",e); gsub(/ /,"",e)}
+      END {printf "%.0f %.2f %d %s %.2f\n", rps, p99, n+0, (e=="" ? "none" : e), p50}' "$1"
+}
+
+# wrk_measure SERVER LABEL URL: 3 s warm-up, then WRK_RUNS runs; records the
+# median req/s and median p99 as metrics LABEL_rps, LABEL_p99_ms.
+wrk_measure() {
+    local s="$1" label="$2" url="$3" i f rps p99 n2 se all_rps="" all_p99="" runs="" disturbed=""
+    [[ "$url" == "http://$HOST:"* ]] || die "refusing non-loopback URL $url"
+    log "$s $label: warm-up ${WARMUP_SECS}s"
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARMUP_SECS}s" "$url" > /dev/null
+    for i in $(seq "$WRK_RUNS"); do
+        f="$LOGS/$s.$label.wrk$i.txt"
+        # A run is kept only if the machine is quiet just before and just after
+        # it (the server idles then); otherwise it is redone (up to 3 tries).
+        local try busy
+        for try in 1 2 3; do
+            wait_quiet || true
+            wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WRK_DURATION}s" --latency "$url" > "$f"
+            busy="$(cpu_busy_pct)"
+            (( busy <= QUIET_MAX )) && break
+            log "$s $label run $i: machine ${busy}% busy right after the run (other work?), redoing"
+            (( try < 3 )) || { log "WARNING: keeping a possibly disturbed run"; NOISY=1; disturbed+="${disturbed:+, }run $i"; }
+        done
+        read -r rps p99 n2 se _ < <(wrk_parse "$f")
+        log "$s $label run $i: $rps req/s, p99 $p99 ms, non-2xx $n2, socket errors $se"
+        all_rps+="$rps"$'\n'; all_p99+="$p99"$'\n'
+        runs+="${runs:+, }$rps/$p99"
+        (( n2 == 0 )) || metric_set "$s" "${label}_non2xx" "$n2"
+        [[ "$se" == none ]] || metric_set "$s" "${label}_sockerr" "$se"
+    done
+    metric_set "$s" "${label}_rps" "$(printf '%s' "$all_rps" | median | awk '{printf "%.0f", $1}')"
+    metric_set "$s" "${label}_p99_ms" "$(printf '%s' "$all_p99" | awk 'NF' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')"
+    metric_set "$s" "${label}_runs" "$runs"
+    metric_set "$s" "${label}_disturbed" "${disturbed:--}"
+}
+
+# wrk_single SERVER LABEL URL: one keep-alive connection, 5 s; records the
+# median latency as LABEL_c1_p50_ms. Diagnostic: a p50 of tens of ms means the
+# response leaves in two small writes without TCP_NODELAY, so Nagle waits for
+# the client's delayed ACK (Linux: up to 40 ms) on many requests.
+wrk_single() {
+    local s="$1" label="$2" url="$3" f rps p50
+    [[ "$url" == "http://$HOST:"* ]] || die "refusing non-loopback URL $url"
+    f="$LOGS/$s.$label.c1.txt"
+    wait_quiet || true
+    wrk -t1 -c1 -d5s --latency "$url" > "$f"
+    read -r rps _ _ _ p50 < <(wrk_parse "$f")
+    log "$s $label, 1 connection: $rps req/s, p50 $p50 ms"
+    metric_set "$s" "${label}_c1_p50_ms" "$p50"
+    metric_set "$s" "${label}_c1_rps" "$rps"
+}
+
+# ---------------------------------------------------------------------------
+# Bench: size (binary size and linkage)
+# ---------------------------------------------------------------------------
+bench_size() {
+    local s bin bytes
+    for s in $SERVERS; do
+        need_server "$s"
+        case "$s" in
+            huisclos)  bin="$HUISCLOS" ;;
+            miniserve) bin="$MINISERVE" ;;
+            copyparty)
+                # Not a binary: report the installed package (with Jinja2) size.
+                bytes="$(du -sb "$PYPEERS" | cut -f1)"
+                metric_set "$s" size_bytes "$bytes"
+                metric_set "$s" size_mib "$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1048576}') (Python package dir, needs python3)"
+                metric_set "$s" ldd "n/a (Python)"
+                log "$s: package folder $bytes bytes"
+                continue ;;
+        esac
+        bytes="$(stat -c %s "$bin")"
+        metric_set "$s" size_bytes "$bytes"
+        metric_set "$s" size_mib "$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1048576}')"
+        metric_set "$s" ldd "$( (ldd "$bin" 2>&1 || true) | sed 's/^[[:space:]]*//; s/ (0x[0-9a-f]*)//' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+        log "$s: $bytes bytes; ldd: $(metric_get "$s" ldd)"
+    done
+    for s in $SERVERS; do metric_set "$s" size_at "$(now)"; done
+}
+
+# ---------------------------------------------------------------------------
+# Bench: startup (spawn -> first 200 on the ready URL, tight poll)
+# ---------------------------------------------------------------------------
+# Timing is done by a small Python probe (1 ms poll resolution, no fork per
+# poll as with curl): it spawns the server, connects to 127.0.0.1:PORT in a
+# loop and sends GET READY_PATH until a 200 comes back, prints the elapsed ms,
+# then stops the server (TERM, wait) before the next start.
+startup_probe() {   # startup_probe SERVER MODE(fresh|existing) DATA_PARENT
+    local s="$1" mode="$2" parent="$3" i data port ms
+    for i in $(seq "$STARTUP_RUNS"); do
+        if [[ "$mode" == fresh ]]; then data="$parent/fresh$i"; else data="$parent/existing"; fi
+        port="$(free_port)"
+        server_cmd "$s" "$data" "$port"
+        ms="$(python3 - "$port" "$(ready_path "$s")" "$LOGS/$s.startup.log" "${CMD[@]}" <<'PY'
+import os, signal, socket, subprocess, sys, time
+port, path, logf, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+req = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+def ready():
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as c:
+            c.sendall(req)
+            return c.recv(64).startswith((b"HTTP/1.1 200", b"HTTP/1.0 200"))
+    except OSError:
+        return False
+with open(logf, "ab") as log:
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        while not ready():
+            if p.poll() is not None:
+                sys.exit(f"server exited with {p.returncode} before ready")
+            if time.perf_counter() - t0 > 60:
+                sys.exit("not ready after 60 s")
+            time.sleep(0.001)
+        print(f"{(time.perf_counter() - t0) * 1000:.1f}")
+    finally:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill(); p.wait()
+PY
+)" || { tail -n 20 "$LOGS/$s.startup.log" >&2; die "$s start-up probe failed"; }
+        printf '%s\n' "$ms"
+    done
+}
+
+bench_startup() {
+    local s parent fresh existing
+    for s in $SERVERS; do
+        need_server "$s"
+        new_tmp
+        parent="$TMP_DIR"
+        : > "$LOGS/$s.startup.log"
+        wait_quiet || true
+        log "$s: $STARTUP_RUNS start-ups on fresh data folders"
+        fresh="$(startup_probe "$s" fresh "$parent")"
+        # Existing data: one untimed start creates it, then the timed starts.
+        STARTUP_RUNS=1 startup_probe "$s" existing "$parent" > /dev/null
+        wait_quiet || true
+        log "$s: $STARTUP_RUNS start-ups on an existing data folder"
+        existing="$(startup_probe "$s" existing "$parent")"
+        metric_set "$s" startup_fresh_median_ms "$(median <<< "$fresh")"
+        metric_set "$s" startup_fresh_max_ms "$(maxof <<< "$fresh")"
+        metric_set "$s" startup_existing_median_ms "$(median <<< "$existing")"
+        metric_set "$s" startup_existing_max_ms "$(maxof <<< "$existing")"
+        metric_set "$s" startup_fresh_all "$(tr '\n' ' ' <<< "$fresh")"
+        metric_set "$s" startup_existing_all "$(tr '\n' ' ' <<< "$existing")"
+        log "$s: fresh [$(tr '\n' ' ' <<< "$fresh")] existing [$(tr '\n' ' ' <<< "$existing")] ms"
+        metric_set "$s" startup_at "$(now)"
+        rm -rf -- "$parent"
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Bench: rss + static (one server session per server, each server alone)
+# ---------------------------------------------------------------------------
+# RSS "after load" needs the load, and the load is the static bench, so both
+# steps share one session per server: fresh start -> idle RSS (after 2 s) ->
+# warm-up + wrk on the asset (+ /healthz for huisclos) -> RSS after load (2 s
+# later). Selecting `rss` or `static` runs the session once and records both.
+SESSIONS_DONE=0
+run_sessions() {
+    (( SESSIONS_DONE )) && return 0
+    local s data r
+    for s in $SERVERS; do need_server "$s"; done
+    for s in $SERVERS; do
+        new_tmp
+        data="$TMP_DIR/data"
+        start_server "$s" "$data"
+        check_asset "$s" "$SERVER_URL$ASSET_PATH"
+        metric_set "$s" asset_bytes "$(curl -s --max-time 5 "$SERVER_URL$ASSET_PATH" | wc -c)"
+        sleep 2
+        read -r -a r < <(rss_of "$SERVER_PID")
+        metric_set "$s" rss_idle_mib "$(kb_to_mib "${r[0]}")"
+        metric_set "$s" hwm_idle_mib "$(kb_to_mib "${r[1]}")"
+        log "$s idle: VmRSS ${r[0]} kB, VmHWM ${r[1]} kB"
+        wrk_measure "$s" static "$SERVER_URL$ASSET_PATH"
+        [[ "$s" == huisclos ]] && wrk_measure "$s" healthz "$SERVER_URL/healthz"
+        wrk_single "$s" static "$SERVER_URL$ASSET_PATH"
+        sleep 2
+        read -r -a r < <(rss_of "$SERVER_PID")
+        metric_set "$s" rss_load_mib "$(kb_to_mib "${r[0]}")"
+        metric_set "$s" hwm_load_mib "$(kb_to_mib "${r[1]}")"
+        log "$s after load: VmRSS ${r[0]} kB, VmHWM ${r[1]} kB"
+        stop_server
+        # huisclos logs one line per request: keep only the tail (GBs otherwise).
+        tail -n 200 "$LOGS/$s.server.log" > "$LOGS/$s.server.log.tmp" && mv "$LOGS/$s.server.log.tmp" "$LOGS/$s.server.log"
+        metric_set "$s" rss_static_at "$(now)"
+    done
+    SESSIONS_DONE=1
+}
+bench_rss()    { run_sessions; }
+bench_static() { run_sessions; }
+
+# report: measure nothing, only rewrite RESULTS.md from metrics.tsv.
+bench_report() { :; }
+
+# ---------------------------------------------------------------------------
+# RESULTS.md
+# ---------------------------------------------------------------------------
+write_results() {
+    local s cols="" sep="" m
+    local all_servers="huisclos miniserve copyparty"
+    for s in $all_servers; do cols+=" $s |"; sep+="---|"; done
+    row() {   # row LABEL METRIC [SUFFIX]
+        local line="| $1 |" s
+        for s in $all_servers; do line+=" $(metric_get "$s" "$2")${3:-} |"; done
+        printf '%s\n' "$line"
+    }
+    local hbin="${HUISCLOS:-${HUISCLOS_BIN:-}}"
+    {
+        echo "# Huis Clos benchmark results"
+        echo
+        echo "Written by \`bench/run.sh\` (see bench/README.md). Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), steps: \`$STEPS\`."
+        echo
+        echo "## Machine"
+        echo
+        echo "- CPU: $(lscpu | awk -F: '/^Model name/ {gsub(/^ +/,"",$2); print $2; exit}'), $(nproc) cores ($(lscpu | awk -F: '/^Thread\(s\) per core/ {gsub(/ /,"",$2); print $2}') thread(s) per core)"
+        echo "- RAM: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+        echo "- Kernel: $(uname -sr); $(. /etc/os-release && echo "$PRETTY_NAME")"
+        echo "- Tools: $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), curl $(curl --version | head -n1 | cut -d' ' -f2), Python $(python3 -c 'import platform; print(platform.python_version())')"
+        echo "- Peers: $( [[ -x "$MINISERVE" ]] && "$MINISERVE" --version 2>/dev/null | head -n1), copyparty $( [[ -d "$PYPEERS/copyparty" ]] && PYTHONPATH="$PYPEERS" python3 -c 'import copyparty.__version__ as v; print(v.S_VERSION)' 2>/dev/null)"
+        [[ -n "$hbin" ]] && echo "- huisclos: \`${hbin#"$ROOT"/}\` (sha256 $(sha256sum "$hbin" | cut -c1-12), built $(date -u -r "$hbin" '+%Y-%m-%d %H:%M UTC')), repo at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$( [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]] && echo ' + uncommitted changes')"
+        echo
+        echo "**Only 2 cores**: wrk (2 threads) and the server under test share them, so"
+        echo "req/s are a lower bound, mostly a comparison between the servers on the"
+        echo "same box, not an absolute figure. Each server ran alone, in turn, and each"
+        echo "wrk run was kept only if the machine was ≤ ${QUIET_MAX}% busy just before and just"
+        echo "after it (no build or other load running); a run kept after 3 busy tries is listed in a \`*_disturbed\` row."
+        echo
+        echo "huisclos runs with its defaults (no config file): log level info, one log line"
+        echo "per request, written to a file (bench/work/logs/). miniserve logs nothing by"
+        echo "default and copyparty runs with \`-q\`."
+        echo
+        echo "## Figures"
+        echo
+        echo "| Measure |$cols"
+        echo "|---|$sep"
+        row "Measured at: size" size_at
+        row "Measured at: startup" startup_at
+        row "Measured at: rss + static" rss_static_at
+        row "Binary size (MiB)" size_mib
+        row "Binary size (bytes)" size_bytes
+        row "\`ldd\`" ldd
+        row "Start-up, fresh data: median (ms)" startup_fresh_median_ms
+        row "Start-up, fresh data: max (ms)" startup_fresh_max_ms
+        row "Start-up, existing data: median (ms)" startup_existing_median_ms
+        row "Start-up, existing data: max (ms)" startup_existing_max_ms
+        row "Idle after start: VmRSS (MiB)" rss_idle_mib
+        row "Idle after start: VmHWM (MiB)" hwm_idle_mib
+        row "After load: VmRSS (MiB)" rss_load_mib
+        row "After load: VmHWM (MiB)" hwm_load_mib
+        row "Asset response body (bytes)" asset_bytes
+        row "\`GET $ASSET_PATH\` req/s (median of runs)" static_rps
+        row "\`GET $ASSET_PATH\` p99 (ms, median of runs)" static_p99_ms
+        row "\`GET $ASSET_PATH\` runs (req/s / p99 ms)" static_runs
+        row "\`GET $ASSET_PATH\`, 1 connection: req/s" static_c1_rps
+        row "\`GET $ASSET_PATH\`, 1 connection: p50 (ms)" static_c1_p50_ms
+        row "\`GET /healthz\` req/s (median of runs)" healthz_rps
+        row "\`GET /healthz\` p99 (ms, median of runs)" healthz_p99_ms
+        row "\`GET /healthz\` runs (req/s / p99 ms)" healthz_runs
+        for m in static_non2xx static_sockerr healthz_non2xx healthz_sockerr asset_mismatch asset_note static_disturbed healthz_disturbed; do
+            if grep -qP "\t$m\t(?!no$|-$)" "$METRICS"; then row "$m" "$m"; fi
+        done
+        echo
+        echo "Start-up: all runs in ms (fresh / existing):"
+        echo
+        for s in $all_servers; do
+            echo "- $s: $(metric_get "$s" startup_fresh_all)/ $(metric_get "$s" startup_existing_all)"
+        done
+        echo
+        echo "1-connection latency: a few-KB file on loopback takes well under 1 ms. A p50 of"
+        echo "tens of ms is a Nagle / delayed-ACK stall: the server writes the headers and the"
+        echo "body as two small segments without TCP_NODELAY, and the second waits for the"
+        echo "client's delayed ACK (up to 40 ms on Linux). That caps req/s at roughly"
+        echo "connections / 40 ms whatever the CPU, on loopback as on a LAN."
+        echo
+        echo "## Targets"
+        echo
+        local hr mr cr best
+        hr="$(metric_get huisclos static_rps)"; mr="$(metric_get miniserve static_rps)"; cr="$(metric_get copyparty static_rps)"
+        best="$(printf '%s\n%s\n' "$mr" "$cr" | grep -E '^[0-9]+$' | sort -n | tail -n1 || true)"
+        echo "| Target | Measured | Met |"
+        echo "|---|---|---|"
+        verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) {print "–"; exit}
+            ok = (op=="le") ? (a+0 <= b+0) : (a+0 >= b+0); print (ok ? "yes" : "**no**") }'; }
+        echo "| Idle RSS ≤ 20 MB = 19.07 MiB (VmRSS after start) | $(metric_get huisclos rss_idle_mib) MiB | $(verdict "$(metric_get huisclos rss_idle_mib)" 19.07 le) |"
+        echo "| Binary ≤ 20 MB (20 000 000 bytes) | $(metric_get huisclos size_bytes) bytes | $(verdict "$(metric_get huisclos size_bytes)" 20000000 le) |"
+        echo "| Static asset req/s ≥ faster peer | $hr vs ${best:-–} | $(verdict "$hr" "${best:-x}" ge) |"
+        echo
+        echo "## Commands"
+        echo
+        echo '```sh'
+        echo "# servers (DATA = fresh temp folder under bench/work/, PORT = free loopback port,"
+        echo "# WWW = temp folder holding a copy of the asset at WWW$ASSET_PATH)"
+        for s in $all_servers; do
+            if [[ ( "$s" == huisclos && -n "$hbin" ) || ( "$s" == miniserve && -x "$MINISERVE" ) || ( "$s" == copyparty && -d "$PYPEERS/copyparty" ) ]]; then
+                HUISCLOS="$hbin" cmd_for_doc "$s"
+            fi
+        done
+        echo "# size"
+        echo "stat -c %s BIN; ldd BIN"
+        echo "# startup: spawn, then connect + 'GET /healthz' (peers: GET $ASSET_PATH) every 1 ms"
+        echo "# until HTTP 200 (Python probe in run.sh); SIGTERM; $STARTUP_RUNS x fresh DATA, $STARTUP_RUNS x existing DATA"
+        echo "# rss: /proc/PID/status VmRSS, VmHWM (process + children), 2 s after ready and 2 s after the load"
+        echo "# static / healthz: warm-up, then $WRK_RUNS runs, median reported"
+        echo "wrk -t$WRK_THREADS -c$WRK_CONNS -d${WARMUP_SECS}s http://127.0.0.1:PORT$ASSET_PATH   # warm-up, discarded"
+        echo "wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_DURATION}s --latency http://127.0.0.1:PORT$ASSET_PATH"
+        echo "wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_DURATION}s --latency http://127.0.0.1:PORT/healthz   # huisclos only"
+        echo "wrk -t1 -c1 -d5s --latency http://127.0.0.1:PORT$ASSET_PATH   # 1-connection diagnostic"
+        echo '```'
+        echo
+        echo "Raw wrk output and server logs of the last run: bench/work/logs/ (not committed)."
+    } > "$RESULTS_MD"
+    log "wrote $RESULTS_MD"
+}
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+STEPS="${*:-all}"
+[[ "$STEPS" == *all* ]] && STEPS="$ALL_STEPS"
+for step in $STEPS; do
+    declare -F "bench_$step" > /dev/null || die "unknown step '$step' (known: all $ALL_STEPS report)"
+done
+command -v wrk > /dev/null || die "wrk not installed (apt-get install wrk)"
+log "steps: $STEPS; servers: $SERVERS"
+for step in $STEPS; do
+    log "== $step =="
+    "bench_$step"
+done
+write_results
