@@ -353,7 +353,9 @@ fn totp_enrolment_then_sign_in_needs_the_code() {
     j2.take(&r);
     assert_eq!(s.get("/", &j2).status, 303);
     let totp_page = s.get("/login/totp", &j2);
-    let code = huisclos::domain::totp::code_at(&secret, now()).unwrap();
+    // The enrolment used this step's code: a code is accepted once, so take the next step's
+    // (one step of drift is allowed).
+    let code = huisclos::domain::totp::code_at(&secret, now() + 30).unwrap();
     let r = s.post_form(
         "/login/totp",
         &j2,
@@ -362,6 +364,27 @@ fn totp_enrolment_then_sign_in_needs_the_code() {
     assert_eq!(r.status, 303);
     j2.take(&r);
     assert_eq!(s.get("/", &j2).status, 200);
+    // The same code cannot sign in a second time (no replay within its validity window).
+    let mut j3 = Jar::default();
+    let login = s.get("/login", &j3);
+    j3.take(&login);
+    let r = s.post_form(
+        "/login",
+        &j3,
+        &[
+            ("csrf", &login.csrf()),
+            ("email", "pi@example.fr"),
+            ("password", PASSWORD),
+        ],
+    );
+    j3.take(&r);
+    let totp_page = s.get("/login/totp", &j3);
+    let r = s.post_form(
+        "/login/totp",
+        &j3,
+        &[("csrf", &totp_page.csrf()), ("code", &code)],
+    );
+    assert_eq!(r.status, 401, "a used TOTP code was accepted again");
 }
 
 #[test]

@@ -81,11 +81,12 @@ pub fn totp_confirm(
     let Some(secret) = account.totp_pending.clone() else {
         return Ok(None);
     };
-    if !totp::verify(&secret, code, time::now().max(0) as u64) {
+    let Some(step) = totp::matching_step(&secret, code, time::now().max(0) as u64) else {
         return Ok(None);
-    }
+    };
     let (codes, hashes) = totp::recovery_codes();
     let mut a = account.clone();
+    a.totp_last_step = step;
     a.totp_secret = Some(secret);
     a.totp_pending = None;
     a.recovery_codes = hashes;

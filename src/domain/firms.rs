@@ -77,6 +77,7 @@ pub fn add(
         totp_secret: None,
         totp_pending: None,
         recovery_codes: Vec::new(),
+        totp_last_step: 0,
         operator: false,
     };
     let txn = core.store.db().begin_write().map_err(db)?;

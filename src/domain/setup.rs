@@ -136,6 +136,7 @@ pub fn complete(
         totp_secret: None,
         totp_pending: None,
         recovery_codes: Vec::new(),
+        totp_last_step: 0,
         // The first administrator of the box is its operator.
         operator: true,
     };

@@ -223,10 +223,15 @@ pub fn second_factor(
     let Some(secret) = &account.totp_secret else {
         return Ok(Outcome::Refused);
     };
-    if totp::verify(secret, code, time::now().max(0) as u64) {
+    if let Some(step) = totp::matching_step(secret, code, time::now().max(0) as u64)
+        && step > account.totp_last_step
+    {
+        let mut a = account.clone();
+        a.totp_last_step = step;
+        accounts::update(&core.store, &a)?;
         succeed(core, &keys)?;
-        journal(core, account, "signed_in", ip);
-        return Ok(Outcome::Signed(account.clone()));
+        journal(core, &a, "signed_in", ip);
+        return Ok(Outcome::Signed(a));
     }
     let h = totp::hash_recovery(code);
     if let Some(pos) = account

@@ -92,6 +92,7 @@ pub fn create(
         totp_secret: None,
         totp_pending: None,
         recovery_codes: Vec::new(),
+        totp_last_step: 0,
         operator: false,
     };
     if !accounts::create(&core.store, &account)? {

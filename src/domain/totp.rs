@@ -27,14 +27,23 @@ pub fn code_at(secret: &str, t: u64) -> Option<String> {
 
 /// Whether `code` is valid for `secret` now, allowing one step of clock drift each way.
 pub fn verify(secret: &str, code: &str, now: u64) -> bool {
+    matching_step(secret, code, now).is_some()
+}
+
+/// The time step whose code `code` is (now, or one step before or after). A code must be
+/// accepted once only: callers keep the last step used and refuse any step not after it
+/// (RFC 6238, section 5.2).
+pub fn matching_step(secret: &str, code: &str, now: u64) -> Option<u64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != DIGITS as usize {
-        return false;
+        return None;
     }
     [now.saturating_sub(STEP), now, now + STEP]
-        .iter()
-        .filter_map(|t| code_at(secret, *t))
-        .any(|c| crate::crypto::ct_eq(c.as_bytes(), code.as_bytes()))
+        .into_iter()
+        .find_map(|t| {
+            let c = code_at(secret, t)?;
+            crate::crypto::ct_eq(c.as_bytes(), code.as_bytes()).then_some(t / STEP)
+        })
 }
 
 /// The `otpauth://` URI an authenticator app reads (from a QR code or by hand).

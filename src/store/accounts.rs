@@ -43,6 +43,9 @@ pub struct Account {
     /// A secret being enrolled, until its first code is confirmed.
     #[serde(default)]
     pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted: a code is never accepted twice.
+    #[serde(default)]
+    pub totp_last_step: u64,
     /// SHA-256 (hex) of the unused recovery codes.
     #[serde(default)]
     pub recovery_codes: Vec<String>,
