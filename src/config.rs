@@ -33,7 +33,6 @@ pub struct Server {
     pub listen: SocketAddr,
     pub public_url: String,
     pub max_connections: usize,
-    pub workers: usize,
     pub header_timeout_secs: u64,
     pub io_timeout_secs: u64,
     pub sealed: bool,
@@ -147,7 +146,6 @@ impl Default for Server {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: String::new(),
             max_connections: 1024,
-            workers: 32,
             header_timeout_secs: 15,
             io_timeout_secs: 60,
             sealed: false,
@@ -292,9 +290,6 @@ impl Config {
         let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
         if self.server.max_connections < 16 {
             return bad("[server] max_connections must be at least 16");
-        }
-        if self.server.workers == 0 || self.server.workers > 1024 {
-            return bad("[server] workers must be between 1 and 1024");
         }
         if self.server.header_timeout_secs == 0 || self.server.io_timeout_secs == 0 {
             return bad("[server] timeouts must be at least 1 second");

@@ -1,7 +1,7 @@
 //! Password hashing (argon2id) in a bounded pool, and the password policy.
 //!
-//! Hashing costs 19 MiB and tens of milliseconds; at most [`PARALLEL`] run at once, so a burst
-//! of sign-ins queues here instead of exhausting memory or starving other requests.
+//! Hashing costs 19 MiB and tens of milliseconds; at most one per core but one runs at once,
+//! so a burst of sign-ins queues here instead of exhausting memory or starving other requests.
 
 use std::sync::{Condvar, Mutex};
 
@@ -15,8 +15,16 @@ use crate::secret::Secret;
 pub const M_COST_KIB: u32 = 19 * 1024;
 pub const T_COST: u32 = 2;
 pub const P_COST: u32 = 1;
-/// Hashes computed at once.
-pub const PARALLEL: usize = 2;
+/// Hashes computed at once: all cores but one, so that a burst of sign-ins always leaves a
+/// core to the other pages.
+fn parallel() -> usize {
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get().saturating_sub(1).clamp(1, 4))
+            .unwrap_or(1)
+    })
+}
 pub const MIN_LEN: usize = 12;
 
 const COMMON: &str = include_str!("common_passwords.txt");
@@ -31,11 +39,11 @@ static GATE: Gate = Gate {
     freed: Condvar::new(),
 };
 
-/// Runs `f` when one of the [`PARALLEL`] hashing slots is free.
+/// Runs `f` when one of the hashing slots is free.
 fn gated<T>(f: impl FnOnce() -> T) -> T {
     {
         let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
-        while *busy >= PARALLEL {
+        while *busy >= parallel() {
             busy = GATE.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
         }
         *busy += 1;

@@ -30,5 +30,8 @@ pub fn start(
     let tiny = tiny_http::Server::from_listener_with_options(listener, options)
         .map_err(|e| format!("cannot start the web server: {e}"))?;
     let handler: Handler = Box::new(move |req: &Request| super::routes::dispatch(&app, req));
-    Ok(rouille::Server::from_tiny_http(tiny, handler).pool_size(config.server.workers))
+    // A thread per request (rouille's default executor), bounded by the connection cap: a
+    // request that waits (a sign-in queued for argon2, a slow upload) never holds a slot that
+    // an ordinary page needs, as a fixed pool would.
+    Ok(rouille::Server::from_tiny_http(tiny, handler))
 }
