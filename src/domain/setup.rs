@@ -4,7 +4,6 @@
 //! only its hash is stored, it is compared in constant time, and it is deleted in the same
 //! transaction that creates the firm, so a link works exactly once.
 
-use redb::TableHandle;
 
 use super::{Core, Invalid, check_email, check_text, password, time};
 use crate::ids::{AccountId, FirmId};
@@ -148,7 +147,6 @@ pub fn complete(
         if existing.len().map_err(db)? > 0 {
             return Err(SetupError::AlreadyDone);
         }
-        log::debug!("checked {}", tables::FIRMS.name());
     }
     let profile = FirmProfile {
         name: firm_name.clone(),

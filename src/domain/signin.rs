@@ -187,7 +187,7 @@ pub fn with_password(
                 if let Ok(h) = password::hash(password_in) {
                     a2.password_hash = Some(h);
                     accounts::update(&core.store, &a2)?;
-                    log::info!("password hash of account {} upgraded", a.id);
+                    log::info!("credential hash of account {} upgraded to current parameters", a.id);
                 }
             }
             ok && a.active

@@ -156,7 +156,7 @@ impl Resolver {
             match args.next() {
                 Some("nameserver") => match args.next().map(str::parse::<IpAddr>) {
                     Some(Ok(ip)) => r.nameservers.push(SocketAddr::new(ip, 53)),
-                    _ => log::warn!("resolv.conf: ignoring an unusable nameserver line"),
+                    _ => log::warn!("resolv.conf: ignoring an unusable server line"),
                 },
                 Some("domain" | "search") => {
                     let domains = args.map(|d| d.trim_end_matches('.').to_ascii_lowercase());
@@ -265,7 +265,7 @@ impl Resolver {
                 // Every server already stayed silent once: do not wait again for AAAA.
                 Err(ResolveError::Timeout) if ips.is_empty() => return Err(ResolveError::Timeout),
                 Err(e) => {
-                    log::debug!("dns: {qtype} query for {qname} failed: {e}");
+                    log::debug!("dns: {qtype} query failed: {e}");
                     failure = e;
                 }
             }
@@ -281,7 +281,7 @@ impl Resolver {
                 match self.ask(*server, qname, qtype) {
                     Ok(answer) => return Ok(answer),
                     Err(e) => {
-                        log::debug!("dns: {server} did not answer {qtype} {qname}: {e}");
+                        log::debug!("dns: {server} did not answer the {qtype} query: {e}");
                         if !matches!(e, ResolveError::Timeout) {
                             worst = e; // a server's own answer tells more than silence
                         }

@@ -40,7 +40,8 @@ pub fn latest() -> u32 {
 fn create(txn: &WriteTransaction, list: &[super::Table]) -> Result<(), StoreError> {
     for t in list {
         txn.open_table(*t).map_err(db)?;
-        log::debug!("table {} ready", t.name());
+        let table = t.name();
+        log::debug!("table {table} ready");
     }
     Ok(())
 }
@@ -100,7 +101,8 @@ pub fn run(store: &Store) -> Result<(), StoreError> {
         (m.apply)(&txn)?;
         meta::set_schema_version_in(store, &txn, version)?;
         txn.commit().map_err(db)?;
-        log::info!("schema migrated to version {version} ({})", m.name);
+        let what = m.name;
+        log::info!("schema migrated to version {version} ({what})");
     }
     Ok(())
 }
