@@ -16,6 +16,7 @@ pub mod signin;
 pub mod spaces;
 pub mod staff;
 pub mod templates;
+pub mod throttle;
 pub mod time;
 pub mod totp;
 

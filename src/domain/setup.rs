@@ -4,7 +4,6 @@
 //! only its hash is stored, it is compared in constant time, and it is deleted in the same
 //! transaction that creates the firm, so a link works exactly once.
 
-
 use super::{Core, Invalid, check_email, check_text, password, time};
 use crate::ids::{AccountId, FirmId};
 use crate::secret::Secret;
