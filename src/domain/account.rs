@@ -43,9 +43,16 @@ pub fn change_password(
     keep_token: Option<&str>,
     ip: &str,
 ) -> Result<(), PasswordError> {
+    // Wrong current passwords count as sign-in failures: a stolen session cannot be used
+    // to guess the password without being locked out.
+    let keys = [super::throttle::addr_key(core, &account.email)];
+    if super::throttle::blocked(core, &keys)?.is_some() {
+        return Err(PasswordError::Wrong);
+    }
     if let Some(phc) = &account.password_hash
         && !password::verify(current, phc).0
     {
+        super::throttle::fail(core, &keys, Some(account), ip)?;
         return Err(PasswordError::Wrong);
     }
     password::check_policy(new, confirm).map_err(PasswordError::Invalid)?;

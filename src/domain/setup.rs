@@ -107,15 +107,16 @@ pub fn complete(
     token: Option<&str>,
     input: &SetupInput,
 ) -> Result<(FirmId, AccountId), SetupError> {
-    let firm_name = check_text(&input.firm_name, 120, "firm_name")?;
-    let admin_name = check_text(&input.admin_name, 120, "admin_name")?;
-    let email = check_email(&input.admin_email, "admin_email")?;
-    password::check_policy(&input.password, &input.password_confirm)?;
+    // The token first: a wrong link answers the same whatever the form holds.
     if let Some(t) = token
         && !token_is_valid(core, t)?
     {
         return Err(SetupError::BadToken);
     }
+    let firm_name = check_text(&input.firm_name, 120, "firm_name")?;
+    let admin_name = check_text(&input.admin_name, 120, "admin_name")?;
+    let email = check_email(&input.admin_email, "admin_email")?;
+    password::check_policy(&input.password, &input.password_confirm)?;
     let hash = password::hash(&input.password).map_err(|_| SetupError::Hash)?;
     let store = &core.store;
     let now = time::now();

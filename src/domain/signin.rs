@@ -26,8 +26,10 @@ pub enum Outcome {
     Refused,
     /// Too many failures: wait this many seconds.
     Wait(u64),
-    /// Locked: try again in this many minutes.
+    /// The address is locked: try again in this many minutes (its owner was told).
     Locked(u64),
+    /// Too many failures from this network address: try again in this many minutes.
+    NetworkLocked(u64),
 }
 
 /// Appends to the journal of the account's firm, or of each firm whose spaces it is in.

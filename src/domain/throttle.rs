@@ -29,17 +29,25 @@ fn delay(failures: u32) -> i64 {
     }
 }
 
+/// A network address is locked after this many times the failures that lock an address: an
+/// office behind one NAT must not be locked out by one person's mistakes.
+const NETWORK_FACTOR: u32 = 4;
+
+/// `keys[0]` is the address's key, `keys[1]` (when present) the network address's.
 pub(super) fn blocked(core: &Core, keys: &[[u8; 32]]) -> Result<Option<Outcome>, StoreError> {
     let now = time::now();
     let lockout = (core.config.sessions.lockout_minutes * 60) as i64;
-    for k in keys {
+    for (i, k) in keys.iter().enumerate() {
         let t = signins::throttle(&core.store, k)?;
+        let minutes = ((t.locked_until - now).max(0) as u64).div_ceil(60);
         if t.locked_until > now {
-            return Ok(Some(Outcome::Locked(
-                ((t.locked_until - now) as u64).div_ceil(60),
-            )));
+            return Ok(Some(if i == 0 {
+                Outcome::Locked(minutes)
+            } else {
+                Outcome::NetworkLocked(minutes)
+            }));
         }
-        if t.failures > 0 && now - t.last_failure_at < lockout {
+        if i == 0 && t.failures > 0 && now - t.last_failure_at < lockout {
             let wait = t.last_failure_at + delay(t.failures) - now;
             if wait > 0 {
                 return Ok(Some(Outcome::Wait(wait as u64)));
@@ -49,7 +57,8 @@ pub(super) fn blocked(core: &Core, keys: &[[u8; 32]]) -> Result<Option<Outcome>,
     Ok(None)
 }
 
-/// Records a failure; returns `Locked` when this one locks the address.
+/// Records a failure; returns `Locked` when this one locks the address (the owner is told),
+/// `NetworkLocked` when it locks the network address.
 pub(super) fn fail(
     core: &Core,
     keys: &[[u8; 32]],
@@ -59,24 +68,29 @@ pub(super) fn fail(
     let now = time::now();
     let cfg = &core.config.sessions;
     let lockout = (cfg.lockout_minutes * 60) as i64;
-    let mut locked = false;
-    for k in keys {
+    let mut locked = [false, false];
+    for (i, k) in keys.iter().enumerate().take(2) {
         let mut t = signins::throttle(&core.store, k)?;
         if now - t.last_failure_at >= lockout && t.locked_until <= now {
             t = Throttle::default();
         }
         t.failures += 1;
         t.last_failure_at = now;
-        if t.failures >= cfg.lockout_failures {
+        let limit = if i == 0 {
+            cfg.lockout_failures
+        } else {
+            cfg.lockout_failures * NETWORK_FACTOR
+        };
+        if t.failures >= limit {
             t.locked_until = now + lockout;
             t.failures = 0;
-            locked = true;
+            locked[i] = true;
         }
         signins::set_throttle(&core.store, k, Some(&t))?;
     }
     if let Some(a) = account {
-        journal(core, a, if locked { "locked" } else { "failed" }, ip);
-        if locked {
+        journal(core, a, if locked[0] { "locked" } else { "failed" }, ip);
+        if locked[0] {
             let to = Recipient {
                 email: a.email.clone(),
                 name: a.name.clone(),
@@ -93,12 +107,19 @@ pub(super) fn fail(
             }
         }
     }
-    if locked {
+    if locked[0] {
         log::warn!(
             "sign-in locked for {} minutes after repeated failures",
             cfg.lockout_minutes
         );
         return Ok(Outcome::Locked(cfg.lockout_minutes));
+    }
+    if locked[1] {
+        log::warn!(
+            "sign-in from one network address locked for {} minutes",
+            cfg.lockout_minutes
+        );
+        return Ok(Outcome::NetworkLocked(cfg.lockout_minutes));
     }
     Ok(Outcome::Refused)
 }

@@ -57,9 +57,9 @@ pub fn retry(core: &Core, firm: FirmId, id: MailId) -> Result<bool, MailError> {
     Ok(true)
 }
 
-/// Removes sent mails older than `days`.
-pub fn purge(core: &Core, days: u64) -> Result<usize, MailError> {
-    let n = outbox::purge_sent(&core.store, time::now() - (days * 86400) as i64)?;
+/// Removes the firm's sent mails older than `days`.
+pub fn purge(core: &Core, firm: FirmId, days: u64) -> Result<usize, MailError> {
+    let n = outbox::purge_sent(&core.store, time::now() - (days * 86400) as i64, Some(firm))?;
     log::info!("{n} sent mails purged");
     Ok(n)
 }

@@ -100,7 +100,7 @@ fn a_bad_address_fails_for_good_and_a_purge_keeps_it() {
     run_once(&core, &d, &from_mailbox(&config).unwrap(), &config.mail).unwrap();
     let m = outbox::by_id(&core.store, id).unwrap().unwrap();
     assert_eq!(m.status, Status::Failed);
-    assert_eq!(outbox::purge_sent(&core.store, i64::MAX).unwrap(), 0);
+    assert_eq!(outbox::purge_sent(&core.store, i64::MAX, None).unwrap(), 0);
 }
 
 #[test]

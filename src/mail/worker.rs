@@ -46,9 +46,21 @@ impl Worker {
         let handle = std::thread::Builder::new()
             .name("mail-worker".into())
             .spawn(move || {
+                let mut last_purge = 0i64;
                 while !s.load(Ordering::Relaxed) {
                     if let Err(e) = run_once(&core, &deliverer, &from, &cfg) {
                         log::error!("mail worker: {e}");
+                    }
+                    // Sent mails are kept `purge_sent_days` for the admin's view, then go.
+                    let now = time::now();
+                    if now - last_purge >= 3600 {
+                        let before = now - (cfg.purge_sent_days * 86400) as i64;
+                        match outbox::purge_sent(&core.store, before, None) {
+                            Ok(0) => {}
+                            Ok(n) => log::info!("{n} old sent mails purged"),
+                            Err(e) => log::error!("outbox purge failed: {e}"),
+                        }
+                        last_purge = now;
                     }
                     let (lock, cv) = &*w;
                     let mut woken = lock.lock().unwrap_or_else(|p| p.into_inner());

@@ -132,10 +132,12 @@ pub fn all(store: &Store) -> Result<Vec<OutboxMail>, StoreError> {
     Ok(out)
 }
 
-/// Removes sent mails older than `before`; returns how many.
-pub fn purge_sent(store: &Store, before: i64) -> Result<usize, StoreError> {
+/// Removes sent mails older than `before` — of `firm` only, or of the whole box when `None`
+/// (the worker's own clean-up); returns how many.
+pub fn purge_sent(store: &Store, before: i64, firm: Option<FirmId>) -> Result<usize, StoreError> {
     let old: Vec<MailId> = all(store)?
         .into_iter()
+        .filter(|m| firm.is_none() || m.firm == firm)
         .filter(|m| m.status == Status::Sent && m.sent_at.unwrap_or(m.created_at) < before)
         .map(|m| m.id)
         .collect();

@@ -17,6 +17,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("error_days_invalid"))?;
-    admin::purge(ctx.core()?, days).map_err(|e| AppError::Internal(e.to_string()))?;
+    let firm = ctx.firm_admin()?.firm;
+    admin::purge(ctx.core()?, firm, days).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other("/admin/mail?notice=purged"))
 }

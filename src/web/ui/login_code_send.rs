@@ -14,7 +14,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     csrf::check(ctx, req, form.get("csrf"))?;
     let email = form.get("email").trim().to_owned();
     if let Some(blocked) = signin::request_code(ctx.core()?, &email, &ctx.ip())? {
-        return super::signin_flow::finish(ctx, blocked, |message| {
+        return super::signin_flow::finish(ctx, blocked, "error_sign_in_failed", |message| {
             super::page(
                 ctx,
                 "login_code.html",

@@ -13,7 +13,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     csrf::check(ctx, req, form.get("csrf"))?;
     let email = form.get("email");
     let outcome = signin::with_code(ctx.core()?, email, form.get("code"), &ctx.ip())?;
-    super::signin_flow::finish(ctx, outcome, |message| {
+    super::signin_flow::finish(ctx, outcome, "error_code_wrong", |message| {
         super::page(
             ctx,
             "login_code.html",

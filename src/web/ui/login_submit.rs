@@ -13,7 +13,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     csrf::check(ctx, req, form.get("csrf"))?;
     let email = form.get("email");
     let outcome = signin::with_password(ctx.core()?, email, &form.secret("password"), &ctx.ip())?;
-    super::signin_flow::finish(ctx, outcome, |message| {
+    super::signin_flow::finish(ctx, outcome, "error_sign_in_failed", |message| {
         super::page(
             ctx,
             "login.html",

@@ -19,7 +19,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let core = ctx.core()?;
     let account = accounts::by_id(&core.store, id)?.ok_or(AppError::NotFound)?;
     let outcome = signin::second_factor(core, &account, form.get("code"), &ctx.ip())?;
-    super::signin_flow::finish(ctx, outcome, |message| {
+    super::signin_flow::finish(ctx, outcome, "error_code_wrong", |message| {
         super::page(
             ctx,
             "login_totp.html",

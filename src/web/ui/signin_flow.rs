@@ -59,12 +59,18 @@ pub fn pending(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<crate::ids::Acco
 pub fn finish(
     ctx: &Ctx<'_>,
     outcome: Outcome,
+    refused_key: &'static str,
     retry: impl Fn(&str) -> Result<Response, AppError>,
 ) -> Result<Response, AppError> {
     match outcome {
         Outcome::Signed(a) => open(ctx, &a),
         Outcome::SecondFactor(a) => Ok(pend(ctx, &a)),
-        Outcome::Refused => retry(ctx.tr("error_sign_in_failed")).map(|r| r.with_status_code(401)),
+        Outcome::Refused => retry(ctx.tr(refused_key)).map(|r| r.with_status_code(401)),
+        Outcome::NetworkLocked(min) => retry(
+            &ctx.tr("error_sign_in_network_locked")
+                .replace("{n}", &min.to_string()),
+        )
+        .map(|r| r.with_status_code(429)),
         Outcome::Wait(secs) => retry(
             &ctx.tr("error_sign_in_wait")
                 .replace("{n}", &secs.to_string()),

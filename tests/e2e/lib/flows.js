@@ -117,6 +117,17 @@ async function signOut(page) {
   assert.equal(await page.getByRole('button', { name: 'Se déconnecter' }).count(), 0, 'signed out');
 }
 
+// Chromium fetches the favicon on its own after a page loads; when the test
+// submits a form or navigates at once, that fetch is cancelled (ERR_ABORTED):
+// not a fault of the page. A missing favicon (HTTP >= 400) is still reported.
+const FAVICON_CANCELLED = /^net::ERR_ABORTED for other \S+\/favicon\.(svg|ico)$/;
+
+/** The origin guard and the page-error guard of a context (see lib/browser.js). */
+function assertGuards(guard) {
+  guard.assertNoForeignRequests();
+  guard.assertNoPageErrors({ ignore: [FAVICON_CANCELLED] });
+}
+
 /** Everything of a received mail a reader or a relay sees: headers, subject, text, HTML, raw source. */
 function mailSurfaces(mail) {
   return {
@@ -162,6 +173,7 @@ module.exports = {
   setupFirm,
   signInWithPassword,
   signOut,
+  assertGuards,
   mailSurfaces,
   assertMailDoesNotContain,
   linkIn,

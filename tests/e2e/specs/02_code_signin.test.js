@@ -16,6 +16,7 @@ const {
   alerts,
   assertDashboard,
   setupFirm,
+  assertGuards,
   signOut,
 } = require('../lib/flows');
 
@@ -62,8 +63,7 @@ describe('sign-in with a code received by e-mail', () => {
     const { page, guard } = await app.open('desktop');
     await setupFirm(page, app.server.setupLink, USER);
     await signOut(page);
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('an address without an account gets the very same page, and no mail', async () => {
@@ -75,8 +75,7 @@ describe('sign-in with a code received by e-mail', () => {
       "Si un compte existe pour cette adresse, un code vient d'y être envoyé. Il est valable 10 minutes.",
     ]);
     assert.ok(state.unknown.fields.includes('code:text'), 'the code field is offered');
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('the code arrives over TLS, and signs the user in', async () => {
@@ -130,8 +129,7 @@ describe('sign-in with a code received by e-mail', () => {
       assert.equal(reused.status(), 401, 'a used code is refused');
       assert.equal(await page.getByRole('button', { name: 'Se déconnecter' }).count(), 0);
     }
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('every page visited passes axe (no serious/critical issue) at desktop and phone', () => {

@@ -15,6 +15,7 @@ const {
   mainText,
   assertDashboard,
   setupFirm,
+  assertGuards,
   assertMailDoesNotContain,
   linkIn,
 } = require('../lib/flows');
@@ -76,8 +77,7 @@ describe('inviting a client into a new space', () => {
     assert.equal(await row.count(), 1, 'the invitation is listed in the space');
     assert.match(await row.innerText(), /En attente/);
     await a11y.check(page, 'new space (administrator)');
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('the client receives a content-free invitation over TLS', async () => {
@@ -127,8 +127,7 @@ describe('inviting a client into a new space', () => {
     assert.ok([404, 410].includes(r2.status()), `a used invitation answers 404/410, got ${r2.status()}`);
     assert.equal(await again.getByLabel('Mot de passe', { exact: true }).count(), 0);
     await again.close();
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('the client’s dashboard lists that space and nothing else', async () => {
@@ -144,8 +143,7 @@ describe('inviting a client into a new space', () => {
     assert.equal(await page.getByRole('region', { name: 'Ouvrir un espace' }).count(), 0, 'a client cannot open spaces');
     assert.equal(await page.getByRole('link', { name: 'Journal' }).count(), 0, 'no admin pages for a client');
     await a11y.check(page, 'dashboard (client)');
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('a space the client was not invited to is invisible and answers the 404 page', async () => {
@@ -185,10 +183,8 @@ describe('inviting a client into a new space', () => {
     // And the client is still signed in, still in their own space.
     await page.goto(state.spaceUrl);
     await page.getByRole('heading', { level: 1, name: TITLE, exact: true }).waitFor();
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
-    state.admin.guard.assertNoForeignRequests();
-    state.admin.guard.assertNoPageErrors();
+    assertGuards(guard);
+    assertGuards(state.admin.guard);
   });
 
   app.test('every page visited passes axe (no serious/critical issue) at desktop and phone', () => {

@@ -17,6 +17,7 @@ const {
   alerts,
   assertDashboard,
   setupFirm,
+  assertGuards,
   signInWithPassword,
   signOut,
 } = require('../lib/flows');
@@ -89,8 +90,7 @@ describe('two-step verification (TOTP)', () => {
     assert.match(await page.getByRole('region', { name: 'Double authentification' }).innerText(), /Activée/);
     state.secret = secret;
     state.codes = codes;
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('signing in asks for the password, then the code of the app', async () => {
@@ -109,11 +109,11 @@ describe('two-step verification (TOTP)', () => {
     assert.equal((await alerts(page)).length, 1, 'an error message');
     assert.equal(await page.getByRole('button', { name: 'Se déconnecter' }).count(), 0, 'still not signed in');
 
-    await page.getByLabel('Code à 6 chiffres', { exact: true }).fill(nextCode(state.secret));
+    state.usedTotp = nextCode(state.secret);
+    await page.getByLabel('Code à 6 chiffres', { exact: true }).fill(state.usedTotp);
     await submit(page, 'Se connecter');
     await assertDashboard(page, 'after the TOTP code');
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
 
   app.test('a recovery code signs in once, and no longer works afterwards', async () => {
@@ -144,9 +144,29 @@ describe('two-step verification (TOTP)', () => {
     await page.getByLabel('Code à 6 chiffres', { exact: true }).fill(state.codes[7].toUpperCase());
     await submit(page, 'Se connecter');
     await assertDashboard(page, 'after another recovery code');
-    guard.assertNoForeignRequests();
-    guard.assertNoPageErrors();
+    assertGuards(guard);
   });
+
+  // RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the same
+  // OTP after the successful validation has been issued for the first OTP"
+  // (otherwise a code seen over someone's shoulder works again for ~90 s).
+  app.test(
+    'a TOTP code that already signed in is refused the second time (no replay)',
+    async () => {
+      assert.ok(state.usedTotp, 'a TOTP code was used first');
+      const { page } = state;
+      await page.goto(`${app.server.url}/`);
+      if ((await page.getByRole('button', { name: 'Se déconnecter' }).count()) > 0) await signOut(page);
+      await passwordStep(page);
+      await page.getByLabel('Code à 6 chiffres', { exact: true }).fill(state.usedTotp);
+      const again = await submit(page, 'Se connecter');
+      const signedIn = (await page.getByRole('button', { name: 'Se déconnecter' }).count()) > 0;
+      assert.equal(signedIn, false, `the same TOTP code signed in twice (HTTP ${again.status()}, now on ${page.url()})`);
+      assert.equal(again.status(), 401);
+      assert.equal(path(page), '/login/totp');
+      assertGuards(state.guard);
+    },
+  );
 
   app.test('every page visited passes axe (no serious/critical issue) at desktop and phone', () => {
     a11y.assertClean();
