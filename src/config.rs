@@ -24,6 +24,7 @@ pub struct Config {
     pub smtp: Smtp,
     pub mail: Mail,
     pub sessions: Sessions,
+    pub documents: Documents,
     pub log: Log,
 }
 
@@ -66,6 +67,21 @@ pub struct Smtp {
     pub password_file: PathBuf,
     pub ca_file: PathBuf,
     pub from: String,
+}
+
+/// Limits of uploaded documents.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Documents {
+    pub max_upload_mib: u64,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents {
+            max_upload_mib: 10 * 1024,
+        }
+    }
 }
 
 /// How long sessions last, and when sign-ins are throttled.
@@ -135,6 +151,7 @@ impl Default for Config {
             smtp: Smtp::default(),
             mail: Mail::default(),
             sessions: Sessions::default(),
+            documents: Documents::default(),
             log: Log::default(),
         }
     }

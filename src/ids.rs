@@ -104,6 +104,14 @@ typed_id!(
     /// A space (client, matter, data room…).
     SpaceId
 );
+typed_id!(
+    /// A folder of a space.
+    FolderId
+);
+typed_id!(
+    /// A document of a space (all its versions).
+    DocumentId
+);
 
 #[cfg(test)]
 mod tests {

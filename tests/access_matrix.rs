@@ -227,8 +227,10 @@ fn expected(r: &Route, who: &Ident) -> Expect {
     let ok = match r.right {
         Right::None => true,
         Right::Staff => who.staff,
-        Right::SpaceMember => who.member_x,
+        Right::SpaceMember | Right::DocumentReader => who.member_x,
         Right::SpaceManager => who.manager_x,
+        // Every profile but Lecteur may upload.
+        Right::SpaceUploader => who.member_x && who.name != "X_lecteur",
     };
     Expect::Class(if ok { Reached } else { Hidden })
 }
@@ -240,7 +242,10 @@ fn special_for(r: &Route, who: &Ident) -> Option<&'static Special> {
 }
 
 fn is_space_route(r: &Route) -> bool {
-    matches!(r.right, Right::SpaceMember | Right::SpaceManager)
+    matches!(
+        r.right,
+        Right::SpaceMember | Right::SpaceManager | Right::SpaceUploader
+    )
 }
 
 /// Fixture values the path parameters are replaced with.
@@ -250,6 +255,8 @@ struct Fixtures {
     lecteur: String,
     reset_token: String,
     invite_token: String,
+    /// A document of X, uploaded by admin A (shared with every member).
+    doc: String,
 }
 
 fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
@@ -257,6 +264,15 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
     for seg in r.pattern.split('/') {
         let v = match seg {
             "{id}" if is_space_route(r) => space.to_owned(),
+            // A document route: a real document of X, or (for the no-oracle check) none.
+            "{id}" if r.right == Right::DocumentReader => {
+                if space == fx.x {
+                    fx.doc.clone()
+                } else {
+                    UNKNOWN_ID.to_owned()
+                }
+            }
+            "{doc}" => fx.doc.clone(),
             "{id}" if r.pattern.starts_with("/admin/staff/") => match (who.name, &who.account) {
                 ("admin_B", Some(own)) => own.clone(),
                 _ => fx.staff_s.clone(),
@@ -696,6 +712,20 @@ fn every_route_honours_its_declared_access_and_right() {
 
     // Space X with one external per profile; space Y with O, who is not in X.
     let x = create_space(&s, &jar_a, &csrf_a, "Dossier X");
+    let doc = {
+        let mut headers = jar_a.headers();
+        headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
+        let r = request(
+            s.addr,
+            "POST",
+            &format!("/api/v1/spaces/{x}/documents?name=matrix.txt"),
+            &headers,
+            b"shared with all",
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    };
     let profiles = ["gestionnaire", "contributeur", "lecteur", "deposant"];
     for p in profiles {
         invite(&s, &jar_a, &csrf_a, &x, &format!("{p}@client.example"), p);
@@ -889,6 +919,7 @@ fn every_route_honours_its_declared_access_and_right() {
         lecteur: by_name("X_lecteur").account.clone().unwrap(),
         reset_token,
         invite_token,
+        doc,
     };
     // A second browser session per caller, for the late routes once the first has ended.
     let mut spare: Vec<(String, Jar)> = emails
@@ -993,7 +1024,9 @@ fn every_route_honours_its_declared_access_and_right() {
             }
             matrix.entry(ri).or_default().push(c);
             // No oracle: an unknown space answers exactly like a forbidden one.
-            if is_space_route(r) && matches!(class, Class::Hidden | Class::NotSignedIn) {
+            if (is_space_route(r) || r.right == Right::DocumentReader)
+                && matches!(class, Class::Hidden | Class::NotSignedIn)
+            {
                 let other = path_for(r, who, &fx, UNKNOWN_ID);
                 let resp2 = send(&s, r, who, &other, probe);
                 requests += 1;

@@ -87,6 +87,11 @@ pub struct Manage<'a>(&'a SpaceAccess);
 #[derive(Debug)]
 pub struct Contribute<'a>(&'a SpaceAccess);
 
+/// The right to upload a file: Gestionnaire, Contributeur or Déposant (whose files are
+/// deposits), on a space that is not archived.
+#[derive(Debug)]
+pub struct Upload<'a>(&'a SpaceAccess);
+
 impl SpaceAccess {
     pub fn key(&self) -> &SpaceKey {
         &self.key
@@ -99,6 +104,11 @@ impl SpaceAccess {
     pub fn contribute(&self) -> Option<Contribute<'_>> {
         let ok = matches!(self.profile, Profile::Gestionnaire | Profile::Contributeur);
         (ok && !self.meta.archived).then_some(Contribute(self))
+    }
+
+    pub fn upload(&self) -> Option<Upload<'_>> {
+        let ok = self.profile != Profile::Lecteur;
+        (ok && !self.meta.archived).then_some(Upload(self))
     }
 
     /// Whether the viewer may see the list of members.
@@ -114,6 +124,12 @@ impl<'a> Manage<'a> {
 }
 
 impl<'a> Contribute<'a> {
+    pub fn space(&self) -> &'a SpaceAccess {
+        self.0
+    }
+}
+
+impl<'a> Upload<'a> {
     pub fn space(&self) -> &'a SpaceAccess {
         self.0
     }

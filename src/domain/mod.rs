@@ -8,6 +8,7 @@ pub mod access;
 pub mod account;
 pub mod api_tokens;
 pub mod auth;
+pub mod documents;
 pub mod firms;
 pub mod invites;
 pub mod password;

@@ -3,8 +3,6 @@
 //! Hashing costs 19 MiB and tens of milliseconds; at most one per core but one runs at once,
 //! so a burst of sign-ins queues here instead of exhausting memory or starving other requests.
 
-use std::sync::{Condvar, Mutex};
-
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
@@ -15,44 +13,73 @@ use crate::secret::Secret;
 pub const M_COST_KIB: u32 = 19 * 1024;
 pub const T_COST: u32 = 2;
 pub const P_COST: u32 = 1;
-/// Hashes computed at once: all cores but one, so that a burst of sign-ins always leaves a
-/// core to the other pages.
-fn parallel() -> usize {
-    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *N.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get().saturating_sub(1).clamp(1, 4))
-            .unwrap_or(1)
-    })
-}
 pub const MIN_LEN: usize = 12;
 
 const COMMON: &str = include_str!("common_passwords.txt");
 
-struct Gate {
-    busy: Mutex<usize>,
-    freed: Condvar,
+/// Hashes computed at once: all cores but one, so that a burst of sign-ins always leaves a
+/// core to the other pages.
+fn parallel() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1).clamp(1, 4))
+        .unwrap_or(1)
 }
 
-static GATE: Gate = Gate {
-    busy: Mutex::new(0),
-    freed: Condvar::new(),
-};
+type Job = Box<dyn FnOnce() + Send>;
 
-/// Runs `f` when one of the hashing slots is free.
-fn gated<T>(f: impl FnOnce() -> T) -> T {
-    {
-        let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
-        while *busy >= parallel() {
-            busy = GATE.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
+/// The hashing threads: long-lived, so the 19 MiB of each hash is reused by the same few
+/// allocator arenas instead of piling up in the arenas of every request thread.
+fn pool() -> Option<&'static std::sync::Mutex<std::sync::mpsc::Sender<Job>>> {
+    static POOL: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<Job>>>> =
+        std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..parallel() {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                log::error!("cannot start a hashing thread");
+                return None;
+            }
         }
-        *busy += 1;
+        Some(std::sync::Mutex::new(tx))
+    })
+    .as_ref()
+}
+
+/// Runs `f` on one of the hashing threads and waits for its result (on the caller's thread
+/// when the pool could not start).
+fn gated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let Some(pool) = pool() else {
+        return f();
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let job: Job = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    let sent = pool.lock().map(|s| s.send(job));
+    match (sent, rx.recv()) {
+        (Ok(Ok(())), Ok(v)) => v,
+        // The job could not run (pool gone): nothing sensible but to fail closed upstream.
+        _ => {
+            log::error!("hashing pool unavailable");
+            std::process::abort()
+        }
     }
-    let out = f();
-    let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
-    *busy -= 1;
-    GATE.freed.notify_one();
-    out
 }
 
 fn argon() -> Argon2<'static> {
@@ -64,7 +91,8 @@ fn argon() -> Argon2<'static> {
 /// The PHC string of `password`.
 pub fn hash(password: &Secret) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::encode_b64(&crate::ids::random::<16>())?;
-    gated(|| {
+    let password = password.clone();
+    gated(move || {
         argon()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -77,10 +105,10 @@ pub fn verify(password: &Secret, phc: &str) -> (bool, bool) {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return (false, false);
     };
-    let ok = gated(|| {
-        argon()
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .is_ok()
+    let (pw, owned) = (password.clone(), phc.to_owned());
+    let ok = gated(move || {
+        PasswordHash::new(&owned)
+            .is_ok_and(|p| argon().verify_password(pw.expose().as_bytes(), &p).is_ok())
     });
     let outdated = parsed.algorithm.as_str() != "argon2id"
         || Params::try_from(&parsed).is_ok_and(|p| {

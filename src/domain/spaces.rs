@@ -77,6 +77,7 @@ pub fn create(
         added_by: staff.account.id,
     };
     spaces::set_member(&core.store, &txn, id, &key, staff.account.id, &creator)?;
+    super::documents::create_folders(core, &txn, id, &key, t.folders, &staff.account.lang)?;
     txn.commit().map_err(db)?;
     log::info!(
         "space {id} created ({}) by account {}",

@@ -95,6 +95,11 @@ impl Drop for Worker {
 }
 
 /// One pass: batch notifications, then deliver what is due.
+/// Deliveries in flight at once: the relay's pooled connections are used in parallel, so a
+/// burst of notifications drains several times faster than one connection allows.
+const PARALLEL_SENDS: usize = 8;
+
+/// One pass: batch notifications, then deliver what is due.
 pub fn run_once(
     core: &Core,
     deliverer: &Deliverer,
@@ -102,50 +107,76 @@ pub fn run_once(
     cfg: &MailConfig,
 ) -> Result<(), String> {
     batch_notifications(core, cfg).map_err(|e| e.to_string())?;
-    let now = time::now();
-    for id in outbox::due(&core.store, now, 500).map_err(|e| e.to_string())? {
-        let Some(mut mail) = outbox::by_id(&core.store, id).map_err(|e| e.to_string())? else {
-            continue;
-        };
-        if mail.status != Status::Waiting {
-            continue;
-        }
-        mail.attempts += 1;
-        match deliverer.deliver(&mail, from) {
-            Ok(()) => {
-                mail.status = Status::Sent;
-                mail.sent_at = Some(time::now());
-                mail.last_error = None;
-                log::info!(
-                    "mail {id} delivered ({}, attempt {})",
-                    mail.kind,
-                    mail.attempts
-                );
-            }
-            Err(Failure::Permanent { reason, hint }) => {
-                mail.status = Status::Failed;
-                mail.last_error = Some(format!("{reason} — {hint}"));
-                log::warn!("mail {id} refused by the relay: {reason}");
-            }
-            Err(Failure::Temporary { reason, hint }) => {
-                let age = time::now() - mail.created_at;
-                if age >= (cfg.give_up_hours * 3600) as i64 {
-                    mail.status = Status::Failed;
-                    mail.last_error = Some(format!(
-                        "given up after {} h: {reason} — {hint}",
-                        cfg.give_up_hours
-                    ));
-                    log::warn!("mail {id} given up: {reason}");
-                } else {
-                    mail.next_attempt_at = time::now() + backoff(cfg, mail.attempts) as i64;
-                    mail.last_error = Some(format!("{reason} — {hint}"));
-                    log::warn!("mail {id} not delivered, retry later: {reason}");
+    let due = outbox::due(&core.store, time::now(), 1000).map_err(|e| e.to_string())?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let errors = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL_SENDS.min(due.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(id) = due.get(i) else { break };
+                    if let Err(e) = attempt(core, deliverer, from, cfg, *id) {
+                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                    }
                 }
+            });
+        }
+    });
+    match errors.into_inner().unwrap_or_else(|p| p.into_inner()).pop() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// One delivery attempt of mail `id`, and its outcome recorded.
+fn attempt(
+    core: &Core,
+    deliverer: &Deliverer,
+    from: &Mailbox,
+    cfg: &MailConfig,
+    id: crate::ids::MailId,
+) -> Result<(), String> {
+    let Some(mut mail) = outbox::by_id(&core.store, id).map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    if mail.status != Status::Waiting {
+        return Ok(());
+    }
+    mail.attempts += 1;
+    match deliverer.deliver(&mail, from) {
+        Ok(()) => {
+            mail.status = Status::Sent;
+            mail.sent_at = Some(time::now());
+            mail.last_error = None;
+            log::info!(
+                "mail {id} delivered ({}, attempt {})",
+                mail.kind,
+                mail.attempts
+            );
+        }
+        Err(Failure::Permanent { reason, hint }) => {
+            mail.status = Status::Failed;
+            mail.last_error = Some(format!("{reason} — {hint}"));
+            log::warn!("mail {id} refused by the relay: {reason}");
+        }
+        Err(Failure::Temporary { reason, hint }) => {
+            let age = time::now() - mail.created_at;
+            if age >= (cfg.give_up_hours * 3600) as i64 {
+                mail.status = Status::Failed;
+                mail.last_error = Some(format!(
+                    "given up after {} h: {reason} — {hint}",
+                    cfg.give_up_hours
+                ));
+                log::warn!("mail {id} given up: {reason}");
+            } else {
+                mail.next_attempt_at = time::now() + backoff(cfg, mail.attempts) as i64;
+                mail.last_error = Some(format!("{reason} — {hint}"));
+                log::warn!("mail {id} not delivered, retry later: {reason}");
             }
         }
-        outbox::update(&core.store, &mail).map_err(|e| e.to_string())?;
     }
-    Ok(())
+    outbox::update(&core.store, &mail).map_err(|e| e.to_string())
 }
 
 /// Turns pending counts into at most one mail per person per batch period (or per day for

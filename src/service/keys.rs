@@ -111,6 +111,8 @@ pub fn master_from_passphrase(
 pub fn unlock(app: &App, pass: &Secret, confirm: &Secret) -> Result<(), UnlockError> {
     let master = master_from_passphrase(&app.data, pass, confirm)?;
     let core = open_core(&app.config, &app.data, &master).map_err(UnlockError::Other)?;
+    // Before the box serves anything that could upload.
+    super::sweep(&core);
     app.set_ready(Arc::new(core));
     log::info!("box unlocked");
     Ok(())

@@ -74,15 +74,23 @@ fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
     }
 }
 
+/// Removes unfinished uploads and files a crash left without a record (written, then the
+/// process died before the commit). Runs before any request can upload (at start, or at the
+/// unlock of a sealed box), so no upload can be between its file and its record.
+pub(crate) fn sweep(core: &Core) {
+    let swept = crate::domain::documents::referenced_blobs(core)
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|used| core.blobs.sweep(|id| used.contains(&id), Duration::ZERO));
+    match swept {
+        Ok(0) => {}
+        Ok(n) => log::info!("swept {n} unfinished or orphan files"),
+        Err(e) => log::warn!("sweep of orphan files failed: {e}"),
+    }
+}
+
 fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
     start_mail(core, config, slot);
     announce_setup(core, config);
-    // Unfinished uploads of a previous run; blobs themselves are swept once referenced.
-    match core.blobs.sweep(|_| true, Duration::from_secs(3600)) {
-        Ok(0) => {}
-        Ok(n) => log::info!("swept {n} unfinished temporary files"),
-        Err(e) => log::warn!("sweep of temporary files failed: {e}"),
-    }
 }
 
 /// How long a stop waits for requests in progress (systemd's own limit is longer).
@@ -124,6 +132,9 @@ pub fn serve(config: Config) -> Result<(), String> {
             .map_err(|e| format!("cannot install signal handler: {e}"))?;
     }
 
+    if let State::Ready(core) = app.state() {
+        sweep(&core);
+    }
     let server = crate::web::server::start(app.clone(), &config, tls.map(|t| t.config))?;
     let control = crate::control::Listener::start(app.clone())?;
     eprintln!(

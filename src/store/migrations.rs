@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the sign-in tables (throttling, one-time secrets, journal, API tokens)",
         apply: create_signin_tables,
     },
+    Migration {
+        name: "create the document tables (folders, documents, receipts)",
+        apply: create_document_tables,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -69,6 +73,11 @@ fn create_outbox_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn create_signin_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     use tables::*;
     create(txn, &[THROTTLE, SIGNIN_SECRETS, SIGNIN_JOURNAL, API_TOKENS])
+}
+
+fn create_document_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[FOLDERS, DOCUMENTS, DOCUMENT_SPACES, RECEIPTS])
 }
 
 fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {

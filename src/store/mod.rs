@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod documents;
 pub mod dump;
 pub mod firms;
 pub mod invites;

@@ -77,16 +77,24 @@ pub fn insert(
 
 /// Every space's registry entry (the operator's counts; no content).
 pub fn all_entries(store: &Store) -> Result<Vec<SpaceEntry>, StoreError> {
+    Ok(all(store)?.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Every space id with its registry entry.
+pub fn all(store: &Store) -> Result<Vec<(SpaceId, SpaceEntry)>, StoreError> {
     use redb::ReadableTable;
     let txn = store.db().begin_read().map_err(db)?;
     let t = txn.open_table(SPACE_KEYS).map_err(db)?;
     let mut out = Vec::new();
     for row in t.iter().map_err(db)? {
         let (k, _) = row.map_err(db)?;
+        let Some(id) = SpaceId::from_slice(k.value()) else {
+            continue;
+        };
         if let Some(e) =
             get::<SpaceEntry>(&t, SPACE_KEYS.name(), store.keys().records(), k.value())?
         {
-            out.push(e);
+            out.push((id, e));
         }
     }
     Ok(out)

@@ -47,6 +47,15 @@ pub const SIGNIN_JOURNAL: Table = Table::new("signin_journal");
 /// Personal API tokens, keyed by the SHA-256 of the token; box key.
 pub const API_TOKENS: Table = Table::new("api_tokens");
 
+/// `space | folder` → folder; sealed with the space's key.
+pub const FOLDERS: Table = Table::new("folders");
+/// `space | document` → document and its versions; sealed with the space's key.
+pub const DOCUMENTS: Table = Table::new("documents");
+/// document → its space, to find the space of a document id; sealed with the box key.
+pub const DOCUMENT_SPACES: Table = Table::new("document_spaces");
+/// `space | document | time | random` → who opened or downloaded what; space key.
+pub const RECEIPTS: Table = Table::new("receipts");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -68,6 +77,10 @@ pub const ALL: &[Table] = &[
     SIGNIN_SECRETS,
     SIGNIN_JOURNAL,
     API_TOKENS,
+    FOLDERS,
+    DOCUMENTS,
+    DOCUMENT_SPACES,
+    RECEIPTS,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -42,6 +42,10 @@ pub enum Right {
     SpaceMember,
     /// A Gestionnaire of the space named by `{id}`.
     SpaceManager,
+    /// A member of the space who may upload (not a Lecteur).
+    SpaceUploader,
+    /// A member of the space of the document named by `{id}`.
+    DocumentReader,
 }
 
 pub type Handler = fn(&Ctx<'_>, &Request, &[&str]) -> Result<Response, AppError>;
@@ -82,6 +86,8 @@ pub const ROUTES: &[Route] = &[
     route("GET",    "/api/v1/spaces",                        Access::SignedIn,  Right::None,         api::spaces_list::handle),
     route("POST",   "/api/v1/spaces",                        Access::SignedIn,  Right::Staff,        api::space_create::handle),
     route("POST",   "/api/v1/spaces/{id}/members",           Access::SignedIn,  Right::SpaceManager, api::member_add::handle),
+    route("POST",   "/api/v1/spaces/{id}/documents",         Access::SignedIn,  Right::SpaceUploader, api::document_upload::handle),
+    route("GET",    "/api/v1/documents/{id}/content",        Access::SignedIn,  Right::DocumentReader, api::document_content::handle),
     route("GET",    "/unlock",                               Access::Locked,    Right::None,         ui::unlock_show::handle),
     route("POST",   "/unlock",                               Access::Locked,    Right::None,         ui::unlock_submit::handle),
     route("GET",    "/setup/{token}",                        Access::Anonymous, Right::None,         ui::setup_show::handle),
@@ -107,6 +113,8 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/spaces/{id}/invites",                  Access::SignedIn,  Right::SpaceManager, ui::invite_create::handle),
     route("POST",   "/spaces/{id}/invites/{key}/revoke",     Access::SignedIn,  Right::SpaceManager, ui::invite_revoke::handle),
     route("POST",   "/spaces/{id}/members/{account}",        Access::SignedIn,  Right::SpaceManager, ui::member_update::handle),
+    route("GET",    "/spaces/{id}/documents/{doc}",          Access::SignedIn,  Right::SpaceMember,  ui::document_show::handle),
+    route("POST",   "/spaces/{id}/documents/{doc}/trash",    Access::SignedIn,  Right::SpaceManager, ui::document_trash::handle),
     route("GET",    "/account",                              Access::SignedIn,  Right::None,         ui::account_show::handle),
     route("POST",   "/account/preferences",                  Access::SignedIn,  Right::None,         ui::account_prefs_submit::handle),
     route("POST",   "/account/password",                     Access::SignedIn,  Right::None,         ui::account_password_submit::handle),

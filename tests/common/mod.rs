@@ -345,7 +345,8 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if p.is_file() {
+                // Regular files only: a killed server leaves its control socket behind.
                 out.push(p);
             }
         }

@@ -4,6 +4,8 @@
 //! `X-CSRF-Token` header. Errors are `{"error": CODE, "message": TEXT}`; unknown and
 //! forbidden ids alike are 404.
 
+pub mod document_content;
+pub mod document_upload;
 pub mod me_show;
 pub mod member_add;
 pub mod openapi;

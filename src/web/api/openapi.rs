@@ -62,6 +62,32 @@ pub fn document() -> Value {
                     "enum": crate::domain::templates::TEMPLATES.iter().map(|t| t.id).collect::<Vec<_>>()}}})),
                     ("201", json!({"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "template": {"type": "string"}}}))),
             },
+            "/spaces/{id}/documents": {
+                "post": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "name", "in": "query", "required": true, "schema": {"type": "string"}},
+                        {"name": "folder", "in": "query", "required": false, "schema": {"type": "string"}},
+                    ],
+                    "summary": "Upload a file (raw body, streamed); the same name in the same folder adds a version",
+                    "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                    "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"}}}}}},
+                        "400": error_ref(), "401": error_ref(), "404": error_ref(), "413": error_ref()},
+                },
+            },
+            "/documents/{id}/content": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "version", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "inline", "in": "query", "required": false, "schema": {"type": "string", "enum": ["1"]}},
+                    ],
+                    "summary": "The file's bytes, with Content-Length; leaves a receipt",
+                    "responses": {"200": {"description": "the file", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                        "401": error_ref(), "404": error_ref()},
+                },
+            },
             "/spaces/{id}/members": {
                 "post": {
                     "parameters": space_id(),

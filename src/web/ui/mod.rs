@@ -20,6 +20,8 @@ pub mod admin_staff_create;
 pub mod admin_staff_show;
 pub mod admin_staff_update;
 pub mod dashboard_show;
+pub mod document_show;
+pub mod document_trash;
 pub mod health_show;
 pub mod invite_accept;
 pub mod invite_create;

@@ -19,6 +19,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         None => Vec::new(),
     };
     let t = templates::by_id(&access.meta.template);
+    let folders = crate::domain::documents::list(core, &access)?;
     let firm = firms::profile(&core.store, access.entry.firm)?;
     let notice = match req.get_param("notice").as_deref() {
         Some("invited") => Some(ctx.tr("invite_sent")),
@@ -37,6 +38,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             firm_name => firm.map(|f| f.name).unwrap_or_default(),
             modules => t.map(|t| t.modules),
             members => members,
+            folders => folders,
+            can_upload => access.upload().is_some(),
             sees_members => access.sees_members(),
             manage => manage.is_some(),
             invites => invites,

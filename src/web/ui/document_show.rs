@@ -1,0 +1,51 @@
+//! `GET /spaces/{id}/documents/{doc}`: a document's versions with their SHA-256 and, for the
+//! space's Gestionnaires, the receipts: who opened or downloaded it, when.
+
+use rouille::{Request, Response};
+
+use crate::domain::documents;
+use crate::error::AppError;
+use crate::ids::DocumentId;
+use crate::store::{accounts, documents as store_docs};
+use crate::web::context::Ctx;
+
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let access = ctx.space(params.first())?;
+    let core = ctx.core()?;
+    let id = params
+        .get(1)
+        .and_then(|p| DocumentId::parse(p))
+        .ok_or(AppError::NotFound)?;
+    let d = store_docs::document(&core.store, access.id, access.key(), id)?
+        .ok_or(AppError::NotFound)?;
+    let visible = access.profile != crate::domain::access::Profile::Deposant
+        || !d.deposit
+        || d.owner == access.account;
+    if d.deleted_at.is_some() || !visible {
+        return Err(AppError::NotFound);
+    }
+    let mut versions = Vec::new();
+    for (i, v) in d.versions.iter().enumerate() {
+        let who = accounts::by_id(&core.store, v.uploaded_by)?
+            .map(|a| a.name)
+            .unwrap_or_default();
+        versions.push(minijinja::context! {
+            n => i + 1, size => v.size, sha256 => v.sha256, who => who,
+            at => crate::domain::time::rfc3339(v.uploaded_at),
+        });
+    }
+    versions.reverse();
+    let receipts = match access.manage() {
+        Some(m) => Some(documents::receipts(core, &m, id)?),
+        None => None,
+    };
+    super::page(
+        ctx,
+        "document.html",
+        minijinja::context! {
+            space_id => access.id.hex(), space_title => access.meta.title, id => id.hex(),
+            name => d.name, versions => versions, receipts => receipts,
+            inline => documents::content_type(&d.name).1, manage => access.manage().is_some(),
+        },
+    )
+}

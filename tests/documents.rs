@@ -1,0 +1,327 @@
+//! Documents: upload streamed and encrypted, versions, download with the exact length,
+//! the Déposant rule, receipts, trash, limits, and nothing readable on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+#[path = "common/eml.rs"]
+mod eml;
+
+use common::*;
+
+fn json(r: &Resp) -> serde_json::Value {
+    serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null)
+}
+
+fn bearer(s: &Server, email: &str) -> (String, String) {
+    let body = serde_json::json!({"email": email, "password": PASSWORD}).to_string();
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type".into(), "application/json".into())],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    (
+        "Authorization".into(),
+        format!("Bearer {}", json(&r)["token"].as_str().unwrap()),
+    )
+}
+
+fn upload(s: &Server, auth: &(String, String), space: &str, name: &str, body: &[u8]) -> Resp {
+    let path = format!(
+        "/api/v1/spaces/{space}/documents?name={}",
+        form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+    );
+    request(s.addr, "POST", &path, std::slice::from_ref(auth), body)
+}
+
+fn new_space(s: &Server, auth: &(String, String), template: &str) -> String {
+    let body = serde_json::json!({"title": "Dossier", "template": template}).to_string();
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/spaces",
+        &[
+            auth.clone(),
+            ("Content-Type".into(), "application/json".into()),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    json(&r)["id"].as_str().unwrap().to_owned()
+}
+
+/// Invites `email` with `profile` and accepts; returns the person's bearer.
+fn member(
+    s: &Server,
+    admin: &(String, String),
+    space: &str,
+    email: &str,
+    profile: &str,
+) -> (String, String) {
+    let body = serde_json::json!({"email": email, "profile": profile}).to_string();
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("/api/v1/spaces/{space}/members"),
+        &[
+            admin.clone(),
+            ("Content-Type".into(), "application/json".into()),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let mail = eml::wait_for(&s.data, &format!("To: {email}"));
+    let link = eml::link(&mail, "/invite/");
+    let mut jar = Jar::default();
+    let page = s.get(&link, &jar);
+    jar.take(&page);
+    let r = s.post_form(
+        &link,
+        &jar,
+        &[
+            ("csrf", &page.csrf()),
+            ("name", email),
+            ("method", "password"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    bearer(s, email)
+}
+
+#[test]
+fn upload_versions_download_and_receipts() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let admin_jar = web_setup(&s, "Cabinet Phi", "phi@example.fr");
+    let admin = bearer(&s, "phi@example.fr");
+    let x = new_space(&s, &admin, "dossier");
+    let v1: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+    let r = upload(&s, &admin, &x, "Conclusions SENTINEL-FILE.pdf", &v1);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = json(&r)["id"].as_str().unwrap().to_owned();
+    assert_eq!(json(&r)["size"], v1.len());
+    assert_eq!(
+        json(&r)["sha256"].as_str().unwrap(),
+        data_encoding::HEXLOWER.encode(&huisclos::crypto::sha256(&v1))
+    );
+    // Same name: a new version; the old one stays downloadable.
+    let r = upload(
+        &s,
+        &admin,
+        &x,
+        "Conclusions SENTINEL-FILE.pdf",
+        b"version two",
+    );
+    assert_eq!(json(&r)["id"].as_str().unwrap(), id);
+    let client = member(&s, &admin, &x, "client@phi.example", "lecteur");
+    let got = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{id}/content"),
+        std::slice::from_ref(&client),
+        b"",
+    );
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body, b"version two");
+    assert_eq!(got.header("Content-Length"), Some("11"));
+    assert!(got.header("Transfer-Encoding").is_none());
+    assert!(
+        got.header("Content-Disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let old = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{id}/content?version=1"),
+        std::slice::from_ref(&client),
+        b"",
+    );
+    assert_eq!(old.body, v1);
+    assert_eq!(old.header("Content-Length").unwrap(), v1.len().to_string());
+    // Inline view of a PDF is sandboxed.
+    let inline = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{id}/content?inline=1"),
+        std::slice::from_ref(&client),
+        b"",
+    );
+    assert!(
+        inline
+            .header("Content-Security-Policy")
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    assert_eq!(inline.header("X-Content-Type-Options"), Some("nosniff"));
+    assert!(
+        inline
+            .header("Content-Disposition")
+            .unwrap()
+            .starts_with("inline")
+    );
+    // A Lecteur cannot upload.
+    assert_eq!(upload(&s, &client, &x, "x.txt", b"x").status, 404);
+    // The Gestionnaire sees who downloaded and opened it.
+    let page = s
+        .get(&format!("/spaces/{x}/documents/{id}"), &admin_jar)
+        .text();
+    assert!(
+        page.contains("client@phi.example")
+            && page.contains("Téléchargé")
+            && page.contains("Ouvert"),
+        "{page}"
+    );
+    // Nothing of the file, its name or content, is readable in the data folder.
+    drop(s);
+    for f in files_below(&t.path().join("data")) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(13).any(|w| w == b"SENTINEL-FILE"),
+            "{}",
+            f.display()
+        );
+        assert!(
+            !bytes.windows(64).any(|w| w == &v1[1000..1064]),
+            "{}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn depositors_see_only_their_own_deposits() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    web_setup(&s, "Cabinet Chi", "chi@example.fr");
+    let admin = bearer(&s, "chi@example.fr");
+    let x = new_space(&s, &admin, "collecte");
+    let a = member(&s, &admin, &x, "a@chi.example", "deposant");
+    let b = member(&s, &admin, &x, "b@chi.example", "deposant");
+    let shared = json(&upload(&s, &admin, &x, "consignes.txt", b"for all"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let da = json(&upload(&s, &a, &x, "bulletin.pdf", b"A's payslip"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let db = json(&upload(&s, &b, &x, "bulletin.pdf", b"B's payslip"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(da, db, "same name, different depositors: two documents");
+    let get = |who: &(String, String), id: &str| {
+        request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/documents/{id}/content"),
+            std::slice::from_ref(who),
+            b"",
+        )
+        .status
+    };
+    assert_eq!(
+        (get(&a, &shared), get(&a, &da), get(&a, &db)),
+        (200, 200, 404)
+    );
+    assert_eq!(
+        (get(&b, &shared), get(&b, &db), get(&b, &da)),
+        (200, 200, 404)
+    );
+    assert_eq!((get(&admin, &da), get(&admin, &db)), (200, 200));
+}
+
+#[test]
+fn an_upload_over_the_limit_leaves_nothing_behind() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let config = t.path().join("c.toml");
+    std::fs::write(&config, "[documents]\nmax_upload_mib = 1\n").unwrap();
+    let s = Server::start(&data, &["--config", config.to_str().unwrap()]);
+    web_setup(&s, "Cabinet Psi", "psi@example.fr");
+    let admin = bearer(&s, "psi@example.fr");
+    let x = new_space(&s, &admin, "dossier");
+    let before = files_below(&data.join("blobs")).len();
+    let r = upload(&s, &admin, &x, "big.bin", &vec![7u8; 2 * 1024 * 1024]);
+    assert_eq!(r.status, 413);
+    assert_eq!(json(&r)["error"], "too_large");
+    assert_eq!(files_below(&data.join("blobs")).len(), before);
+    assert!(files_below(&data.join("tmp")).is_empty());
+    let r = upload(&s, &admin, &x, "../evil", b"x");
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn the_trash_hides_a_document_until_restored() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let jar = web_setup(&s, "Cabinet Omega", "omega@example.fr");
+    let admin = bearer(&s, "omega@example.fr");
+    let x = new_space(&s, &admin, "dossier");
+    let id = json(&upload(&s, &admin, &x, "note.txt", b"hello"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csrf = s.get("/account", &jar).csrf();
+    let r = s.post_form(
+        &format!("/spaces/{x}/documents/{id}/trash"),
+        &jar,
+        &[("csrf", &csrf), ("action", "delete")],
+    );
+    assert_eq!(r.status, 303);
+    let get = || {
+        request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/documents/{id}/content"),
+            std::slice::from_ref(&admin),
+            b"",
+        )
+        .status
+    };
+    assert_eq!(get(), 404);
+    let r = s.post_form(
+        &format!("/spaces/{x}/documents/{id}/trash"),
+        &jar,
+        &[("csrf", &csrf), ("action", "restore")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(get(), 200);
+}
+
+#[test]
+fn files_without_a_record_are_swept_at_start_and_documents_survive() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    web_setup(&s, "Cabinet Alef", "alef@example.fr");
+    let admin = bearer(&s, "alef@example.fr");
+    let x = new_space(&s, &admin, "dossier");
+    let id = json(&upload(&s, &admin, &x, "keep.txt", b"kept"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(s.stop(10).code(), Some(0));
+    // What a crash between the file and its record leaves behind.
+    let orphan = data.join("blobs/ab/ab0123456789abcdef0123456789abcd");
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"HCS1 orphan").unwrap();
+    std::fs::write(data.join("tmp/deadbeef.part"), b"partial").unwrap();
+    let s = Server::start(&data, &[]);
+    assert!(!orphan.exists(), "the orphan file was swept");
+    assert!(!data.join("tmp/deadbeef.part").exists());
+    let admin = bearer(&s, "alef@example.fr");
+    let got = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{id}/content"),
+        std::slice::from_ref(&admin),
+        b"",
+    );
+    assert_eq!(got.body, b"kept");
+}
