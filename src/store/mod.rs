@@ -95,6 +95,9 @@ pub(crate) fn db<E: Into<redb::Error>>(e: E) -> StoreError {
     }
 }
 
+/// The database page cache.
+const CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 pub struct Store {
     db: Database,
     keys: Arc<Keyring>,
@@ -109,7 +112,12 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (or creates) the database and brings its schema up to date.
     pub fn open(path: &Path, keys: Arc<Keyring>) -> Result<Store, StoreError> {
-        let db = Database::create(path).map_err(db)?;
+        // redb caches up to 1 GiB by default; a box's records are small, and memory must stay
+        // flat under load (a sign-in storm writes a session per sign-in).
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(db)?;
         let store = Store { db, keys };
         migrations::run(&store)?;
         Ok(store)
