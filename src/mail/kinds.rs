@@ -53,16 +53,18 @@ fn safe_colour(c: &str) -> &str {
 }
 
 impl Mailer {
-    fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url())
+    /// What every mail may carry: the firm's display name and colour, the recipient's own
+    /// name, and a link to the box.
+    fn common(&self, to: &Recipient, from: &Sender, path: &str) -> minijinja::Value {
+        context! {
+            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            recipient_name => to.name, link => format!("{}{path}", self.base_url()),
+        }
     }
 
     /// A test of the relay, sent from the admin page or `huisclos test-email`.
     pub fn test(&self, store: &Store, to: &Recipient, from: &Sender) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, link => self.link("/"),
-        };
+        let vars = context! { ..self.common(to, from, "/") };
         self.queue(store, "test", to, from, vars)
     }
 
@@ -75,10 +77,7 @@ impl Mailer {
         code: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, code => code, minutes => minutes, link => self.link("/login"),
-        };
+        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/login") };
         self.queue(store, "sign_in_code", to, from, vars)
     }
 
@@ -91,10 +90,8 @@ impl Mailer {
         token: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, minutes => minutes, link => self.link(&format!("/reset/{token}")),
-        };
+        let vars =
+            context! { minutes => minutes, ..self.common(to, from, &format!("/reset/{token}")) };
         self.queue(store, "password_reset", to, from, vars)
     }
 
@@ -107,10 +104,7 @@ impl Mailer {
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, days => days, link => self.link(&format!("/invite/{token}")),
-        };
+        let vars = context! { days => days, ..self.common(to, from, &format!("/invite/{token}")) };
         self.queue(store, "invitation", to, from, vars)
     }
 
@@ -122,10 +116,7 @@ impl Mailer {
         from: &Sender,
         count: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, count => count, link => self.link("/"),
-        };
+        let vars = context! { count => count, ..self.common(to, from, "/") };
         self.queue(store, "notification", to, from, vars)
     }
 
@@ -137,10 +128,7 @@ impl Mailer {
         from: &Sender,
         count: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, count => count, link => self.link("/"),
-        };
+        let vars = context! { count => count, ..self.common(to, from, "/") };
         self.queue(store, "digest", to, from, vars)
     }
 
@@ -153,10 +141,7 @@ impl Mailer {
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, days => days, link => self.link(&format!("/reset/{token}")),
-        };
+        let vars = context! { days => days, ..self.common(to, from, &format!("/reset/{token}")) };
         self.queue(store, "welcome", to, from, vars)
     }
 
@@ -168,10 +153,7 @@ impl Mailer {
         from: &Sender,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, minutes => minutes, link => self.link("/login"),
-        };
+        let vars = context! { minutes => minutes, ..self.common(to, from, "/login") };
         self.queue(store, "lockout_alert", to, from, vars)
     }
 }
