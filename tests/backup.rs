@@ -119,19 +119,7 @@ fn backup_while_serving_then_restore_serves_the_same_content() {
 fn backup_of_a_stopped_box() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
-    let (ok, _, err) = cli(
-        &[
-            "setup",
-            "--data",
-            data.to_str().unwrap(),
-            "--firm",
-            "Cabinet Epsilon",
-            "--admin-email",
-            "e@example.fr",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(ok, "{err}");
+    cli_setup(&data, "Cabinet Epsilon", "e@example.fr");
     let file = t.path().join("e.hcb");
     backup(&data, &file);
     let restored = t.path().join("r");
@@ -157,19 +145,7 @@ fn backup_of_a_stopped_box() {
 fn verify_detects_any_flipped_byte() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
-    let (ok, _, err) = cli(
-        &[
-            "setup",
-            "--data",
-            data.to_str().unwrap(),
-            "--firm",
-            "Cabinet Zeta",
-            "--admin-email",
-            "z@example.fr",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(ok, "{err}");
+    cli_setup(&data, "Cabinet Zeta", "z@example.fr");
     let file = t.path().join("z.hcb");
     backup(&data, &file);
     let good = std::fs::read(&file).unwrap();

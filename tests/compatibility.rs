@@ -43,19 +43,7 @@ fn refuses_a_newer_schema() {
 fn refuses_to_start_without_its_master_key() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
-    let (ok, _, err) = cli(
-        &[
-            "setup",
-            "--data",
-            data.to_str().unwrap(),
-            "--firm",
-            "F",
-            "--admin-email",
-            "f@example.fr",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(ok, "{err}");
+    cli_setup(&data, "F", "f@example.fr");
     std::fs::remove_file(data.join("keys/master.key")).unwrap();
     let out = std::process::Command::new(bin())
         .args([

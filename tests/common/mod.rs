@@ -290,6 +290,31 @@ pub fn cli(args: &[&str], stdin: &str) -> (bool, String, String) {
     )
 }
 
+/// `huisclos setup` without a browser (the box must be stopped or serving `data`).
+pub fn cli_setup(data: &Path, firm: &str, email: &str) {
+    let (ok, out, err) = cli(
+        &[
+            "setup",
+            "--data",
+            data.to_str().unwrap(),
+            "--firm",
+            firm,
+            "--admin-email",
+            email,
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(ok, "setup failed: {out}{err}");
+}
+
+/// A fresh browser on `path`: its cookie jar and the page's CSRF token.
+pub fn fresh_page(server: &Server, path: &str) -> (Jar, String) {
+    let mut jar = Jar::default();
+    let page = server.get(path, &jar);
+    jar.take(&page);
+    (jar, page.csrf())
+}
+
 /// Completes the web setup of a fresh server; returns the signed-in jar.
 pub fn web_setup(server: &Server, firm: &str, email: &str) -> Jar {
     let mut jar = Jar::default();
