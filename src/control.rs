@@ -1,6 +1,6 @@
 //! The local control socket (`DATA/control.sock`, 0600) through which CLI commands reach a
-//! running server: redb allows one process per database, so `backup`, `setup-link` and
-//! `setup` go through the server when it runs, and open the database themselves when not.
+//! running server: redb allows one process per database, so `backup`, `setup-link`,
+//! `setup` and `journal verify` go through the server when it runs, and open the database themselves when not.
 //!
 //! Protocol: the client sends one JSON line `{"op": …}`; the server answers one JSON line
 //! `{"ok": true, …}` or `{"ok": false, "error": "…"}`, followed for `backup` by the backup
@@ -119,6 +119,7 @@ fn serve_one(app: &App, mut conn: UnixStream) {
             Ok(()) => reply(&mut conn, &json!({"ok": true})),
             Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
         },
+        "journal-verify" => reply(&mut conn, &journal_verify(&core, &req)),
         "backup" => reply(&mut conn, &json!({"ok": true})).and_then(|()| {
             crate::backup::write(&core, &mut conn)
                 .map(|_| ())
@@ -131,6 +132,20 @@ fn serve_one(app: &App, mut conn: UnixStream) {
     };
     if let Err(e) = result {
         log::warn!("control request {op} failed: {e}");
+    }
+}
+
+/// Recomputes a space's journal (`huisclos journal verify --space ID`): `{"ok": true,
+/// "entries": n}`, or `{"ok": true, "broken": {"seq", "reason"}}` when the chain is broken.
+pub fn journal_verify(core: &crate::domain::Core, req: &Value) -> Value {
+    let Some(space) = req["space"].as_str().and_then(crate::ids::SpaceId::parse) else {
+        return json!({"ok": false, "error": "--space must be a space id (32 hex digits)"});
+    };
+    match crate::domain::journal::verify(core, space) {
+        Ok(Some(Ok(n))) => json!({"ok": true, "entries": n}),
+        Ok(Some(Err(b))) => json!({"ok": true, "broken": {"seq": b.seq, "reason": b.reason}}),
+        Ok(None) => json!({"ok": false, "error": "this box has no space with that id"}),
+        Err(e) => json!({"ok": false, "error": e.to_string()}),
     }
 }
 

@@ -11,7 +11,8 @@
 //! The trailing hash lets `huisclos verify FILE` detect any flipped byte without a key; with
 //! the key, every chunk is also authenticated and the content is walked to its end marker.
 //! Inside the stream: every row of every table exactly as stored (still sealed), then the
-//! files (`blobs/…`, `keys/sealed.json`), then an end marker with the counts. The master key
+//! files (`blobs/…`, `keys/sealed.json`, `keys/signing.key`, the journal signing key still
+//! wrapped by the master key, so that a restored box keeps its identity), then an end marker with the counts. The master key
 //! is **not** in the backup: it must be kept apart (see SECURITY.md), and restore refuses
 //! clearly without it.
 
@@ -107,6 +108,9 @@ pub fn write(core: &Core, out: impl Write) -> Result<Summary, String> {
         let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
         if core.data.sealed_params().exists() {
             files.push(("keys/sealed.json".into(), core.data.sealed_params()));
+        }
+        if core.data.signing_key().exists() {
+            files.push(("keys/signing.key".into(), core.data.signing_key()));
         }
         for id in core.blobs.list().map_err(err)? {
             let hex = id.hex();

@@ -109,7 +109,7 @@ fn next_item(r: &mut impl Read) -> io::Result<Item> {
 
 /// Only these paths may come out of a backup (no `..`, no absolute path, no key file).
 fn safe_path(rel: &str) -> bool {
-    if rel == "keys/sealed.json" {
+    if rel == "keys/sealed.json" || rel == "keys/signing.key" {
         return true;
     }
     let parts: Vec<&str> = rel.split('/').collect();

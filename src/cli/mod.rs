@@ -1,5 +1,5 @@
 //! The command line: `huisclos serve | init | setup | setup-link | check | backup | verify |
-//! restore`. Parsing is clap's; each command is a few lines calling the service, the
+//! restore | journal verify`. Parsing is clap's; each command is a few lines calling the service, the
 //! backup module or the control socket. Errors print one sentence that says what to do.
 
 use std::io::BufRead;
@@ -16,6 +16,7 @@ use crate::datadir::DataDir;
 use crate::service::{self, keys};
 
 mod commands;
+mod journal;
 use commands::{backup_to, dkim_generate, master_for, read_stdin_line, test_email};
 
 #[derive(Parser)]
@@ -75,6 +76,11 @@ enum FirmAction {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Space journals: `journal verify --space ID` or `journal verify --export FILE`.
+    Journal {
+        #[command(subcommand)]
+        action: journal::JournalAction,
+    },
     /// Firms of the box.
     Firm {
         #[command(subcommand)]
@@ -197,6 +203,7 @@ fn run(command: Command) -> Result<(), String> {
             service::serve(config)
         }
         Command::Init { common } => service::init(&load(&common)?),
+        Command::Journal { action } => journal::run(action),
         Command::Firm {
             action:
                 FirmAction::Add {

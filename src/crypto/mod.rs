@@ -8,10 +8,12 @@
 //!
 //! - [`seal`]: AES-SIV sealing of redb values, bound to their table and row key;
 //! - [`stream`]: chunked AES-256-GCM (STREAM construction) for files and backups;
-//! - [`keys`]: master key, sealed mode, key wrapping, derivation.
+//! - [`keys`]: master key, sealed mode, key wrapping, derivation;
+//! - [`signing`]: the box's Ed25519 key, which signs journal exports.
 
 pub mod keys;
 pub mod seal;
+pub mod signing;
 pub mod space_key;
 pub mod stream;
 

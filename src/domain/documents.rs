@@ -10,7 +10,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use super::access::{Manage, Profile, SpaceAccess, Upload};
-use super::{Core, Invalid, time};
+use super::{Core, Invalid, journal, time};
 use crate::blobs::{BlobError, Written};
 use crate::ids::{DocumentId, FolderId, SpaceId};
 use crate::store::documents::{self, Document, Folder, Receipt, Version};
@@ -135,11 +135,15 @@ pub fn upload(
             BlobError::TooLarge => DocError::TooLarge,
             BlobError::Io(e) => DocError::Io(e.to_string()),
         })?;
-    let result = record(core, s, folder, &name, &written);
-    if result.is_err() {
-        let _ = core.blobs.remove(written.id);
-    }
-    result.map(|id| (id, written))
+    let (id, version) = match record(core, s, folder, &name, &written) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = core.blobs.remove(written.id);
+            return Err(e);
+        }
+    };
+    journal::append(core, s, "uploaded", &format!("document:{id}:v{version}"))?;
+    Ok((id, written))
 }
 
 fn record(
@@ -148,7 +152,7 @@ fn record(
     folder: FolderId,
     name: &str,
     w: &Written,
-) -> Result<DocumentId, DocError> {
+) -> Result<(DocumentId, usize), DocError> {
     let version = Version {
         blob: w.id,
         size: w.size,
@@ -191,7 +195,7 @@ fn record(
         s.id,
         doc.versions.len()
     );
-    Ok(id)
+    Ok((id, doc.versions.len()))
 }
 
 #[derive(Debug, Serialize)]
@@ -316,6 +320,7 @@ pub fn open(
             at: time::now(),
         },
     )?;
+    journal::append(core, access, action, &format!("document:{id}:v{idx}"))?;
     Ok(Opened {
         reader,
         len,
@@ -357,6 +362,8 @@ pub fn set_deleted(
     let txn = core.store.db().begin_write().map_err(db)?;
     documents::put_document(&core.store, &txn, s.id, s.key(), id, &d)?;
     txn.commit().map_err(db)?;
+    let action = if deleted { "deleted" } else { "restored" };
+    journal::append(core, s, action, &format!("document:{id}"))?;
     Ok(true)
 }
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::access::{Manage, Profile};
-use super::{Core, Invalid, auth, check_email, check_text, password, time};
+use super::{Core, Invalid, auth, check_email, check_text, journal, password, time};
 use crate::ids::{AccountId, SpaceId};
 use crate::mail::{Recipient, admin::sender};
 use crate::secret::Secret;
@@ -18,6 +18,11 @@ pub const DAYS: u32 = 7;
 
 fn key(token: &str) -> [u8; 32] {
     auth::hash_token(token)
+}
+
+/// How the journal names an invitation: a prefix of the hash of its token.
+fn journal_ref(k: &[u8; 32]) -> String {
+    format!("invite:{}", &data_encoding::HEXLOWER.encode(k)[..16])
 }
 
 /// Invites `email` into the managed space with `profile`, and mails the link.
@@ -40,7 +45,10 @@ pub fn create(
         revoked: false,
         accepted_at: None,
     };
-    invites::put_invite(&core.store, &key(&token), &invite)?;
+    let k = key(&token);
+    invites::put_invite(&core.store, &k, &invite)?;
+    let target = format!("{} profile:{}", journal_ref(&k), profile.id());
+    journal::append(core, s, "invited", &target)?;
     let existing = accounts::by_email(&core.store, email)?;
     let to = Recipient {
         email: email.to_owned(),
@@ -125,6 +133,7 @@ pub fn revoke(core: &Core, m: &Manage<'_>, key_hex: &str) -> Result<bool, StoreE
     inv.revoked = true;
     invites::put_invite(&core.store, &k, &inv)?;
     log::info!("invitation into space {} revoked", inv.space);
+    journal::append(core, m.space(), "invite_revoked", &journal_ref(&k))?;
     Ok(true)
 }
 
@@ -217,6 +226,8 @@ pub fn accept(
     };
     spaces::set_member(&core.store, &txn, inv.space, &skey, account.id, &membership)?;
     txn.commit().map_err(db)?;
+    let target = format!("account:{} profile:{}", account.id, membership.profile.id());
+    journal::append_as(core, inv.space, &skey, account.id, "member_added", &target)?;
     let mut used = inv.clone();
     used.accepted_at = Some(time::now());
     invites::put_invite(&core.store, &key(token), &used)?;

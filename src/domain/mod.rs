@@ -11,6 +11,8 @@ pub mod auth;
 pub mod documents;
 pub mod firms;
 pub mod invites;
+pub mod journal;
+pub mod journal_export;
 pub mod password;
 pub mod setup;
 pub mod signin;

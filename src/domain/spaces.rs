@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::access::{Manage, Profile, SpaceAccess, Staff};
-use super::{Core, Invalid, check_text, invites, templates, time};
+use super::{Core, Invalid, check_text, invites, journal, templates, time};
 use crate::crypto::space_key::SpaceKey;
 use crate::ids::{AccountId, SpaceId};
 use crate::store::accounts;
@@ -84,6 +84,8 @@ pub fn create(
         t.id,
         staff.account.id
     );
+    let target = format!("template:{}", t.id);
+    journal::append_as(core, id, &key, staff.account.id, "space_created", &target)?;
     if let Some(email) = invite {
         let access = super::access::space(core, staff.account, id)
             .map_err(|_| StoreError::Corrupt("new space"))?;
@@ -181,6 +183,12 @@ pub fn remove_member(core: &Core, m: &Manage<'_>, account: AccountId) -> Result<
     let removed = spaces::remove_member(&core.store, m.space().id, account)?;
     if removed {
         log::info!("account {account} removed from space {}", m.space().id);
+        journal::append(
+            core,
+            m.space(),
+            "member_removed",
+            &format!("account:{account}"),
+        )?;
     }
     Ok(removed)
 }
@@ -204,5 +212,7 @@ pub fn set_profile(
     spaces::set_member(&core.store, &txn, s.id, s.key(), account, &membership)?;
     txn.commit().map_err(db)?;
     log::info!("profile of account {account} in space {} changed", s.id);
+    let target = format!("account:{account} profile:{}", profile.id());
+    journal::append(core, s, "profile_changed", &target)?;
     Ok(true)
 }

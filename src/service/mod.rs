@@ -27,7 +27,9 @@ pub fn init(config: &Config) -> Result<(), String> {
         )
     })?;
     if !config.server.sealed {
-        keys::load_or_create_master(&data)?;
+        let master = keys::load_or_create_master(&data)?;
+        let ring = crate::crypto::Keyring::new(&master);
+        crate::crypto::signing::SigningKey::load_or_create(&ring, &data.signing_key())?;
     }
     if config.tls_mode() == crate::config::TlsMode::Generated {
         let fp = crate::tls::ensure_generated(&data, config).map_err(|e| e.to_string())?;

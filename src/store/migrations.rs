@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the document tables (folders, documents, receipts)",
         apply: create_document_tables,
     },
+    Migration {
+        name: "create the space journal table",
+        apply: create_journal_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -78,6 +82,10 @@ fn create_signin_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn create_document_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     use tables::*;
     create(txn, &[FOLDERS, DOCUMENTS, DOCUMENT_SPACES, RECEIPTS])
+}
+
+fn create_journal_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::JOURNAL])
 }
 
 fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {

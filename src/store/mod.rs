@@ -12,6 +12,7 @@ pub mod documents;
 pub mod dump;
 pub mod firms;
 pub mod invites;
+pub mod journal;
 pub mod meta;
 pub mod migrations;
 pub mod outbox;

@@ -56,6 +56,9 @@ pub const DOCUMENT_SPACES: Table = Table::new("document_spaces");
 /// `space | document | time | random` → who opened or downloaded what; space key.
 pub const RECEIPTS: Table = Table::new("receipts");
 
+/// `space | sequence (u64 BE)` → journal entry (hash chain); sealed with the space's key.
+pub const JOURNAL: Table = Table::new("journal");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -81,6 +84,7 @@ pub const ALL: &[Table] = &[
     DOCUMENTS,
     DOCUMENT_SPACES,
     RECEIPTS,
+    JOURNAL,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -27,6 +27,8 @@ pub mod invite_accept;
 pub mod invite_create;
 pub mod invite_revoke;
 pub mod invite_show;
+pub mod journal_export;
+pub mod journal_show;
 pub mod lang_set;
 pub mod login_code_send;
 pub mod login_code_show;
