@@ -112,6 +112,10 @@ typed_id!(
     /// A document of a space (all its versions).
     DocumentId
 );
+typed_id!(
+    /// A message of a space's conversation.
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

@@ -231,6 +231,8 @@ fn expected(r: &Route, who: &Ident) -> Expect {
         Right::SpaceManager => who.manager_x,
         // Every profile but Lecteur may upload.
         Right::SpaceUploader => who.member_x && who.name != "X_lecteur",
+        // Gestionnaire or Contributeur (admin A created X: its Gestionnaire).
+        Right::SpaceContributor => who.manager_x || who.name == "X_contrib",
     };
     Expect::Class(if ok { Reached } else { Hidden })
 }
@@ -244,7 +246,7 @@ fn special_for(r: &Route, who: &Ident) -> Option<&'static Special> {
 fn is_space_route(r: &Route) -> bool {
     matches!(
         r.right,
-        Right::SpaceMember | Right::SpaceManager | Right::SpaceUploader
+        Right::SpaceMember | Right::SpaceManager | Right::SpaceUploader | Right::SpaceContributor
     )
 }
 

@@ -2,7 +2,7 @@
 //! triggered with distinctive sentinel strings in every piece of content, and no byte of any
 //! mail — raw, or decoded from quoted-printable, base64 and RFC 2047 — contains one.
 //! (Notification and digest mails carry only a count by construction: their functions take
-//! no content at all; they are triggered by the content of later capabilities.)
+//! no content at all; a message with an attached document triggers one here.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -16,6 +16,8 @@ const TITLE: &str = "Affaire SENTINEL-TITLE-4k";
 const CLIENT_NAME: &str = "SENTINEL-CLIENT-7w Dupont";
 const STAFF_NAME: &str = "SENTINEL-STAFF-2m Martin";
 const TOKEN_NAME: &str = "SENTINEL-TOKEN-5z";
+const MESSAGE: &str = "Le projet SENTINEL-MESSAGE-3x est prêt";
+const FILE_NAME: &str = "SENTINEL-FILE-8v.pdf";
 
 #[test]
 fn no_sentinel_in_any_mail() {
@@ -48,6 +50,14 @@ fn no_sentinel_in_any_mail() {
         ],
     );
     assert_eq!(r.status, 303);
+    let space = r
+        .header("Location")
+        .unwrap()
+        .trim_start_matches("/spaces/")
+        .split(['?', '/', '#'])
+        .next()
+        .unwrap()
+        .to_owned();
     let inv = eml::wait_for(&data, "To: client@sentinel.example");
     let link = eml::link(&inv, "/invite/");
     let mut cj = Jar::default();
@@ -65,6 +75,29 @@ fn no_sentinel_in_any_mail() {
         ],
     );
     assert_eq!(r.status, 303);
+    // a document and a message in the space: the client is notified, by count only
+    let mut headers = admin.headers();
+    headers.push(("X-CSRF-Token".to_owned(), csrf(&admin)));
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("/api/v1/spaces/{space}/documents?name={FILE_NAME}"),
+        &headers,
+        b"%PDF-1.4 sentinel",
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let doc: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let r = s.post_form(
+        &format!("/spaces/{space}/messages"),
+        &admin,
+        &[
+            ("csrf", &csrf(&admin)),
+            ("body", MESSAGE),
+            ("attachments", doc["id"].as_str().unwrap()),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    eml::wait_for(&data, "Un nouvel élément vous attend");
     // welcome (staff account with a sentinel name: the mail goes to that person, who may see
     // their own name; so the sentinel is checked in mails to others only, below)
     let r = s.post_form(
@@ -138,6 +171,7 @@ fn no_sentinel_in_any_mail() {
         "sign_in_code",
         "password_reset",
         "lockout_alert",
+        "notification",
     ];
     assert!(files.len() >= kinds.len(), "{} mails", files.len());
     let mut seen_to = Vec::new();
@@ -145,7 +179,13 @@ fn no_sentinel_in_any_mail() {
         let raw = std::fs::read_to_string(f).unwrap();
         let readable = eml::readable(&raw);
         for text in [&raw, &readable] {
-            for sentinel in ["SENTINEL-FIRM", "SENTINEL-TITLE", "SENTINEL-TOKEN"] {
+            for sentinel in [
+                "SENTINEL-FIRM",
+                "SENTINEL-TITLE",
+                "SENTINEL-TOKEN",
+                "SENTINEL-MESSAGE",
+                "SENTINEL-FILE",
+            ] {
                 assert!(
                     !text.contains(sentinel),
                     "{sentinel} in {}:\n{readable}",
@@ -187,6 +227,7 @@ fn no_sentinel_in_any_mail() {
         "code de connexion",
         "nouveau mot de passe",
         "bloqu",
+        "nouvel élément vous attend",
     ] {
         assert!(
             seen_to.iter().any(|m| m.contains(kind_text)),

@@ -100,7 +100,7 @@ pub fn create_folders(
 }
 
 /// Whether the viewer sees `d` (a Déposant sees shared files and his own deposits only).
-fn visible(access: &SpaceAccess, d: &Document) -> bool {
+pub(crate) fn visible(access: &SpaceAccess, d: &Document) -> bool {
     access.profile != Profile::Deposant || !d.deposit || d.owner == access.account
 }
 

@@ -4,8 +4,8 @@
 //!
 //! Domain functions call [`append`] after their own commit: a journal failure is logged and
 //! returned as the operation's error. Actions are the fixed words of [`ACTIONS`]; targets are
-//! ids and kinds only (`document:<id>:v<n>`, `account:<id> profile:<p>`, `invite:<hash
-//! prefix>`, `template:<t>`), never a name, a title or a file name.
+//! ids and kinds only (`document:<id>:v<n>`, `message:<id>`, `account:<id> profile:<p>`,
+//! `invite:<hash prefix>`, `template:<t>`), never a name, a title or a file name.
 
 use serde::Serialize;
 
@@ -30,6 +30,7 @@ pub const ACTIONS: &[&str] = &[
     "downloaded",
     "deleted",
     "restored",
+    "message_posted",
 ];
 
 /// Appends to the journal of `space`; `actor` did `action` on `target`.

@@ -13,6 +13,7 @@ pub mod firms;
 pub mod invites;
 pub mod journal;
 pub mod journal_export;
+pub mod messages;
 pub mod password;
 pub mod setup;
 pub mod signin;

@@ -106,6 +106,8 @@ pub struct SpaceLine {
     pub firm_name: String,
     pub colour: String,
     pub archived: bool,
+    /// Messages the account has not seen yet.
+    pub unread: u64,
 }
 
 /// The spaces `account` is a member of, grouped by firm then by title.
@@ -130,6 +132,7 @@ pub fn list_for(core: &Core, account: AccountId) -> Result<Vec<SpaceLine>, Store
             firm_name: firm.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
             colour: firm.map(|f| f.colour).unwrap_or_default(),
             archived: meta.archived,
+            unread: super::messages::unread(core, id, &key, account)?,
         });
     }
     out.sort_by(|a, b| {

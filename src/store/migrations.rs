@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the space journal table",
         apply: create_journal_table,
     },
+    Migration {
+        name: "create the message tables (messages, read positions)",
+        apply: create_message_tables,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -86,6 +90,11 @@ fn create_document_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 
 fn create_journal_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::JOURNAL])
+}
+
+fn create_message_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[MESSAGES, READS])
 }
 
 fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {

@@ -13,6 +13,7 @@ pub mod dump;
 pub mod firms;
 pub mod invites;
 pub mod journal;
+pub mod messages;
 pub mod meta;
 pub mod migrations;
 pub mod outbox;

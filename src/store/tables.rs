@@ -59,6 +59,11 @@ pub const RECEIPTS: Table = Table::new("receipts");
 /// `space | sequence (u64 BE)` → journal entry (hash chain); sealed with the space's key.
 pub const JOURNAL: Table = Table::new("journal");
 
+/// `space | sequence (u64 BE)` → message of the space's conversation; space key.
+pub const MESSAGES: Table = Table::new("messages");
+/// `space | account` → that member's last-read position in the conversation; space key.
+pub const READS: Table = Table::new("reads");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -85,6 +90,8 @@ pub const ALL: &[Table] = &[
     DOCUMENT_SPACES,
     RECEIPTS,
     JOURNAL,
+    MESSAGES,
+    READS,
 ];
 
 /// The table named `name`, if this version knows it.

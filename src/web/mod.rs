@@ -14,6 +14,7 @@ pub mod csrf;
 pub mod form;
 pub mod guards;
 pub mod i18n;
+pub mod linkify;
 pub mod render;
 pub mod respond;
 pub mod routes;

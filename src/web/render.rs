@@ -10,6 +10,7 @@ impl Templates {
     pub fn load() -> Result<Templates, String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_filter("linkify", |text: &str| super::linkify::filter(text));
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") {
                 minijinja::AutoEscape::Html

@@ -31,7 +31,7 @@ pub enum Access {
 }
 
 /// What a route needs beyond its access level; the handler enforces it through a guard
-/// (`ctx.staff()`, `ctx.space()`, `access.manage()`), and the access-matrix test checks
+/// (`ctx.staff()`, `ctx.space()`, `access.manage()`, `access.contribute()`), and the access-matrix test checks
 /// every route against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Right {
@@ -44,6 +44,8 @@ pub enum Right {
     SpaceManager,
     /// A member of the space who may upload (not a Lecteur).
     SpaceUploader,
+    /// A member of the space who may add content: Gestionnaire or Contributeur.
+    SpaceContributor,
     /// A member of the space of the document named by `{id}`.
     DocumentReader,
 }
@@ -87,6 +89,8 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/api/v1/spaces",                        Access::SignedIn,  Right::Staff,        api::space_create::handle),
     route("POST",   "/api/v1/spaces/{id}/members",           Access::SignedIn,  Right::SpaceManager, api::member_add::handle),
     route("POST",   "/api/v1/spaces/{id}/documents",         Access::SignedIn,  Right::SpaceUploader, api::document_upload::handle),
+    route("POST",   "/api/v1/spaces/{id}/messages",          Access::SignedIn,  Right::SpaceContributor, api::message_create::handle),
+    route("GET",    "/api/v1/spaces/{id}/messages",          Access::SignedIn,  Right::SpaceMember,  api::messages_list::handle),
     route("GET",    "/api/v1/documents/{id}/content",        Access::SignedIn,  Right::DocumentReader, api::document_content::handle),
     route("GET",    "/unlock",                               Access::Locked,    Right::None,         ui::unlock_show::handle),
     route("POST",   "/unlock",                               Access::Locked,    Right::None,         ui::unlock_submit::handle),
@@ -116,6 +120,7 @@ pub const ROUTES: &[Route] = &[
     route("GET",    "/spaces/{id}/journal",                  Access::SignedIn,  Right::SpaceManager, ui::journal_show::handle),
     route("GET",    "/spaces/{id}/journal.json",             Access::SignedIn,  Right::SpaceManager, ui::journal_export::handle),
     route("GET",    "/spaces/{id}/journal.csv",              Access::SignedIn,  Right::SpaceManager, ui::journal_export::handle),
+    route("POST",   "/spaces/{id}/messages",                 Access::SignedIn,  Right::SpaceContributor, ui::message_create::handle),
     route("GET",    "/spaces/{id}/documents/{doc}",          Access::SignedIn,  Right::SpaceMember,  ui::document_show::handle),
     route("POST",   "/spaces/{id}/documents/{doc}/trash",    Access::SignedIn,  Right::SpaceManager, ui::document_trash::handle),
     route("GET",    "/account",                              Access::SignedIn,  Right::None,         ui::account_show::handle),

@@ -8,6 +8,8 @@ pub mod document_content;
 pub mod document_upload;
 pub mod me_show;
 pub mod member_add;
+pub mod message_create;
+pub mod messages_list;
 pub mod openapi;
 pub mod openapi_show;
 pub mod session_create;

@@ -32,7 +32,7 @@ pub fn document() -> Value {
         "id": {"type": "string"}, "title": {"type": "string"}, "template": {"type": "string"},
         "profile": {"type": "string", "enum": ["gestionnaire", "contributeur", "lecteur", "deposant"]},
         "firm_name": {"type": "string"}, "archived": {"type": "boolean"}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "Huis Clos API", "version": crate::VERSION,
                  "description": "Authenticate with `Authorization: Bearer TOKEN`: a token from POST /api/v1/session, or a personal token made in the UI (My account). Errors are {\"error\": CODE, \"message\": TEXT}; unknown and forbidden ids alike are 404."},
@@ -98,7 +98,45 @@ pub fn document() -> Value {
                 },
             },
         },
-    })
+    });
+    doc["paths"]["/spaces/{id}/messages"] = messages();
+    doc
+}
+
+/// The conversation of a space.
+fn messages() -> Value {
+    let message = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "author": {"type": "string"}, "mine": {"type": "boolean"},
+        "at": {"type": "string", "format": "date-time"}, "body": {"type": "string"},
+        "attachments": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}}}},
+        "new": {"type": "boolean", "description": "not yet seen by the caller"},
+        "read_by": {"type": "array", "items": {"type": "string"},
+            "description": "Gestionnaires only: the other members who have read it"}}});
+    let mut get = op(
+        "The space's messages, oldest first (any member)",
+        None,
+        (
+            "200",
+            json!({"type": "object", "properties": {"messages": {"type": "array", "items": message}}}),
+        ),
+    );
+    get["parameters"] = space_id();
+    let mut post = op(
+        "Post a message (Gestionnaire or Contributeur); plain text, immutable",
+        Some(
+            json!({"type": "object", "required": ["body"], "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": crate::domain::messages::MAX_CHARS},
+            "attachments": {"type": "array", "items": {"type": "string"},
+                "description": "ids of documents of the space the author may see"}}}),
+        ),
+        (
+            "201",
+            json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        ),
+    );
+    post["parameters"] = space_id();
+    json!({"get": get, "post": post})
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod login_totp_show;
 pub mod login_totp_submit;
 pub mod logout_submit;
 pub mod member_update;
+pub mod message_create;
 pub mod operator_firm_add;
 pub mod operator_show;
 pub mod reset_request_show;

@@ -1,10 +1,10 @@
 //! `GET /spaces/{id}`: a space: what it is for, its members (when visible), and for its
-//! Gestionnaires the invitations.
+//! Gestionnaires the invitations; its conversation (opening the page marks it read).
 
 use rouille::{Request, Response};
 
 use crate::domain::access::Profile;
-use crate::domain::{invites, spaces, templates};
+use crate::domain::{invites, messages, spaces, templates};
 use crate::error::AppError;
 use crate::store::firms;
 use crate::web::context::Ctx;
@@ -21,9 +21,20 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let t = templates::by_id(&access.meta.template);
     let folders = crate::domain::documents::list(core, &access)?;
     let firm = firms::profile(&core.store, access.entry.firm)?;
+    // What is new is shown once, then the space counts as read.
+    let conversation = messages::list(core, &access)?;
+    let unread = conversation.iter().filter(|m| m.new).count();
+    messages::mark_read(core, &access)?;
+    let can_post = access.contribute().is_some() && messages::enabled(&access);
+    let attachable = if can_post {
+        messages::attachable(core, &access)?
+    } else {
+        Vec::new()
+    };
     let notice = match req.get_param("notice").as_deref() {
         Some("invited") => Some(ctx.tr("invite_sent")),
         Some("saved") => Some(ctx.tr("notice_saved")),
+        Some("message") => Some(ctx.tr("messages_posted")),
         _ => None,
     };
     super::page(
@@ -40,6 +51,11 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             members => members,
             folders => folders,
             can_upload => access.upload().is_some(),
+            messages => conversation,
+            unread => unread,
+            can_post => can_post,
+            attachable => attachable,
+            max_chars => messages::MAX_CHARS,
             sees_members => access.sees_members(),
             manage => manage.is_some(),
             invites => invites,
