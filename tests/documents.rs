@@ -2,95 +2,25 @@
 //! the Déposant rule, receipts, trash, limits, and nothing readable on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/api.rs"]
+mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
 
-use common::*;
+use api::*;
 
-fn json(r: &Resp) -> serde_json::Value {
-    serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null)
-}
-
-fn bearer(s: &Server, email: &str) -> (String, String) {
-    let body = serde_json::json!({"email": email, "password": PASSWORD}).to_string();
-    let r = request(
-        s.addr,
-        "POST",
-        "/api/v1/session",
-        &[("Content-Type".into(), "application/json".into())],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    (
-        "Authorization".into(),
-        format!("Bearer {}", json(&r)["token"].as_str().unwrap()),
-    )
-}
-
-fn upload(s: &Server, auth: &(String, String), space: &str, name: &str, body: &[u8]) -> Resp {
-    let path = format!(
-        "/api/v1/spaces/{space}/documents?name={}",
-        form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
-    );
-    request(s.addr, "POST", &path, std::slice::from_ref(auth), body)
-}
-
-fn new_space(s: &Server, auth: &(String, String), template: &str) -> String {
-    let body = serde_json::json!({"title": "Dossier", "template": template}).to_string();
-    let r = request(
-        s.addr,
-        "POST",
-        "/api/v1/spaces",
-        &[
-            auth.clone(),
-            ("Content-Type".into(), "application/json".into()),
-        ],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    json(&r)["id"].as_str().unwrap().to_owned()
+fn new_space(s: &Server, auth: &Auth, template: &str) -> String {
+    create_space(s, auth, "Dossier", template)
 }
 
 /// Invites `email` with `profile` and accepts; returns the person's bearer.
-fn member(
-    s: &Server,
-    admin: &(String, String),
-    space: &str,
-    email: &str,
-    profile: &str,
-) -> (String, String) {
-    let body = serde_json::json!({"email": email, "profile": profile}).to_string();
-    let r = request(
-        s.addr,
-        "POST",
-        &format!("/api/v1/spaces/{space}/members"),
-        &[
-            admin.clone(),
-            ("Content-Type".into(), "application/json".into()),
-        ],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let mail = eml::wait_for(&s.data, &format!("To: {email}"));
-    let link = eml::link(&mail, "/invite/");
-    let mut jar = Jar::default();
-    let page = s.get(&link, &jar);
-    jar.take(&page);
-    let r = s.post_form(
-        &link,
-        &jar,
-        &[
-            ("csrf", &page.csrf()),
-            ("name", email),
-            ("method", "password"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(r.status, 303, "{}", r.text());
+fn member(s: &Server, admin: &Auth, space: &str, email: &str, profile: &str) -> Auth {
+    join(s, admin, space, email, profile);
     bearer(s, email)
 }
+
+use common::*;
 
 #[test]
 fn upload_versions_download_and_receipts() {

@@ -4,57 +4,20 @@
 //! (control socket) or stopped; others get a 404; no name or title leaks into the exports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/api.rs"]
+mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
 
+use api::*;
+
+/// Invites `email` as `profile` and accepts.
+fn member(s: &Server, admin: &Auth, space: &str, email: &str, profile: &str) {
+    join(s, admin, space, email, profile);
+}
+
 use common::*;
-
-fn json(r: &Resp) -> serde_json::Value {
-    serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null)
-}
-
-fn bearer(s: &Server, email: &str) -> (String, String) {
-    let body = serde_json::json!({"email": email, "password": PASSWORD}).to_string();
-    let ct = ("Content-Type".into(), "application/json".into());
-    let r = request(s.addr, "POST", "/api/v1/session", &[ct], body.as_bytes());
-    assert_eq!(r.status, 200, "{}", r.text());
-    let token = json(&r)["token"].as_str().unwrap().to_owned();
-    ("Authorization".into(), format!("Bearer {token}"))
-}
-
-fn post_json(s: &Server, auth: &(String, String), path: &str, v: serde_json::Value) -> Resp {
-    let ct = ("Content-Type".into(), "application/json".into());
-    let body = v.to_string();
-    request(s.addr, "POST", path, &[auth.clone(), ct], body.as_bytes())
-}
-
-/// Invites `email` as `profile` through the API and accepts with a password.
-fn member(s: &Server, admin: &(String, String), space: &str, email: &str, profile: &str) {
-    let path = format!("/api/v1/spaces/{space}/members");
-    let r = post_json(
-        s,
-        admin,
-        &path,
-        serde_json::json!({"email": email, "profile": profile}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let mail = eml::wait_for(&s.data, &format!("To: {email}"));
-    let link = eml::link(&mail, "/invite/");
-    let mut jar = Jar::default();
-    let page = s.get(&link, &jar);
-    jar.take(&page);
-    let fields = [
-        ("csrf", page.csrf()),
-        ("name", email.to_owned()),
-        ("method", "password".to_owned()),
-        ("password", PASSWORD.to_owned()),
-        ("password_confirm", PASSWORD.to_owned()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = s.post_form(&link, &jar, &fields);
-    assert_eq!(r.status, 303, "{}", r.text());
-}
 
 fn verify(args: &[&str]) -> (bool, String) {
     let mut all = vec!["journal", "verify"];

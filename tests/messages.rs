@@ -3,89 +3,22 @@
 //! content-free notification to the other members, the new-message count, and who read what.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/api.rs"]
+mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
+
+use api::*;
+
+use api::create_space as new_space;
+use api::join as member;
 
 use common::*;
 
 const TITLE: &str = "Affaire SENTINEL-MSG-TITLE-6p";
 const BODY: &str =
     "Bonjour SENTINEL-MSG-BODY-2r\n<script>alert(1)</script> voir https://example.fr/a?b=1&c=2.";
-
-fn json(r: &Resp) -> serde_json::Value {
-    serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null)
-}
-
-fn bearer(s: &Server, email: &str) -> (String, String) {
-    let body = serde_json::json!({"email": email, "password": PASSWORD}).to_string();
-    let r = request(
-        s.addr,
-        "POST",
-        "/api/v1/session",
-        &[("Content-Type".into(), "application/json".into())],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    (
-        "Authorization".into(),
-        format!("Bearer {}", json(&r)["token"].as_str().unwrap()),
-    )
-}
-
-fn post_json(s: &Server, auth: &(String, String), path: &str, v: serde_json::Value) -> Resp {
-    request(
-        s.addr,
-        "POST",
-        path,
-        &[
-            auth.clone(),
-            ("Content-Type".into(), "application/json".into()),
-        ],
-        v.to_string().as_bytes(),
-    )
-}
-
-fn new_space(s: &Server, auth: &(String, String), title: &str, template: &str) -> String {
-    let r = post_json(
-        s,
-        auth,
-        "/api/v1/spaces",
-        serde_json::json!({"title": title, "template": template}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    json(&r)["id"].as_str().unwrap().to_owned()
-}
-
-/// Invites `email` with `profile` and accepts (the name is the address); returns a jar.
-fn member(s: &Server, admin: &(String, String), space: &str, email: &str, profile: &str) -> Jar {
-    let r = post_json(
-        s,
-        admin,
-        &format!("/api/v1/spaces/{space}/members"),
-        serde_json::json!({"email": email, "profile": profile}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let mail = eml::wait_for(&s.data, &format!("To: {email}"));
-    let link = eml::link(&mail, "/invite/");
-    let mut jar = Jar::default();
-    let page = s.get(&link, &jar);
-    jar.take(&page);
-    let r = s.post_form(
-        &link,
-        &jar,
-        &[
-            ("csrf", &page.csrf()),
-            ("name", email),
-            ("method", "password"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(r.status, 303, "{}", r.text());
-    jar.take(&r);
-    jar
-}
 
 fn is_to(m: &str, email: &str) -> bool {
     m.lines().any(|l| l.starts_with("To:") && l.contains(email))
