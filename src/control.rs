@@ -120,6 +120,7 @@ fn serve_one(app: &App, mut conn: UnixStream) {
             Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
         },
         "journal-verify" => reply(&mut conn, &journal_verify(&core, &req)),
+        "housekeeping" => reply(&mut conn, &housekeeping(&core)),
         "backup" => reply(&mut conn, &json!({"ok": true})).and_then(|()| {
             crate::backup::write(&core, &mut conn)
                 .map(|_| ())
@@ -133,6 +134,17 @@ fn serve_one(app: &App, mut conn: UnixStream) {
     if let Err(e) = result {
         log::warn!("control request {op} failed: {e}");
     }
+}
+
+/// Runs every housekeeping job now (`huisclos housekeeping`): `{"ok": true, "jobs":
+/// {name: handled or null when it failed}}`.
+pub fn housekeeping(core: &crate::domain::Core) -> Value {
+    let done = crate::service::housekeeping::run_all(core, crate::domain::time::now());
+    let jobs: serde_json::Map<String, Value> = done
+        .into_iter()
+        .map(|(n, c)| (n.to_owned(), json!(c)))
+        .collect();
+    json!({"ok": true, "jobs": jobs})
 }
 
 /// Recomputes a space's journal (`huisclos journal verify --space ID`): `{"ok": true,

@@ -81,6 +81,12 @@ enum Command {
         #[command(subcommand)]
         action: journal::JournalAction,
     },
+    /// Run the periodic jobs (reminders, purges, retention) now, through the running server
+    /// or on the stopped box; prints what each job handled.
+    Housekeeping {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Firms of the box.
     Firm {
         #[command(subcommand)]
@@ -204,6 +210,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Init { common } => service::init(&load(&common)?),
         Command::Journal { action } => journal::run(action),
+        Command::Housekeeping { common } => housekeeping(&load(&common)?),
         Command::Firm {
             action:
                 FirmAction::Add {
@@ -376,4 +383,25 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// `huisclos housekeeping`: one line per job, `name: handled` (or `failed`, see the log).
+fn housekeeping(config: &Config) -> Result<(), String> {
+    let data = DataDir::new(&config.data_dir);
+    let req = json!({"op": "housekeeping"});
+    let answer = match crate::control::call(&data, &req)? {
+        Some((v, _)) => v,
+        None => {
+            let core = keys::open_core(config, &data, &master_for(&data, None)?)?;
+            crate::control::housekeeping(&core)
+        }
+    };
+    let jobs = answer["jobs"].as_object().cloned().unwrap_or_default();
+    for (name, n) in &jobs {
+        match n.as_u64() {
+            Some(n) => println!("{name}: {n}"),
+            None => println!("{name}: failed (see the log)"),
+        }
+    }
+    Ok(())
 }

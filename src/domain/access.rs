@@ -111,6 +111,13 @@ impl SpaceAccess {
         (ok && !self.meta.archived).then_some(Upload(self))
     }
 
+    /// The parts of the space that are switched on (the one place they are read from).
+    pub fn modules(&self) -> super::templates::Modules {
+        super::templates::by_id(&self.meta.template)
+            .map(|t| t.modules)
+            .unwrap_or_default()
+    }
+
     /// Whether the viewer may see the list of members.
     pub fn sees_members(&self) -> bool {
         self.profile == Profile::Gestionnaire || self.meta.members_see_each_other

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::access::{Contribute, SpaceAccess};
-use super::{Core, Invalid, documents as docs, journal, templates, time};
+use super::{Core, Invalid, documents as docs, journal, time};
 use crate::ids::{AccountId, DocumentId, MessageId, SpaceId};
 use crate::store::messages::{self, Message};
 use crate::store::{StoreError, accounts, documents, spaces};
@@ -37,7 +37,7 @@ impl From<StoreError> for MsgError {
 
 /// Whether the space's template has the messages module.
 pub fn enabled(access: &SpaceAccess) -> bool {
-    templates::by_id(&access.meta.template).is_some_and(|t| t.modules.messages)
+    access.modules().messages
 }
 
 /// A message body: line ends normalised, surrounding blanks trimmed, 1 to 10,000 characters.

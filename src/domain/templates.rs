@@ -4,7 +4,7 @@
 use super::access::Profile;
 
 /// Which parts of a space are switched on.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Modules {
     pub messages: bool,
     pub documents: bool,

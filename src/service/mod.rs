@@ -4,6 +4,7 @@
 //! and the control socket, tells systemd it is ready, and on SIGTERM stops accepting, lets
 //! requests in flight finish, and closes the database cleanly.
 
+pub mod housekeeping;
 pub mod keys;
 pub mod notify;
 
@@ -61,6 +62,8 @@ fn announce_setup(core: &Core, config: &Config) {
 
 /// The mail worker of the running box, started once the core is open.
 type WorkerSlot = Arc<std::sync::Mutex<Option<crate::mail::worker::Worker>>>;
+/// The housekeeping thread of the running box, started with the mail worker.
+type KeeperSlot = Arc<std::sync::Mutex<Option<housekeeping::Housekeeper>>>;
 
 fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
     let result = crate::mail::deliver::Deliverer::from_config(config, &core.data).and_then(|d| {
@@ -90,8 +93,12 @@ pub(crate) fn sweep(core: &Core) {
     }
 }
 
-fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
+fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot, keeper: &KeeperSlot) {
     start_mail(core, config, slot);
+    match housekeeping::Housekeeper::start(core.clone()) {
+        Ok(k) => *keeper.lock().unwrap_or_else(|p| p.into_inner()) = Some(k),
+        Err(e) => log::error!("{e}"),
+    }
     announce_setup(core, config);
 }
 
@@ -124,8 +131,9 @@ pub fn serve(config: Config) -> Result<(), String> {
     let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
     let cfg = config.clone();
     let worker: WorkerSlot = Arc::default();
-    let slot = worker.clone();
-    app.on_unlock = Box::new(move |core| after_ready(core, &cfg, &slot));
+    let keeper: KeeperSlot = Arc::default();
+    let (slot, keeper2) = (worker.clone(), keeper.clone());
+    app.on_unlock = Box::new(move |core| after_ready(core, &cfg, &slot, &keeper2));
     let app = Arc::new(app);
 
     let term = Arc::new(AtomicBool::new(false));
@@ -145,7 +153,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         config.base_url()
     );
     match app.state() {
-        State::Ready(core) => after_ready(&core, &config, &worker),
+        State::Ready(core) => after_ready(&core, &config, &worker, &keeper),
         State::Locked => eprintln!(
             "Sealed: open {}/unlock to enter the passphrase",
             config.base_url()
@@ -179,6 +187,7 @@ pub fn serve(config: Config) -> Result<(), String> {
     }
     server.join();
     drop(server);
+    drop(keeper.lock().unwrap_or_else(|p| p.into_inner()).take());
     // The worker finishes the mail it is sending; the others stay queued for the next start.
     drop(worker.lock().unwrap_or_else(|p| p.into_inner()).take());
     match Arc::try_unwrap(app) {

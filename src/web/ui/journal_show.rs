@@ -21,7 +21,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         "journal.html",
         minijinja::context! {
             id => access.id.hex(), title => access.meta.title, lines => lines,
-            actions => ACTIONS, action => action.unwrap_or(""),
+            actions => ACTIONS, action => action.unwrap_or(""), nav => super::space_nav(&access),
         },
     )
 }

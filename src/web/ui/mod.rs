@@ -66,6 +66,15 @@ use crate::error::AppError;
 use crate::store::firms;
 
 /// Renders a page with what every page needs: strings, language, CSRF token, user, firm.
+/// What the tabs of a space show (`space_nav.html`): the modules switched on and whether
+/// the viewer manages the space. Every page of a space passes it as `nav`.
+pub fn space_nav(access: &crate::domain::access::SpaceAccess) -> Value {
+    let m = access.modules();
+    minijinja::context! {
+        agenda => m.agenda, requests => m.requests, manage => access.manage().is_some(),
+    }
+}
+
 pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppError> {
     let mut all: BTreeMap<String, Value> = BTreeMap::new();
     all.insert(
