@@ -1,0 +1,57 @@
+//! `POST /api/v1/spaces/{id}/uploads` (tus creation): `Upload-Length` and `Upload-Metadata`
+//! (`filename`, optional `folder` id and `request` id, base64) → `201`,
+//! `Location: /api/v1/uploads/{upload}`, `Upload-Expires`. A member who may upload; over
+//! `max_upload_mib` is a 413 now. With `request`, the document will answer that request of
+//! the space, as with the one-shot upload.
+
+use rouille::{Request, Response};
+
+use super::upload_tus::{self as tus, with_status};
+use crate::domain::{time, uploads};
+use crate::error::AppError;
+use crate::ids::{FolderId, RequestId};
+use crate::web::context::Ctx;
+use crate::web::respond::json;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    super::check_write(ctx, req)?;
+    let access = ctx.space(params.first())?;
+    let up = access.upload().ok_or(AppError::NotFound)?;
+    if let Some(refused) = tus::refuse_version(ctx, req) {
+        return Ok(refused);
+    }
+    let length =
+        tus::number(req, "Upload-Length").ok_or(AppError::BadRequest("upload_error_length"))?;
+    let meta = tus::metadata(req.header("Upload-Metadata").unwrap_or(""))
+        .ok_or(AppError::BadRequest("upload_error_metadata"))?;
+    let name = meta
+        .get("filename")
+        .and_then(|n| std::str::from_utf8(n).ok())
+        .ok_or(AppError::BadRequest("error_file_name"))?;
+    let id_in = |key: &str| match meta.get(key).map(|v| std::str::from_utf8(v).ok()) {
+        None | Some(Some("")) => Ok(None),
+        Some(v) => v.map(Some).ok_or(AppError::NotFound),
+    };
+    let folder = match id_in("folder")? {
+        Some(f) => Some(FolderId::parse(f).ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let request = match id_in("request")? {
+        Some(r) => Some(RequestId::parse(r).ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let announce = uploads::Announce {
+        name,
+        folder,
+        request,
+        length,
+    };
+    match uploads::create(ctx.core()?, &up, &announce, time::now()) {
+        Ok((id, st)) => {
+            let location = format!("/api/v1/uploads/{id}");
+            let body = serde_json::json!({"id": id, "location": location});
+            Ok(with_status(json(201, &body), &st).with_unique_header("Location", location))
+        }
+        Err(e) => tus::answer(ctx, e),
+    }
+}
