@@ -1,0 +1,44 @@
+//! Helpers of the tests of a space's life (`space_lifecycle.rs`, `space_deletion.rs`): forms
+//! with the caller's CSRF token, redirects, CLI calls, and the store of a stopped box.
+//! Declare with `#[path = "common/lifecycle.rs"] mod lifecycle;` beside `mod common;`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::common::{Jar, Resp, Server, cli};
+use huisclos::crypto::{Keyring, MasterKey};
+use huisclos::store::Store;
+
+pub fn csrf(s: &Server, jar: &Jar) -> String {
+    s.get("/account", jar).csrf()
+}
+
+/// Posts a form of the space's settings page with the caller's CSRF token.
+pub fn post(s: &Server, jar: &Jar, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let token = csrf(s, jar);
+    let mut all = vec![("csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    s.post_form(path, jar, &all)
+}
+
+pub fn location(r: &Resp) -> String {
+    r.header("Location").unwrap_or_default().to_owned()
+}
+
+/// The space id a `303 /spaces/ID` points to.
+pub fn new_space(r: &Resp) -> String {
+    assert_eq!(r.status, 303, "{}", r.text());
+    location(r).trim_start_matches("/spaces/").to_owned()
+}
+
+pub fn cli_ok(args: &[&str]) -> String {
+    let (ok, out, err) = cli(args, "");
+    assert!(ok, "{args:?}: {out}{err}");
+    out
+}
+
+pub fn open_store(data: &Path) -> Store {
+    let master = MasterKey::load(&data.join("keys/master.key")).unwrap();
+    Store::open(&data.join("huisclos.redb"), Arc::new(Keyring::new(&master))).unwrap()
+}
