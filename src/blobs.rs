@@ -133,6 +133,79 @@ impl BlobStore {
         Ok((DecryptReader::new(file, &blob_key(root, id))?, len))
     }
 
+    /// The plaintext length and SHA-256 of a finished blob (reads it whole, chunk by chunk).
+    pub fn digest(&self, root: &[u8; 32], id: BlobId) -> io::Result<(u64, [u8; 32])> {
+        let (mut r, _) = self.open(root, id)?;
+        let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        loop {
+            let n = match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(hasher.finish().as_ref());
+        Ok((size, sha256))
+    }
+
+    /// Starts the blob of a resumable upload at its final path (so the caller must count
+    /// it as referenced while the upload lives); returns its id and stream header.
+    pub fn create_partial(&self, root: &[u8; 32]) -> io::Result<(BlobId, [u8; HEADER_LEN])> {
+        let id = BlobId::random();
+        let dest = self.path(id);
+        let parent = dest
+            .parent()
+            .ok_or_else(|| io::Error::other("blob path has no parent"))?;
+        fs::create_dir_all(parent)?;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&dest)?;
+        let mut enc = EncryptWriter::new(file, &blob_key(root, id))?;
+        enc.get_mut().sync_all()?;
+        File::open(parent)?.sync_all()?;
+        Ok((id, enc.header()))
+    }
+
+    /// Reopens a partial blob as last committed: `chunks` sealed chunks under `header`,
+    /// then `pending` plaintext that the caller kept sealed elsewhere. Bytes after those
+    /// chunks (written but never committed, e.g. before a crash) are cut off first.
+    pub fn resume_partial(
+        &self,
+        root: &[u8; 32],
+        id: BlobId,
+        header: [u8; HEADER_LEN],
+        chunks: u32,
+        pending: &[u8],
+    ) -> io::Result<Partial> {
+        use std::io::{Seek, SeekFrom};
+        use std::os::unix::fs::FileExt;
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.path(id))?;
+        let committed = HEADER_LEN as u64 + u64::from(chunks) * (CHUNK + 16) as u64;
+        let mut on_disk = [0u8; HEADER_LEN];
+        file.read_exact_at(&mut on_disk, 0)?;
+        if file.metadata()?.len() < committed || on_disk != header {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "partial blob does not match its record",
+            ));
+        }
+        file.set_len(committed)?;
+        file.seek(SeekFrom::End(0))?;
+        let enc = EncryptWriter::resume(file, &blob_key(root, id), header, chunks, pending)?;
+        Ok(Partial { enc })
+    }
+
     pub fn remove(&self, id: BlobId) -> io::Result<()> {
         match fs::remove_file(self.path(id)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -185,6 +258,31 @@ impl BlobStore {
             }
         }
         Ok(n)
+    }
+}
+
+/// A blob being appended to by a resumable upload. Full chunks go to disk sealed; the
+/// trailing plaintext stays in memory and is handed to the caller at each [`Partial::sync`]
+/// to be kept sealed in its record, never in clear on disk.
+pub struct Partial {
+    enc: EncryptWriter<File>,
+}
+
+impl Partial {
+    pub fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.enc.write_all(data)
+    }
+
+    /// Makes the sealed chunks durable; returns what the caller must commit to resume
+    /// later: the number of sealed chunks and the pending plaintext.
+    pub fn sync(&mut self) -> io::Result<(u32, &[u8])> {
+        self.enc.get_mut().sync_data()?;
+        Ok((self.enc.chunks(), self.enc.pending()))
+    }
+
+    /// Seals the last chunk and makes the blob durable: a finished blob from now on.
+    pub fn finish(self) -> io::Result<()> {
+        self.enc.finish()?.sync_all()
     }
 }
 
@@ -250,6 +348,38 @@ mod tests {
             .unwrap();
         let (mut r, _) = s.open(&crate::ids::random::<32>(), w.id).unwrap();
         assert!(r.read_to_end(&mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn a_partial_blob_resumes_after_uncommitted_bytes_and_finishes() {
+        let (_t, s) = store();
+        let root = crate::ids::random::<32>();
+        let data: Vec<u8> = (0..(3 * CHUNK + 500)).map(|i| (i * 13) as u8).collect();
+        let (id, header) = s.create_partial(&root).unwrap();
+        let mut p = s.resume_partial(&root, id, header, 0, &[]).unwrap();
+        p.write_all(&data[..CHUNK + 10]).unwrap();
+        let (chunks, pending) = p.sync().map(|(c, t)| (c, t.to_vec())).unwrap();
+        assert_eq!((chunks, pending.len()), (1, 10));
+        // Written after the commit point, then "crashed": cut off on resume.
+        p.write_all(&data[CHUNK + 10..3 * CHUNK]).unwrap();
+        drop(p);
+        let mut p = s
+            .resume_partial(&root, id, header, chunks, &pending)
+            .unwrap();
+        p.write_all(&data[CHUNK + 10..]).unwrap();
+        p.finish().unwrap();
+        let (len, sha) = s.digest(&root, id).unwrap();
+        assert_eq!(
+            (len, sha),
+            (data.len() as u64, crate::crypto::sha256(&data))
+        );
+        // Nothing in clear, and a wrong header is refused.
+        let raw = fs::read(s.path(id)).unwrap();
+        assert!(!raw.windows(64).any(|w| w == &data[CHUNK..CHUNK + 64]));
+        assert!(
+            s.resume_partial(&root, id, [0; HEADER_LEN], 0, &[])
+                .is_err()
+        );
     }
 
     #[test]

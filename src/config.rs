@@ -74,12 +74,15 @@ pub struct Smtp {
 #[serde(default, deny_unknown_fields)]
 pub struct Documents {
     pub max_upload_mib: u64,
+    /// A resumable upload left unfinished this long after its last piece is removed.
+    pub upload_expiry_secs: u64,
 }
 
 impl Default for Documents {
     fn default() -> Self {
         Documents {
             max_upload_mib: 10 * 1024,
+            upload_expiry_secs: 24 * 3600,
         }
     }
 }
@@ -317,6 +320,9 @@ impl Config {
         let url = &self.server.public_url;
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             return bad("[server] public_url must start with https://");
+        }
+        if self.documents.upload_expiry_secs == 0 {
+            return bad("[documents] upload_expiry_secs must be at least 1");
         }
         let s = &self.sessions;
         if s.staff_idle_minutes == 0 || s.client_idle_minutes == 0 || s.absolute_hours == 0 {

@@ -4,6 +4,7 @@
 //! DATA/huisclos.redb   records, every value sealed
 //! DATA/blobs/ab/abcd…  encrypted files
 //! DATA/keys/           master.key (absent in sealed mode), sealed.json, signing.key, tls/
+//! DATA/keys/vault/     one shred key per space (never in a backup: crypto::vault)
 //! DATA/mail/           .eml files when no SMTP relay is configured
 //! DATA/control.sock    local control socket of a running server (0600)
 //! ```
@@ -59,6 +60,10 @@ impl DataDir {
     }
     pub fn signing_key(&self) -> PathBuf {
         self.keys().join("signing.key")
+    }
+    /// The key vault: one shred key per space, outside the database and its backups.
+    pub fn vault(&self) -> PathBuf {
+        self.keys().join("vault")
     }
     pub fn tls(&self) -> PathBuf {
         self.keys().join("tls")

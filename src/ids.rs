@@ -116,6 +116,22 @@ typed_id!(
     /// A message of a space's conversation.
     MessageId
 );
+typed_id!(
+    /// A resumable (tus) upload not yet finished.
+    UploadId
+);
+typed_id!(
+    /// A request of a space: a document the firm asks a client to send.
+    RequestId
+);
+typed_id!(
+    /// An event of a space's agenda.
+    EventId
+);
+typed_id!(
+    /// A firm's own space template (structure saved from a space).
+    FirmTemplateId
+);
 
 #[cfg(test)]
 mod tests {

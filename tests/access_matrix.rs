@@ -48,6 +48,26 @@ const EXTRA_FIELDS: &[(&str, &str, Fields)] = &[
         &[("action", "bogus")],
     ),
     ("POST", "/admin/staff/{id}", &[("action", "bogus")]),
+    // The life of a space: each form is refused after the access check (X must survive).
+    ("POST", "/spaces/{id}/settings", &[("title", "")]),
+    (
+        "POST",
+        "/spaces/{id}/settings/retention",
+        &[("action", "bogus")],
+    ),
+    ("POST", "/spaces/{id}/archive", &[("action", "bogus")]),
+    ("POST", "/spaces/{id}/duplicate", &[("title", "")]),
+    ("POST", "/spaces/{id}/template", &[("name", "")]),
+    (
+        "POST",
+        "/spaces/{id}/delete",
+        &[("confirm", "not the title of X")],
+    ),
+    (
+        "POST",
+        "/spaces/{id}/requests/{request}",
+        &[("action", "bogus")],
+    ),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -233,6 +253,10 @@ fn expected(r: &Route, who: &Ident) -> Expect {
         Right::SpaceUploader => who.member_x && who.name != "X_lecteur",
         // Gestionnaire or Contributeur (admin A created X: its Gestionnaire).
         Right::SpaceContributor => who.manager_x || who.name == "X_contrib",
+        // The fixture upload was announced by admin A: nobody else, not even X's members.
+        Right::UploadOwner => who.name == "admin_A",
+        // Firm A's branding: everyone but firm B's admin is staff of A or in a space of A.
+        Right::FirmViewer => who.name != "admin_B",
     };
     Expect::Class(if ok { Reached } else { Hidden })
 }
@@ -259,6 +283,17 @@ struct Fixtures {
     invite_token: String,
     /// A document of X, uploaded by admin A (shared with every member).
     doc: String,
+    /// A request of X, made by admin A.
+    request: String,
+    /// An event of X's agenda, added by admin A.
+    event: String,
+    /// The token of admin A's personal calendar feed (the feed route is anonymous: its
+    /// token is the credential, so everyone reaches it with a real one).
+    feed: String,
+    /// An unfinished resumable upload into X, announced by admin A.
+    upload: String,
+    /// Firm A's id (from the theme stylesheet its staff's pages link to).
+    firm_a: String,
 }
 
 fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
@@ -275,6 +310,15 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
                 }
             }
             "{doc}" => fx.doc.clone(),
+            // An upload route: admin A's upload, or (for the no-oracle check) none.
+            "{upload}" if space == fx.x => fx.upload.clone(),
+            "{upload}" => UNKNOWN_ID.to_owned(),
+            "{request}" => fx.request.clone(),
+            "{event}" => fx.event.clone(),
+            "{token}" if r.pattern.starts_with("/calendar/") => fx.feed.clone(),
+            // Folder routes check the action before the folder: any id tells the rights.
+            "{folder}" => UNKNOWN_ID.to_owned(),
+            "{n}" => "1".into(),
             "{id}" if r.pattern.starts_with("/admin/staff/") => match (who.name, &who.account) {
                 ("admin_B", Some(own)) => own.clone(),
                 _ => fx.staff_s.clone(),
@@ -283,6 +327,7 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
                 .token_id
                 .clone()
                 .unwrap_or_else(|| "0123456789abcdef01234567".into()),
+            "{id}" if r.pattern.starts_with("/firms/") => fx.firm_a.clone(),
             "{id}" => UNKNOWN_ID.to_owned(),
             "{token}" if r.pattern.starts_with("/reset/") => fx.reset_token.clone(),
             "{token}" if r.pattern.starts_with("/invite/") => fx.invite_token.clone(),
@@ -314,6 +359,9 @@ fn send(s: &Server, r: &Route, who: &Ident, path: &str, probe: Probe) -> Resp {
         if !body.is_empty() {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
+        if r.method == "HEAD" {
+            return head(s.addr, path, &headers);
+        }
         return request(s.addr, r.method, path, &headers, body);
     }
     headers.extend(who.jar.headers());
@@ -344,6 +392,37 @@ fn send(s: &Server, r: &Route, who: &Ident, path: &str, probe: Probe) -> Resp {
         "application/x-www-form-urlencoded".into(),
     ));
     request(s.addr, r.method, path, &headers, body.as_bytes())
+}
+
+/// A `HEAD` request: the answer has headers only, whatever its Content-Length says.
+fn head(addr: std::net::SocketAddr, path: &str, headers: &[(String, String)]) -> Resp {
+    use std::io::{BufRead, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("HEAD {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut r = std::io::BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+        match line.trim_end().split_once(':') {
+            Some((k, v)) => headers.push((k.trim().to_owned(), v.trim().to_owned())),
+            None => break,
+        }
+    }
+    Resp {
+        status,
+        headers,
+        body: Vec::new(),
+    }
 }
 
 // ---------------------------------------------------------------- mails
@@ -728,6 +807,64 @@ fn every_route_honours_its_declared_access_and_right() {
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         v["id"].as_str().unwrap().to_owned()
     };
+    let request_x = {
+        let mut headers = jar_a.headers();
+        headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        let r = request(
+            s.addr,
+            "POST",
+            &format!("/api/v1/spaces/{x}/requests"),
+            &headers,
+            r#"{"title": "Pièce d'identité"}"#.as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    };
+    let event_x = {
+        let mut headers = jar_a.headers();
+        headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        let r = request(
+            s.addr,
+            "POST",
+            &format!("/api/v1/spaces/{x}/events"),
+            &headers,
+            br#"{"title": "Audience", "start": "2026-11-05T09:00:00Z", "end": "2026-11-05T10:00:00Z"}"#,
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    };
+    let feed_a = {
+        let r = s.post_form(
+            "/account/calendar",
+            &jar_a,
+            &[("csrf", &csrf_a), ("action", "create")],
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let text = r.text().replace("&#x2f;", "/");
+        let i = text.find("/calendar/").unwrap() + "/calendar/".len();
+        text[i..i + text[i..].find('/').unwrap()].to_owned()
+    };
+    // A resumable upload (tus) into X, left unfinished; its routes refuse the matrix's
+    // requests after the access check (no `Tus-Resumable` header: 412).
+    let upload_x = {
+        let mut headers = jar_a.headers();
+        headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
+        headers.push(("Tus-Resumable".to_owned(), "1.0.0".to_owned()));
+        headers.push(("Upload-Length".to_owned(), "10".to_owned()));
+        headers.push((
+            "Upload-Metadata".to_owned(),
+            "filename bWF0cml4LmJpbg==".to_owned(),
+        ));
+        let path = format!("/api/v1/spaces/{x}/uploads");
+        let r = request(s.addr, "POST", &path, &headers, b"");
+        assert_eq!(r.status, 201, "{}", r.text());
+        let loc = r.header("Location").unwrap();
+        loc.trim_start_matches("/api/v1/uploads/").to_owned()
+    };
     let profiles = ["gestionnaire", "contributeur", "lecteur", "deposant"];
     for p in profiles {
         invite(&s, &jar_a, &csrf_a, &x, &format!("{p}@client.example"), p);
@@ -915,6 +1052,33 @@ fn every_route_honours_its_declared_access_and_right() {
     let reset_token = mailed_token(&s.data, "other-o@client.example", "/reset/", &mut seen);
 
     let by_name = |n: &str| ids.iter().find(|i| i.name == n).unwrap();
+    // Firm A gets a logo, so that its logo route has something to show to those allowed.
+    {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let mut body = format!(
+            "--b7\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--b7\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\n\r\n",
+            csrf_a
+        )
+        .into_bytes();
+        body.extend_from_slice(png);
+        body.extend_from_slice(b"\r\n--b7--\r\n");
+        let mut h = jar_a.headers();
+        h.push((
+            "Content-Type".into(),
+            "multipart/form-data; boundary=b7".into(),
+        ));
+        let r = request(s.addr, "POST", "/admin/settings/logo", &h, &body);
+        assert_eq!(
+            location(&r),
+            Some("/admin/settings?notice=saved"),
+            "logo of firm A"
+        );
+    }
+    let firm_a = {
+        let page = s.get("/", &jar_a).text().replace("&#x2f;", "/");
+        let at = page.find("/firms/").expect("firm A's theme link") + 7;
+        page[at..at + 32].to_owned()
+    };
     let fx = Fixtures {
         x: x.clone(),
         staff_s: by_name("staff_S").account.clone().unwrap(),
@@ -922,6 +1086,11 @@ fn every_route_honours_its_declared_access_and_right() {
         reset_token,
         invite_token,
         doc,
+        request: request_x,
+        event: event_x,
+        feed: feed_a,
+        upload: upload_x,
+        firm_a,
     };
     // A second browser session per caller, for the late routes once the first has ended.
     let mut spare: Vec<(String, Jar)> = emails
@@ -1026,7 +1195,7 @@ fn every_route_honours_its_declared_access_and_right() {
             }
             matrix.entry(ri).or_default().push(c);
             // No oracle: an unknown space answers exactly like a forbidden one.
-            if (is_space_route(r) || r.right == Right::DocumentReader)
+            if (is_space_route(r) || matches!(r.right, Right::DocumentReader | Right::UploadOwner))
                 && matches!(class, Class::Hidden | Class::NotSignedIn)
             {
                 let other = path_for(r, who, &fx, UNKNOWN_ID);

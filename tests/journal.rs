@@ -198,10 +198,17 @@ fn journal_records_shows_exports_and_verifies() {
     let (ok, out) = verify(&["--data", d, "--space", &x]);
     assert!(ok && out.contains(&format!("{n} entries")), "{out}");
 
-    // A restored box keeps its signing key (its identity), still wrapped.
+    // A restored box keeps its signing key (its identity), still wrapped. Space keys travel
+    // apart from backups (the vault copy), as when moving to a new machine.
     let backup = t.path().join("b.hcb");
     let (ok, out, err) = cli(
         &["backup", "--data", d, "--out", backup.to_str().unwrap()],
+        "",
+    );
+    assert!(ok, "{out}{err}");
+    let vault = t.path().join("vault.keys");
+    let (ok, out, err) = cli(
+        &["keys", "export", "--data", d, "--out", vault.to_str().unwrap()],
         "",
     );
     assert!(ok, "{out}{err}");
@@ -214,6 +221,8 @@ fn journal_records_shows_exports_and_verifies() {
             backup.to_str().unwrap(),
             "--data",
             restored.to_str().unwrap(),
+            "--keys",
+            vault.to_str().unwrap(),
             "--master-key",
             key.to_str().unwrap(),
         ],

@@ -18,6 +18,9 @@ const STAFF_NAME: &str = "SENTINEL-STAFF-2m Martin";
 const TOKEN_NAME: &str = "SENTINEL-TOKEN-5z";
 const MESSAGE: &str = "Le projet SENTINEL-MESSAGE-3x est prêt";
 const FILE_NAME: &str = "SENTINEL-FILE-8v.pdf";
+const EVENT_TITLE: &str = "Audience SENTINEL-EVENT-TITLE-6d";
+const EVENT_PLACE: &str = "Salle SENTINEL-EVENT-PLACE-1j";
+const EVENT_NOTE: &str = "Apporter SENTINEL-EVENT-NOTE-0h";
 
 #[test]
 fn no_sentinel_in_any_mail() {
@@ -98,6 +101,41 @@ fn no_sentinel_in_any_mail() {
     );
     assert_eq!(r.status, 303, "{}", r.text());
     eml::wait_for(&data, "Un nouvel élément vous attend");
+    // an event two hours ahead: housekeeping mails its reminder (date and time only)
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let start = huisclos::domain::localtime::to_local((now / 60 + 120) * 60).input;
+    let end = huisclos::domain::localtime::to_local((now / 60 + 180) * 60).input;
+    let r = s.post_form(
+        &format!("/spaces/{space}/events"),
+        &admin,
+        &[
+            ("csrf", &csrf(&admin)),
+            ("title", EVENT_TITLE),
+            ("start", &start),
+            ("end", &end),
+            ("place", EVENT_PLACE),
+            ("note", EVENT_NOTE),
+            ("video", "https://visio.example.fr/SENTINEL-EVENT-VIDEO-3c"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let (ok, out, err) = cli(&["housekeeping", "--data", data.to_str().unwrap()], "");
+    assert!(ok && out.contains("event_reminders: 2"), "{out}{err}");
+    eml::wait_for(&data, "Rappel : rendez-vous");
+    // a retention date within 30 days: housekeeping tells the Gestionnaires (date and link only)
+    let day = huisclos::domain::space_settings::format_date(now + 10 * 86_400);
+    let r = s.post_form(
+        &format!("/spaces/{space}/settings/retention"),
+        &admin,
+        &[("csrf", &csrf(&admin)), ("action", "set"), ("date", &day)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let (ok, out, err) = cli(&["housekeeping", "--data", data.to_str().unwrap()], "");
+    assert!(ok && out.contains("retention: 1"), "{out}{err}");
+    eml::wait_for(&data, "sera supprimé définitivement");
     // welcome (staff account with a sentinel name: the mail goes to that person, who may see
     // their own name; so the sentinel is checked in mails to others only, below)
     let r = s.post_form(
@@ -172,6 +210,8 @@ fn no_sentinel_in_any_mail() {
         "password_reset",
         "lockout_alert",
         "notification",
+        "event_reminder",
+        "retention_notice",
     ];
     assert!(files.len() >= kinds.len(), "{} mails", files.len());
     let mut seen_to = Vec::new();
@@ -185,6 +225,7 @@ fn no_sentinel_in_any_mail() {
                 "SENTINEL-TOKEN",
                 "SENTINEL-MESSAGE",
                 "SENTINEL-FILE",
+                "SENTINEL-EVENT",
             ] {
                 assert!(
                     !text.contains(sentinel),
@@ -228,6 +269,8 @@ fn no_sentinel_in_any_mail() {
         "nouveau mot de passe",
         "bloqu",
         "nouvel élément vous attend",
+        "Rappel : rendez-vous",
+        "sera supprimé définitivement",
     ] {
         assert!(
             seen_to.iter().any(|m| m.contains(kind_text)),

@@ -14,8 +14,11 @@
 //! files (`blobs/…`, `keys/sealed.json`, `keys/signing.key`, the journal signing key still
 //! wrapped by the master key, so that a restored box keeps its identity), then an end marker with the counts. The master key
 //! is **not** in the backup: it must be kept apart (see SECURITY.md), and restore refuses
-//! clearly without it.
+//! clearly without it. Nor is the key vault (`keys/vault`, one shred key per space): a
+//! deleted space must stay unreadable in the backups made before its deletion; it is copied
+//! apart with `huisclos keys export` ([`keys`]).
 
+pub mod keys;
 pub mod read;
 
 use std::io::{self, Read, Write};

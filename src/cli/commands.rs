@@ -170,6 +170,9 @@ pub(super) fn backup_to(config: &Config, data: &DataDir, out: &Path) -> Result<(
         let _ = std::fs::remove_file(&tmp);
     } else {
         println!("backup written to {}", out.display());
+        println!(
+            "reminder: backups do not hold the space keys (keys/vault); copy them apart with `huisclos keys export --out FILE` after creating spaces (see SECURITY.md, \"The key vault\")"
+        );
     }
     result
 }

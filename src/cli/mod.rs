@@ -17,6 +17,7 @@ use crate::service::{self, keys};
 
 mod commands;
 mod journal;
+mod vault;
 use commands::{backup_to, dkim_generate, master_for, read_stdin_line, test_email};
 
 #[derive(Parser)]
@@ -86,6 +87,12 @@ enum Command {
     Housekeeping {
         #[command(flatten)]
         common: Common,
+    },
+    /// The space keys vault (`keys/vault`), which backups do not hold: `keys export --out
+    /// FILE`, `keys import --from FILE`.
+    Keys {
+        #[command(subcommand)]
+        action: vault::KeysAction,
     },
     /// Firms of the box.
     Firm {
@@ -170,6 +177,10 @@ enum Command {
         /// Master key of the box that made the backup (else DATA/keys/master.key).
         #[arg(long)]
         master_key: Option<PathBuf>,
+        /// A copy of the space keys vault (`huisclos keys export`); keys already in
+        /// DATA/keys/vault are kept.
+        #[arg(long)]
+        keys: Option<PathBuf>,
     },
 }
 
@@ -210,6 +221,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Init { common } => service::init(&load(&common)?),
         Command::Journal { action } => journal::run(action),
+        Command::Keys { action } => vault::run(action),
         Command::Housekeeping { common } => housekeeping(&load(&common)?),
         Command::Firm {
             action:
@@ -351,6 +363,7 @@ fn run(command: Command) -> Result<(), String> {
             from,
             data,
             master_key,
+            keys: vault_copy,
         } => {
             crate::logging::init("info");
             let data = DataDir::new(data);
@@ -372,14 +385,24 @@ fn run(command: Command) -> Result<(), String> {
                     .save_new(&data.master_key())
                     .map_err(|e| e.to_string())?;
             }
+            if let Some(file) = &vault_copy {
+                vault::import_into(&data, &crate::crypto::Keyring::new(&master), file)?;
+            }
             // Opening runs the migrations a backup from an older version needs.
-            keys::open_core(&Config::default(), &data, &master)?;
+            let core = keys::open_core(&Config::default(), &data, &master)?;
             println!(
                 "restored {} records and {} files into {}",
                 s.rows,
                 s.files,
                 data.root().display()
             );
+            let locked = crate::domain::spaces::without_key(&core).map_err(|e| e.to_string())?;
+            if locked > 0 {
+                println!(
+                    "warning: {locked} spaces cannot be opened: their key is not in {} (deleted since that vault copy, or created after it). Give --keys FILE (a `huisclos keys export` copy) or run `huisclos keys import`",
+                    data.vault().display()
+                );
+            }
             Ok(())
         }
     }

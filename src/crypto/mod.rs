@@ -9,13 +9,15 @@
 //! - [`seal`]: AES-SIV sealing of redb values, bound to their table and row key;
 //! - [`stream`]: chunked AES-256-GCM (STREAM construction) for files and backups;
 //! - [`keys`]: master key, sealed mode, key wrapping, derivation;
-//! - [`signing`]: the box's Ed25519 key, which signs journal exports.
+//! - [`signing`]: the box's Ed25519 key, which signs journal exports;
+//! - [`vault`]: the per-space shred keys kept outside the database and its backups.
 
 pub mod keys;
 pub mod seal;
 pub mod signing;
 pub mod space_key;
 pub mod stream;
+pub mod vault;
 
 pub use keys::{FirmKey, Keyring, MasterKey};
 pub use seal::RecordKey;

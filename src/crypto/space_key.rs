@@ -2,12 +2,19 @@
 //!
 //! A space's records and files are sealed with keys derived from its own key, so destroying
 //! the wrapped key makes the space unreadable (crypto-shredding).
+//!
+//! Two wrappings exist. Spaces created since the key vault (`SpaceEntry::vault`) have their key
+//! wrapped by a key derived from **both** the firm key and the space's shred key (kept in
+//! `DATA/keys/vault`, never in a backup, see [`super::vault`]): destroying the shred key makes
+//! the space unreadable in old backups too. Older spaces keep the wrapping by the firm key
+//! alone, which a backup still opens after a deletion.
 
 use aes_siv::KeyInit;
 use aes_siv::siv::Aes256Siv;
 use zeroize::Zeroizing;
 
 use super::keys::FirmKey;
+use super::vault::ShredKey;
 use super::{CryptoError, RecordKey, hkdf};
 use crate::ids::{SpaceId, random};
 
@@ -71,12 +78,61 @@ impl FirmKey {
                 .decrypt([b"space key".as_slice(), space.as_bytes()], wrapped)
                 .map_err(|_| CryptoError::Open)?,
         );
-        let arr: [u8; 32] = raw
-            .as_slice()
-            .try_into()
-            .map_err(|_| CryptoError::Format("space key size"))?;
-        Ok(SpaceKey(Zeroizing::new(arr)))
+        space_key_from(&raw)
     }
+
+    /// The wrapping key of a vault space: HKDF over the firm key and the shred key together,
+    /// so that neither alone (a backup holds the firm key, the vault holds the shred key)
+    /// opens the space key.
+    fn shreddable_wrapper(&self, shred: &ShredKey) -> Result<Aes256Siv, CryptoError> {
+        let mut ikm = Zeroizing::new([0u8; 64]);
+        ikm[..32].copy_from_slice(self.blob_root());
+        ikm[32..].copy_from_slice(shred.bytes());
+        let mut k = Zeroizing::new([0u8; 64]);
+        hkdf(
+            ikm.as_ref(),
+            b"huisclos",
+            b"space key wrap with shred key v2",
+            k.as_mut(),
+        );
+        Aes256Siv::new_from_slice(k.as_ref()).map_err(|_| CryptoError::Format("wrap key"))
+    }
+
+    /// Wraps `key` of a vault space (AES-SIV), bound to the space's id.
+    pub fn wrap_space_key_shreddable(
+        &self,
+        space: SpaceId,
+        shred: &ShredKey,
+        key: &SpaceKey,
+    ) -> Result<Vec<u8>, CryptoError> {
+        self.shreddable_wrapper(shred)?
+            .encrypt(
+                [b"space key v2".as_slice(), space.as_bytes()],
+                key.0.as_ref(),
+            )
+            .map_err(|_| CryptoError::Format("wrap"))
+    }
+
+    pub fn unwrap_space_key_shreddable(
+        &self,
+        space: SpaceId,
+        shred: &ShredKey,
+        wrapped: &[u8],
+    ) -> Result<SpaceKey, CryptoError> {
+        let raw = Zeroizing::new(
+            self.shreddable_wrapper(shred)?
+                .decrypt([b"space key v2".as_slice(), space.as_bytes()], wrapped)
+                .map_err(|_| CryptoError::Open)?,
+        );
+        space_key_from(&raw)
+    }
+}
+
+fn space_key_from(raw: &[u8]) -> Result<SpaceKey, CryptoError> {
+    let arr: [u8; 32] = raw
+        .try_into()
+        .map_err(|_| CryptoError::Format("space key size"))?;
+    Ok(SpaceKey(Zeroizing::new(arr)))
 }
 
 #[cfg(test)]
@@ -102,5 +158,31 @@ mod tests {
                 .open("spaces", s1.as_bytes(), &sealed)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_vault_space_key_needs_both_the_firm_key_and_the_shred_key() {
+        let (firm, other_firm) = (FirmKey::generate(), FirmKey::generate());
+        let (shred, other_shred) = (ShredKey::generate(), ShredKey::generate());
+        let s = SpaceId::random();
+        let k = SpaceKey::generate();
+        let w = firm.wrap_space_key_shreddable(s, &shred, &k).unwrap();
+        let back = firm.unwrap_space_key_shreddable(s, &shred, &w).unwrap();
+        assert_eq!(back.blob_root(), k.blob_root());
+        assert!(
+            firm.unwrap_space_key_shreddable(s, &other_shred, &w)
+                .is_err()
+        );
+        assert!(
+            other_firm
+                .unwrap_space_key_shreddable(s, &shred, &w)
+                .is_err()
+        );
+        assert!(
+            firm.unwrap_space_key_shreddable(SpaceId::random(), &shred, &w)
+                .is_err()
+        );
+        // The firm key alone (what a backup holds) does not open it.
+        assert!(firm.unwrap_space_key(s, &w).is_err());
     }
 }

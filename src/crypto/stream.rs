@@ -69,6 +69,51 @@ impl<W: Write> EncryptWriter<W> {
         })
     }
 
+    /// Continues a stream that was cut between chunks (a resumable upload): `inner` is
+    /// positioned after `counter` full chunks sealed under `header`, and `pending` holds
+    /// the plaintext not yet sealed (less than a chunk). Invariant kept by the caller: a
+    /// `(header, counter)` pair is only sealed again with the same plaintext, so no nonce
+    /// is ever reused for different data.
+    pub fn resume(
+        inner: W,
+        key: &[u8; 32],
+        header: [u8; HEADER_LEN],
+        counter: u32,
+        pending: &[u8],
+    ) -> io::Result<Self> {
+        if &header[..4] != MAGIC || header[11] != 0 || pending.len() >= CHUNK {
+            return Err(io_err(CryptoError::Format("stream resume")));
+        }
+        let mut buf = Vec::with_capacity(CHUNK + TAG);
+        buf.extend_from_slice(pending);
+        Ok(EncryptWriter {
+            inner,
+            key: aead_key(key).map_err(io_err)?,
+            header,
+            counter,
+            buf,
+        })
+    }
+
+    /// The stream's header (magic and nonce prefix), to resume it later.
+    pub fn header(&self) -> [u8; HEADER_LEN] {
+        self.header
+    }
+
+    /// How many full chunks were sealed and written so far.
+    pub fn chunks(&self) -> u32 {
+        self.counter
+    }
+
+    /// The plaintext received but not yet sealed (less than a chunk).
+    pub fn pending(&self) -> &[u8] {
+        &self.buf
+    }
+
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.inner
+    }
+
     fn seal_chunk(&mut self, last: bool) -> io::Result<()> {
         let n = nonce(&self.header[4..11], self.counter, last);
         self.key
@@ -217,6 +262,23 @@ mod tests {
             assert_eq!(sealed.len() as u64, sealed_len(len as u64), "len {len}");
             assert_eq!(open(&key, &sealed).unwrap(), data, "len {len}");
         }
+    }
+
+    #[test]
+    fn a_resumed_stream_is_the_same_stream() {
+        let key = crate::ids::random::<32>();
+        let data: Vec<u8> = (0..(2 * CHUNK + 1234)).map(|i| (i % 241) as u8).collect();
+        let mut w = EncryptWriter::new(Vec::new(), &key).unwrap();
+        w.write_all(&data[..CHUNK + 99]).unwrap();
+        let (header, chunks, pending) = (w.header(), w.chunks(), w.pending().to_vec());
+        assert_eq!((chunks, pending.len()), (1, 99));
+        let sealed_so_far = w.get_mut().clone();
+        let mut r = EncryptWriter::resume(sealed_so_far, &key, header, chunks, &pending).unwrap();
+        r.write_all(&data[CHUNK + 99..]).unwrap();
+        let sealed = r.finish().unwrap();
+        assert_eq!(sealed.len() as u64, sealed_len(data.len() as u64));
+        assert_eq!(open(&key, &sealed).unwrap(), data);
+        assert!(EncryptWriter::resume(Vec::new(), &key, header, 0, &vec![0; CHUNK]).is_err());
     }
 
     #[test]

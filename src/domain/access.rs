@@ -111,11 +111,22 @@ impl SpaceAccess {
         (ok && !self.meta.archived).then_some(Upload(self))
     }
 
-    /// The parts of the space that are switched on (the one place they are read from).
+    /// The parts of the space that are switched on (the one place they are read from): the
+    /// space's own setting, else its template's.
     pub fn modules(&self) -> super::templates::Modules {
-        super::templates::by_id(&self.meta.template)
-            .map(|t| t.modules)
-            .unwrap_or_default()
+        self.meta.modules.unwrap_or_else(|| {
+            super::templates::by_id(&self.meta.template)
+                .map(|t| t.modules)
+                .unwrap_or_default()
+        })
+    }
+
+    /// The profile invitees get by default: the space's own setting, else its template's.
+    pub fn invitee(&self) -> Profile {
+        self.meta.invitee.unwrap_or_else(|| {
+            super::templates::by_id(&self.meta.template)
+                .map_or(Profile::Contributeur, |t| t.invitee)
+        })
     }
 
     /// Whether the viewer may see the list of members.

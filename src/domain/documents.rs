@@ -114,15 +114,7 @@ pub fn upload(
 ) -> Result<(DocumentId, Written), DocError> {
     let s = up.space();
     let name = check_name(name).map_err(DocError::Invalid)?;
-    let folders = documents::folders(&core.store, s.id, s.key())?;
-    let folder = match folder {
-        Some(f) if folders.iter().any(|(id, _)| *id == f) => f,
-        Some(_) => return Err(DocError::NotFound),
-        None => folders
-            .first()
-            .map(|(id, _)| *id)
-            .ok_or(DocError::NotFound)?,
-    };
+    let folder = target_folder(core, s, folder)?;
     let max = core
         .config
         .documents
@@ -135,15 +127,50 @@ pub fn upload(
             BlobError::TooLarge => DocError::TooLarge,
             BlobError::Io(e) => DocError::Io(e.to_string()),
         })?;
-    let (id, version) = match record(core, s, folder, &name, &written) {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = core.blobs.remove(written.id);
-            return Err(e);
+    match add_written(core, up, folder, &name, &written, |_| Ok(())) {
+        Ok(id) => Ok((id, written)),
+        Err((e, committed)) => {
+            if !committed {
+                let _ = core.blobs.remove(written.id);
+            }
+            Err(e)
         }
-    };
-    journal::append(core, s, "uploaded", &format!("document:{id}:v{version}"))?;
-    Ok((id, written))
+    }
+}
+
+/// The folder a new file goes to: `folder` if the space has it, its first folder if `None`.
+pub fn target_folder(
+    core: &Core,
+    s: &SpaceAccess,
+    folder: Option<FolderId>,
+) -> Result<FolderId, DocError> {
+    let folders = documents::folders(&core.store, s.id, s.key())?;
+    match folder {
+        Some(f) if folders.iter().any(|(id, _)| *id == f) => Ok(f),
+        Some(_) => Err(DocError::NotFound),
+        None => folders.first().map(|(id, _)| *id).ok_or(DocError::NotFound),
+    }
+}
+
+/// The step every way of uploading shares: records the finished blob `w` as `name` in
+/// `folder` (a new document, or a new version of the same name, by the rules of
+/// [`upload`]) and journals it. `also` runs inside the same write transaction: a resumable
+/// upload deletes its own record there, so a crash leaves the upload or the document,
+/// never both and never neither. `Err(_, false)`: nothing was committed and the blob is
+/// still the caller's; `Err(_, true)`: the document exists, only the journal failed.
+pub fn add_written(
+    core: &Core,
+    up: &Upload<'_>,
+    folder: FolderId,
+    name: &str,
+    w: &Written,
+    also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
+) -> Result<DocumentId, (DocError, bool)> {
+    let s = up.space();
+    let (id, version) = record(core, s, folder, name, w, also).map_err(|e| (e, false))?;
+    journal::append(core, s, "uploaded", &format!("document:{id}:v{version}"))
+        .map_err(|e| (e.into(), true))?;
+    Ok(id)
 }
 
 fn record(
@@ -152,6 +179,7 @@ fn record(
     folder: FolderId,
     name: &str,
     w: &Written,
+    also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
 ) -> Result<(DocumentId, usize), DocError> {
     let version = Version {
         blob: w.id,
@@ -189,6 +217,7 @@ fn record(
     };
     let txn = core.store.db().begin_write().map_err(db)?;
     documents::put_document(&core.store, &txn, s.id, s.key(), id, &doc)?;
+    also(&txn)?;
     txn.commit().map_err(db)?;
     log::info!(
         "document {id} of space {}: version {} stored",
@@ -212,53 +241,91 @@ pub struct DocLine {
     pub inline: bool,
 }
 
+/// Documents shown per folder and page on the space page.
+pub const PAGE: usize = 50;
+
 #[derive(Debug, Serialize)]
 pub struct FolderLine {
     pub id: String,
     pub name: String,
+    /// The page shown (at most [`PAGE`] documents, by name).
     pub documents: Vec<DocLine>,
+    /// Documents of the folder the viewer sees, all pages together.
+    pub total: usize,
+    /// The page shown (1-based), the 1-based rank of its first and last document, and the
+    /// pages before and after it (none at the ends).
+    pub page: usize,
+    pub first: usize,
+    pub last: usize,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
 }
 
-/// The folders and the documents the viewer may see (not those in the trash).
+/// The folders and the first page of the documents the viewer may see in each (not those in
+/// the trash).
 pub fn list(core: &Core, access: &SpaceAccess) -> Result<Vec<FolderLine>, StoreError> {
-    let docs = documents::documents(&core.store, access.id, access.key())?;
-    let mut names = std::collections::HashMap::new();
+    list_page(core, access, None)
+}
+
+/// As [`list`], with page `want.1` of folder `want.0` (clamped to the pages there are).
+/// The documents come from the space's kept listing ([`super::doc_listing`]): a page view
+/// opens no document record unless the space changed, and formats only the page it shows.
+pub fn list_page(
+    core: &Core,
+    access: &SpaceAccess,
+    want: Option<(FolderId, usize)>,
+) -> Result<Vec<FolderLine>, StoreError> {
+    let all = super::doc_listing::lines(core, access)?;
+    let mut names: std::collections::HashMap<crate::ids::AccountId, String> =
+        std::collections::HashMap::new();
     let mut out = Vec::new();
     for (fid, f) in documents::folders(&core.store, access.id, access.key())? {
-        let mut lines = Vec::new();
-        for (id, d) in docs
+        let seen: Vec<&super::doc_listing::Line> = all
             .iter()
-            .filter(|(_, d)| d.folder == fid && d.deleted_at.is_none() && visible(access, d))
-        {
-            let Some(v) = d.versions.last() else { continue };
-            let who = match names.get(&v.uploaded_by) {
-                Some(n) => String::clone(n),
+            .filter(|l| l.folder == fid && l.visible_to(access))
+            .collect();
+        let total = seen.len();
+        let pages = total.div_ceil(PAGE).max(1);
+        let page = match want {
+            Some((w, p)) if w == fid => p.clamp(1, pages),
+            _ => 1,
+        };
+        let mut lines = Vec::new();
+        for l in seen.iter().skip((page - 1) * PAGE).take(PAGE) {
+            let who = match names.get(&l.uploaded_by) {
+                Some(n) => n.clone(),
                 None => {
-                    let n = accounts::by_id(&core.store, v.uploaded_by)?
+                    let n = accounts::by_id(&core.store, l.uploaded_by)?
                         .map(|a| a.name)
                         .unwrap_or_default();
-                    names.insert(v.uploaded_by, n.clone());
+                    names.insert(l.uploaded_by, n.clone());
                     n
                 }
             };
             lines.push(DocLine {
-                id: id.hex(),
+                id: l.id.hex(),
                 folder: fid.hex(),
-                name: d.name.clone(),
-                size: v.size,
-                sha256: v.sha256.clone(),
-                versions: d.versions.len(),
-                uploaded_at: time::rfc3339(v.uploaded_at),
+                name: l.name.clone(),
+                size: l.size,
+                sha256: l.sha256.clone(),
+                versions: l.versions,
+                uploaded_at: time::rfc3339(l.uploaded_at),
                 uploaded_by: who,
-                deposit: d.deposit,
-                inline: content_type(&d.name).1,
+                deposit: l.deposit,
+                inline: content_type(&l.name).1,
             });
         }
-        lines.sort_by_key(|l| l.name.to_lowercase());
+        let first = if total == 0 { 0 } else { (page - 1) * PAGE + 1 };
         out.push(FolderLine {
             id: fid.hex(),
             name: f.name,
+            first,
+            last: first + lines.len().saturating_sub(1),
             documents: lines,
+            total,
+            page,
+            prev: (page > 1).then(|| page - 1),
+            next: (page < pages).then(|| page + 1),
         });
     }
     Ok(out)
@@ -331,20 +398,38 @@ pub fn open(
     })
 }
 
-/// Every blob referenced by a document version, for the sweep of orphans.
+/// Every blob referenced by a document version, for the sweep of orphans. Read from the blob
+/// index (`BLOB_REFS`), so no document is opened: the sweep costs a scan of ids, not a
+/// decryption of every record of every space. The first start after the index was added
+/// fills it from the documents, once.
 pub fn referenced_blobs(
     core: &Core,
 ) -> Result<std::collections::HashSet<crate::ids::BlobId>, StoreError> {
-    let mut out = std::collections::HashSet::new();
+    let mut gone = std::collections::HashSet::new();
+    let complete = documents::blob_refs_complete(&core.store)?;
     for (id, entry) in crate::store::spaces::all(&core.store)? {
-        let Some(key) = crate::store::spaces::key(&core.store, id, &entry)? else {
+        // A space being deleted: its files may go.
+        if entry.deleted_at.is_some() {
+            gone.insert(id);
             continue;
-        };
-        for (_, d) in documents::documents(&core.store, id, &key)? {
-            out.extend(d.versions.iter().map(|v| v.blob));
         }
+        if complete {
+            continue;
+        }
+        let Some(key) = crate::store::spaces::key(&core.store, id, &entry)? else {
+            // A space whose shred key is not in the vault (a box restored without it): its
+            // files are unknown, so none is an orphan.
+            return Err(StoreError::Corrupt(
+                "a space's key is not in keys/vault; the orphan sweep is skipped",
+            ));
+        };
+        documents::index_space(&core.store, id, &key)?;
     }
-    Ok(out)
+    if !complete {
+        documents::set_blob_refs_complete(&core.store)?;
+        log::info!("blob index filled from the documents of every space");
+    }
+    documents::referenced_blobs(&core.store, &gone)
 }
 
 /// Moves a document to the trash (Gestionnaire), or back.

@@ -31,6 +31,32 @@ pub const ACTIONS: &[&str] = &[
     "deleted",
     "restored",
     "message_posted",
+    "folder_created",
+    "folder_renamed",
+    "folder_deleted",
+    "renamed",
+    "moved",
+    "version_restored",
+    "purged",
+    "copilot_added",
+    "copilot_removed",
+    "request_created",
+    "request_changed",
+    "request_deleted",
+    "request_received",
+    "request_accepted",
+    "request_refused",
+    "event_created",
+    "event_changed",
+    "event_deleted",
+    "settings_changed",
+    "archived",
+    "unarchived",
+    "retention_set",
+    "retention_cleared",
+    "retention_notice",
+    "duplicated",
+    "template_saved",
 ];
 
 /// Appends to the journal of `space`; `actor` did `action` on `target`.
@@ -55,6 +81,20 @@ pub fn append_as(
 }
 
 /// Appends to the journal of the space `s` gives access to, as its account.
+/// The actor of what the box does by itself (purges, retention): no account has this id.
+pub const SYSTEM: AccountId = AccountId([0; 16]);
+
+/// Appends what the box did by itself (housekeeping), with [`SYSTEM`] as the actor.
+pub fn append_system(
+    core: &Core,
+    space: SpaceId,
+    key: &SpaceKey,
+    action: &str,
+    target: &str,
+) -> Result<(), StoreError> {
+    append_as(core, space, key, SYSTEM, action, target)
+}
+
 pub fn append(core: &Core, s: &SpaceAccess, action: &str, target: &str) -> Result<(), StoreError> {
     append_as(core, s.id, s.key(), s.account, action, target)
 }
@@ -158,9 +198,13 @@ pub fn lines(core: &Core, m: &Manage<'_>, action: Option<&str>) -> Result<Vec<Li
         let actor = match names.get(&e.actor) {
             Some(n) => String::clone(n),
             None => {
-                let n = accounts::by_id(&core.store, e.actor)?
-                    .map(|a| a.name)
-                    .unwrap_or_else(|| e.actor.hex());
+                let n = if e.actor == SYSTEM {
+                    "Huis Clos".to_owned()
+                } else {
+                    accounts::by_id(&core.store, e.actor)?
+                        .map(|a| a.name)
+                        .unwrap_or_else(|| e.actor.hex())
+                };
                 names.insert(e.actor, n.clone());
                 n
             }

@@ -150,12 +150,11 @@ pub fn list(core: &Core, access: &SpaceAccess) -> Result<Vec<MessageLine>, Store
     if list.is_empty() {
         return Ok(Vec::new());
     }
-    let docs_by_id: HashMap<DocumentId, String> =
-        documents::documents(&core.store, access.id, access.key())?
-            .into_iter()
-            .filter(|(_, d)| d.deleted_at.is_none() && docs::visible(access, d))
-            .map(|(id, d)| (id, d.name))
-            .collect();
+    let docs_by_id: HashMap<DocumentId, String> = super::doc_listing::lines(core, access)?
+        .iter()
+        .filter(|l| l.visible_to(access))
+        .map(|l| (l.id, l.name.clone()))
+        .collect();
     let mine = messages::read_mark(&core.store, access.id, access.key(), access.account)?;
     let marks = match access.manage() {
         Some(_) => {
@@ -243,16 +242,15 @@ pub fn mark_read(core: &Core, access: &SpaceAccess) -> Result<(), StoreError> {
 
 /// The documents the viewer may attach: visible, not in the trash, by name.
 pub fn attachable(core: &Core, access: &SpaceAccess) -> Result<Vec<AttachmentLine>, StoreError> {
-    let mut out: Vec<AttachmentLine> = documents::documents(&core.store, access.id, access.key())?
-        .into_iter()
-        .filter(|(_, d)| d.deleted_at.is_none() && docs::visible(access, d))
-        .map(|(id, d)| AttachmentLine {
-            id: id.hex(),
-            name: d.name,
+    // The space's kept listing: already sorted by name, no record opened per page view.
+    Ok(super::doc_listing::lines(core, access)?
+        .iter()
+        .filter(|l| l.visible_to(access))
+        .map(|l| AttachmentLine {
+            id: l.id.hex(),
+            name: l.name.clone(),
         })
-        .collect();
-    out.sort_by_key(|a| a.name.to_lowercase());
-    Ok(out)
+        .collect())
 }
 
 #[cfg(test)]

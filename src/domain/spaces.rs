@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use super::access::{Manage, Profile, SpaceAccess, Staff};
-use super::{Core, Invalid, check_text, invites, journal, templates, time};
-use crate::crypto::space_key::SpaceKey;
+use super::blueprint::{self, Blueprint};
+use super::{Core, Invalid, check_text, invites, journal, templates};
 use crate::ids::{AccountId, SpaceId};
 use crate::store::accounts;
-use crate::store::spaces::{self, Membership, SpaceEntry, SpaceMeta};
+use crate::store::spaces;
 use crate::store::{StoreError, db, firms};
 
 #[derive(Debug)]
@@ -30,7 +30,8 @@ impl From<Invalid> for SpaceError {
 }
 
 /// Creates a space of `template` titled `title`; the creator is its Gestionnaire. With
-/// `invite`, that address is invited at once with the template's profile.
+/// `invite`, that address is invited at once with the template's profile. `template` is a
+/// built-in template id, or `firm:<id>` for one of the firm's own templates.
 pub fn create(
     core: &Core,
     staff: &Staff<'_>,
@@ -39,61 +40,51 @@ pub fn create(
     invite: Option<&str>,
 ) -> Result<SpaceId, SpaceError> {
     let title = check_text(title, 200, "title")?;
-    let t = templates::by_id(template).ok_or(Invalid {
+    let bad_template = Invalid {
         field: "template",
         key: "error_template_invalid",
-    })?;
+    };
+    let (bp, target) = match template.strip_prefix("firm:") {
+        Some(ft) => {
+            let (id, bp) =
+                super::firm_templates::blueprint(core, staff.firm, ft)?.ok_or(bad_template)?;
+            let target = format!("template:{} firm_template:{id}", bp.template.id);
+            (bp, target)
+        }
+        None => {
+            let t = templates::by_id(template).ok_or(bad_template)?;
+            (
+                Blueprint::of(t, &staff.account.lang),
+                format!("template:{}", t.id),
+            )
+        }
+    };
     let invite = match invite.map(str::trim).filter(|s| !s.is_empty()) {
         Some(e) => Some(super::check_email(e, "email")?),
         None => None,
     };
-    let firm_key = firms::key(&core.store, staff.firm)?.ok_or(StoreError::Corrupt("firm key"))?;
-    let id = SpaceId::random();
-    let key = SpaceKey::generate();
-    let now = time::now();
-    let entry = SpaceEntry {
-        firm: staff.firm,
-        co_firm: None,
-        wrapped_key: data_encoding::HEXLOWER.encode(
-            &firm_key
-                .wrap_space_key(id, &key)
-                .map_err(StoreError::from)?,
-        ),
-        created_at: now,
-    };
-    let meta = SpaceMeta {
-        title,
-        template: t.id.to_owned(),
-        created_by: staff.account.id,
-        created_at: now,
-        archived: false,
-        members_see_each_other: t.members_see_each_other,
-    };
-    let txn = core.store.db().begin_write().map_err(db)?;
-    spaces::insert(&core.store, &txn, id, &entry, &key, &meta)?;
-    let creator = Membership {
-        profile: Profile::Gestionnaire,
-        added_at: now,
-        added_by: staff.account.id,
-    };
-    spaces::set_member(&core.store, &txn, id, &key, staff.account.id, &creator)?;
-    super::documents::create_folders(core, &txn, id, &key, t.folders, &staff.account.lang)?;
-    txn.commit().map_err(db)?;
-    log::info!(
-        "space {id} created ({}) by account {}",
-        t.id,
-        staff.account.id
-    );
-    let target = format!("template:{}", t.id);
-    journal::append_as(core, id, &key, staff.account.id, "space_created", &target)?;
-    if let Some(email) = invite {
-        let access = super::access::space(core, staff.account, id)
-            .map_err(|_| StoreError::Corrupt("new space"))?;
-        if let Some(m) = access.manage() {
-            invites::create(core, &m, &email, t.invitee)?;
+    let (id, _) = blueprint::insert(core, staff.firm, staff.account.id, title, &bp, &target)?;
+    let access = super::access::space(core, staff.account, id)
+        .map_err(|_| StoreError::Corrupt("new space"))?;
+    if let Some(m) = access.manage() {
+        blueprint::add_requests(core, &m, &bp)?;
+        if let Some(email) = invite {
+            invites::create(core, &m, &email, bp.invitee)?;
         }
     }
     Ok(id)
+}
+
+/// How many spaces cannot be opened because their shred key is not in the vault (a box
+/// restored without its vault copy, or with one older than the space): told after a restore.
+pub fn without_key(core: &Core) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for (id, entry) in spaces::all(&core.store)? {
+        if entry.deleted_at.is_none() && spaces::key(&core.store, id, &entry)?.is_none() {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// A line of someone's list of spaces.

@@ -17,6 +17,9 @@ pub const KINDS: &[&str] = &[
     "digest",
     "lockout_alert",
     "welcome",
+    "request_reminder",
+    "event_reminder",
+    "retention_notice",
 ];
 
 /// Who receives a mail.
@@ -145,6 +148,34 @@ impl Mailer {
         self.queue(store, "welcome", to, from, vars)
     }
 
+    /// Requests of the firm fall due: how many and the nearest due date (`YYYY-MM-DD`),
+    /// never which ones nor in which space.
+    pub fn request_reminder(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        count: u32,
+        due: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { count => count, due => due, ..self.common(to, from, "/") };
+        self.queue(store, "request_reminder", to, from, vars)
+    }
+
+    /// A space the recipient manages will be deleted on `date` (its retention date): the
+    /// date and a link to its settings, never which space.
+    pub fn retention_notice(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        date: &str,
+        path: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { date => date, ..self.common(to, from, path) };
+        self.queue(store, "retention_notice", to, from, vars)
+    }
+
     /// The account was locked after repeated failed sign-ins.
     pub fn lockout_alert(
         &self,
@@ -155,5 +186,22 @@ impl Mailer {
     ) -> Result<MailId, MailError> {
         let vars = context! { minutes => minutes, ..self.common(to, from, "/login") };
         self.queue(store, "lockout_alert", to, from, vars)
+    }
+
+    /// An appointment is near: its local date, time and UTC offset only (`05/11/2026`,
+    /// `14:30`, `+01:00`), never its title, place, note nor space.
+    pub fn event_reminder(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        date: &str,
+        time: &str,
+        offset: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! {
+            date => date, time => time, offset => offset, ..self.common(to, from, "/")
+        };
+        self.queue(store, "event_reminder", to, from, vars)
     }
 }

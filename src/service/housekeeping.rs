@@ -19,7 +19,36 @@ pub struct Job {
 }
 
 /// Every periodic job, in the order they run.
-pub const JOBS: &[Job] = &[];
+pub const JOBS: &[Job] = &[
+    Job {
+        name: "trash_purge",
+        run: crate::domain::folders::purge_trash,
+    },
+    Job {
+        name: "search_index",
+        run: crate::domain::search::refresh_all,
+    },
+    Job {
+        name: "request_reminders",
+        run: crate::domain::request_reminders::run,
+    },
+    Job {
+        name: "event_reminders",
+        run: crate::domain::event_reminders::send_due,
+    },
+    Job {
+        name: "retention",
+        run: crate::domain::retention::run,
+    },
+    Job {
+        name: "space_deletions",
+        run: crate::domain::space_delete::finish_interrupted,
+    },
+    Job {
+        name: "uploads_expire",
+        run: crate::domain::uploads::expire,
+    },
+];
 
 /// How often the thread runs the jobs.
 pub const EVERY: Duration = Duration::from_secs(300);

@@ -12,7 +12,7 @@
 //! `prev` is the previous entry's `hash`, or 64 `0` for the first entry (`seq` 1); `at` is
 //! Unix seconds. Actions and targets carry ids and kinds only, never confidential text.
 
-use redb::{ReadableDatabase, ReadableTable, TableHandle};
+use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::tables::JOURNAL;
@@ -89,8 +89,24 @@ pub fn append(
     action: &str,
     target: &str,
 ) -> Result<Entry, StoreError> {
-    let records = key.records();
     let txn = store.db().begin_write().map_err(db)?;
+    let entry = append_in(&txn, space, key, at, actor, action, target)?;
+    txn.commit().map_err(db)?;
+    Ok(entry)
+}
+
+/// Appends an entry at the end of the space's chain inside the caller's transaction (bulk
+/// imports write many entries in one commit; the chain is the same as with [`append`]).
+pub fn append_in(
+    txn: &WriteTransaction,
+    space: SpaceId,
+    key: &SpaceKey,
+    at: i64,
+    actor: AccountId,
+    action: &str,
+    target: &str,
+) -> Result<Entry, StoreError> {
+    let records = key.records();
     let entry = {
         let mut t = txn.open_table(JOURNAL).map_err(db)?;
         let (start, end) = (row_key(space, 0), row_key(space, u64::MAX));
@@ -129,8 +145,26 @@ pub fn append(
         )?;
         entry
     };
-    txn.commit().map_err(db)?;
     Ok(entry)
+}
+
+/// The sequence of the space's last entry (0 for none), from its row key alone: a cheap
+/// way to know whether anything happened in the space since a value was read.
+pub fn last_seq(store: &Store, space: SpaceId) -> Result<u64, StoreError> {
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(JOURNAL).map_err(db)?;
+    let (start, end) = (row_key(space, 0), row_key(space, u64::MAX));
+    let Some(row) = t
+        .range(start.as_slice()..=end.as_slice())
+        .map_err(db)?
+        .next_back()
+    else {
+        return Ok(0);
+    };
+    let (k, _) = row.map_err(db)?;
+    let mut seq = [0u8; 8];
+    seq.copy_from_slice(k.value().get(16..24).unwrap_or(&[0; 8]));
+    Ok(u64::from_be_bytes(seq))
 }
 
 /// A row of a chain: the sequence of its row key, and its entry or why it did not open.

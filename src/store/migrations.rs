@@ -42,6 +42,34 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the message tables (messages, read positions)",
         apply: create_message_tables,
     },
+    Migration {
+        name: "create the request tables (requests, status tracks, reminders sent)",
+        apply: create_request_tables,
+    },
+    Migration {
+        name: "create the agenda tables (events, reminders sent, calendar feeds)",
+        apply: create_agenda_tables,
+    },
+    Migration {
+        name: "create the firm template and firm journal tables",
+        apply: create_firm_tables,
+    },
+    Migration {
+        name: "create the resumable upload tables (uploads, upload index)",
+        apply: create_upload_tables,
+    },
+    Migration {
+        name: "create the search index tables",
+        apply: create_search_tables,
+    },
+    Migration {
+        name: "create the blob reference index (filled at the next start)",
+        apply: create_blob_refs_table,
+    },
+    Migration {
+        name: "create the firm logo table",
+        apply: create_logo_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -97,6 +125,26 @@ fn create_message_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[MESSAGES, READS])
 }
 
+fn create_request_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[REQUESTS, REQUEST_TRACKS, REQUEST_REMINDERS])
+}
+
+fn create_agenda_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[EVENTS, EVENT_REMINDERS, CALENDAR_FEEDS])
+}
+
+fn create_firm_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[FIRM_TEMPLATES, FIRM_JOURNAL])
+}
+
+fn create_upload_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(txn, &[UPLOADS, UPLOAD_INDEX])
+}
+
 fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     use tables::*;
     create(
@@ -110,6 +158,18 @@ fn create_space_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
             ACCOUNT_SESSIONS,
         ],
     )
+}
+
+fn create_logo_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::FIRM_LOGOS])
+}
+
+fn create_search_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::SEARCH, tables::SEARCH_STATE])
+}
+
+fn create_blob_refs_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    super::documents::create_blob_refs(txn)
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

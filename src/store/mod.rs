@@ -8,8 +8,13 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod calendar_feeds;
 pub mod documents;
 pub mod dump;
+pub mod events;
+pub mod firm_journal;
+pub mod firm_logos;
+pub mod firm_templates;
 pub mod firms;
 pub mod invites;
 pub mod journal;
@@ -17,10 +22,15 @@ pub mod messages;
 pub mod meta;
 pub mod migrations;
 pub mod outbox;
+pub mod requests;
+pub mod search;
 pub mod sessions;
 pub mod signins;
+pub mod space_purge;
 pub mod spaces;
 pub mod tables;
+pub mod trash;
+pub mod uploads;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -103,6 +113,9 @@ const CACHE_BYTES: usize = 32 * 1024 * 1024;
 pub struct Store {
     db: Database,
     keys: Arc<Keyring>,
+    /// The shred keys of spaces (`keys/vault` beside the database), outside the database so
+    /// that backups never hold them.
+    vault: crate::crypto::vault::Vault,
 }
 
 impl std::fmt::Debug for Store {
@@ -120,13 +133,19 @@ impl Store {
             .set_cache_size(CACHE_BYTES)
             .create(path)
             .map_err(db)?;
-        let store = Store { db, keys };
+        let root = path.parent().unwrap_or(Path::new("."));
+        let vault = crate::crypto::vault::Vault::new(crate::datadir::DataDir::new(root).vault());
+        let store = Store { db, keys, vault };
         migrations::run(&store)?;
         Ok(store)
     }
 
     pub fn keys(&self) -> &Keyring {
         &self.keys
+    }
+
+    pub fn vault(&self) -> &crate::crypto::vault::Vault {
+        &self.vault
     }
 
     pub fn keys_arc(&self) -> Arc<Keyring> {

@@ -5,6 +5,9 @@
 //! - `ACCOUNT_SPACES` (box key), `account | space` → membership with its profile: the one
 //!   place a profile is recorded, read by the access check;
 //! - `SPACE_MEMBERS` (space key), `space | account` → nothing: lists a space's members.
+//!
+//! The space key of a space created since the key vault is wrapped by its firm key *and*
+//! its shred key (`keys/vault`, outside backups): see [`crate::crypto::vault`].
 
 use redb::{ReadableDatabase, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -12,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::tables::{ACCOUNT_SPACES, SPACE_KEYS, SPACE_MEMBERS, SPACES};
 use super::{Store, StoreError, db, get, put};
 use crate::crypto::space_key::SpaceKey;
+use crate::crypto::vault::VaultError;
 use crate::domain::access::Profile;
+use crate::domain::templates::Modules;
 use crate::ids::{AccountId, FirmId, SpaceId};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,6 +27,14 @@ pub struct SpaceEntry {
     pub co_firm: Option<FirmId>,
     pub wrapped_key: String,
     pub created_at: i64,
+    /// The key is wrapped with the space's shred key from the vault too. Absent (false) in
+    /// spaces created before the vault, which keep the firm-key-only wrapping.
+    #[serde(default)]
+    pub vault: bool,
+    /// Set when a deletion started: the space is gone for everyone, and a housekeeping job
+    /// finishes the purge if the deletion was interrupted.
+    #[serde(default)]
+    pub deleted_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,6 +45,27 @@ pub struct SpaceMeta {
     pub created_at: i64,
     pub archived: bool,
     pub members_see_each_other: bool,
+    /// The space's own modules; absent, its template's.
+    #[serde(default)]
+    pub modules: Option<Modules>,
+    /// The profile invitees get by default; absent, its template's.
+    #[serde(default)]
+    pub invitee: Option<Profile>,
+    /// The day (Unix seconds at 00:00 UTC) from which the space is deleted by housekeeping.
+    #[serde(default)]
+    pub retention_until: Option<i64>,
+    /// The Gestionnaires were told that `retention_until` approaches.
+    #[serde(default)]
+    pub retention_notified: bool,
+}
+
+impl From<VaultError> for StoreError {
+    fn from(e: VaultError) -> Self {
+        match e {
+            VaultError::Io(e) => StoreError::Io(e),
+            VaultError::Crypto(e) => StoreError::Crypto(e),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +109,44 @@ pub fn insert(
     )
 }
 
+/// The registry entry of a new space `id` of `firm` with `key`: a fresh shred key is written
+/// to the vault first, then the space key is wrapped by the firm key and the shred key.
+pub fn new_entry(
+    store: &Store,
+    firm: FirmId,
+    id: SpaceId,
+    key: &SpaceKey,
+    now: i64,
+) -> Result<SpaceEntry, StoreError> {
+    let firm_key = super::firms::key(store, firm)?.ok_or(StoreError::Corrupt("firm key"))?;
+    let shred = store.vault().create(store.keys(), id)?;
+    let wrapped = firm_key.wrap_space_key_shreddable(id, &shred, key)?;
+    Ok(SpaceEntry {
+        firm,
+        co_firm: None,
+        wrapped_key: data_encoding::HEXLOWER.encode(&wrapped),
+        created_at: now,
+        vault: true,
+        deleted_at: None,
+    })
+}
+
+/// Replaces a space's registry entry (a deletion marks it first).
+pub fn set_entry(store: &Store, id: SpaceId, entry: &SpaceEntry) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(SPACE_KEYS).map_err(db)?;
+        put(
+            &mut t,
+            SPACE_KEYS.name(),
+            store.keys().records(),
+            id.as_bytes(),
+            entry,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
 /// Every space's registry entry (the operator's counts; no content).
 pub fn all_entries(store: &Store) -> Result<Vec<SpaceEntry>, StoreError> {
     Ok(all(store)?.into_iter().map(|(_, e)| e).collect())
@@ -106,21 +178,62 @@ pub fn entry(store: &Store, id: SpaceId) -> Result<Option<SpaceEntry>, StoreErro
     get(&t, SPACE_KEYS.name(), store.keys().records(), id.as_bytes())
 }
 
-/// The space's key, unwrapped with its firm's key.
+/// The space's key, unwrapped with its firm's key (and its shred key for a vault space).
+/// `None` for a space being deleted, and for a vault space whose shred key is not in the
+/// vault (shredded, or a box restored without its vault): such a space cannot be opened.
 pub fn key(store: &Store, id: SpaceId, entry: &SpaceEntry) -> Result<Option<SpaceKey>, StoreError> {
+    if entry.deleted_at.is_some() {
+        return Ok(None);
+    }
     let Some(firm_key) = super::firms::key(store, entry.firm)? else {
         return Ok(None);
     };
     let wrapped = data_encoding::HEXLOWER
         .decode(entry.wrapped_key.as_bytes())
         .map_err(|_| StoreError::Corrupt("wrapped space key"))?;
-    Ok(Some(firm_key.unwrap_space_key(id, &wrapped)?))
+    if !entry.vault {
+        return Ok(Some(firm_key.unwrap_space_key(id, &wrapped)?));
+    }
+    let Some(shred) = store.vault().load(store.keys(), id)? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        firm_key.unwrap_space_key_shreddable(id, &shred, &wrapped)?,
+    ))
 }
 
 pub fn meta(store: &Store, id: SpaceId, key: &SpaceKey) -> Result<Option<SpaceMeta>, StoreError> {
     let txn = store.db().begin_read().map_err(db)?;
     let t = txn.open_table(SPACES).map_err(db)?;
     get(&t, SPACES.name(), &key.records(), id.as_bytes())
+}
+
+/// Changes a space's record in one write transaction (read, `f`, write), so that two
+/// changes at once never undo each other. Returns `f`'s answer; nothing is written when the
+/// record is missing or `f` answers false.
+pub fn modify_meta(
+    store: &Store,
+    id: SpaceId,
+    key: &SpaceKey,
+    f: impl FnOnce(&mut SpaceMeta) -> bool,
+) -> Result<bool, StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    let changed = {
+        let mut t = txn.open_table(SPACES).map_err(db)?;
+        let records = key.records();
+        match get::<SpaceMeta>(&t, SPACES.name(), &records, id.as_bytes())? {
+            Some(mut meta) => {
+                let write = f(&mut meta);
+                if write {
+                    put(&mut t, SPACES.name(), &records, id.as_bytes(), &meta)?;
+                }
+                write
+            }
+            None => false,
+        }
+    };
+    txn.commit().map_err(db)?;
+    Ok(changed)
 }
 
 pub fn update_meta(

@@ -64,6 +64,42 @@ pub const MESSAGES: Table = Table::new("messages");
 /// `space | account` → that member's last-read position in the conversation; space key.
 pub const READS: Table = Table::new("reads");
 
+/// `space | event` → event of the space's agenda; sealed with the space's key.
+pub const EVENTS: Table = Table::new("events");
+/// `space | event | account` → the start instant a reminder was mailed for; space key.
+pub const EVENT_REMINDERS: Table = Table::new("event_reminders");
+/// Personal calendar feeds, keyed by the keyed hash (HMAC) of their token; box key.
+pub const CALENDAR_FEEDS: Table = Table::new("calendar_feeds");
+
+/// `space | request` → request (title, note, due date, position); space key.
+pub const REQUESTS: Table = Table::new("requests");
+/// `space | request | party` → status track of a request for a party; space key.
+pub const REQUEST_TRACKS: Table = Table::new("request_tracks");
+/// `space | request | account | due day | stage` → time a reminder was queued; space key.
+pub const REQUEST_REMINDERS: Table = Table::new("request_reminders");
+
+/// `firm | template` → a firm's own space template (structure only); firm key.
+pub const FIRM_TEMPLATES: Table = Table::new("firm_templates");
+/// `firm | µs (u64 BE) | random` → firm journal event (space deletions…); firm key.
+pub const FIRM_JOURNAL: Table = Table::new("firm_journal");
+
+/// `space | upload` → a resumable upload not yet finished (its trailing bytes too); space key.
+pub const UPLOADS: Table = Table::new("uploads");
+/// upload → its space, blob and expiry (ids and a time only), for the access check, the
+/// sweep and the expiry job; sealed with the box key.
+pub const UPLOAD_INDEX: Table = Table::new("upload_index");
+
+/// `firm` → its logo; sealed with the firm's key.
+pub const FIRM_LOGOS: Table = Table::new("firm_logos");
+/// Search index: `space | token | kind | item` → nothing; space key (see `store::search`).
+pub const SEARCH: Table = Table::new("search");
+/// space → how far its search index is current; space key.
+pub const SEARCH_STATE: Table = Table::new("search_state");
+
+/// `space | document | blob` → nothing (sealed empty, space key): the blob of every
+/// document version, read by the orphan sweep without opening any record.
+pub const BLOB_REFS: Table = Table::new("blob_refs");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -92,6 +128,20 @@ pub const ALL: &[Table] = &[
     JOURNAL,
     MESSAGES,
     READS,
+    REQUESTS,
+    REQUEST_TRACKS,
+    REQUEST_REMINDERS,
+    EVENTS,
+    EVENT_REMINDERS,
+    CALENDAR_FEEDS,
+    FIRM_TEMPLATES,
+    FIRM_JOURNAL,
+    UPLOADS,
+    UPLOAD_INDEX,
+    SEARCH,
+    SEARCH_STATE,
+    BLOB_REFS,
+    FIRM_LOGOS,
 ];
 
 /// The table named `name`, if this version knows it.

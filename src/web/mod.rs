@@ -15,6 +15,7 @@ pub mod form;
 pub mod guards;
 pub mod i18n;
 pub mod linkify;
+pub mod multipart;
 pub mod render;
 pub mod respond;
 pub mod routes;

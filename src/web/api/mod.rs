@@ -6,16 +6,28 @@
 
 pub mod document_content;
 pub mod document_upload;
+pub mod event_create;
+pub mod events_list;
+pub mod events_openapi;
 pub mod me_show;
 pub mod member_add;
 pub mod message_create;
 pub mod messages_list;
 pub mod openapi;
 pub mod openapi_show;
+pub mod request_create;
+pub mod requests_list;
+pub mod requests_openapi;
 pub mod session_create;
 pub mod session_delete;
 pub mod space_create;
 pub mod spaces_list;
+pub mod upload_append;
+pub mod upload_cancel;
+pub mod upload_create;
+pub mod upload_options;
+pub mod upload_status;
+pub mod upload_tus;
 
 use std::io::Read;
 

@@ -68,6 +68,7 @@ pub fn document() -> Value {
                         {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
                         {"name": "name", "in": "query", "required": true, "schema": {"type": "string"}},
                         {"name": "folder", "in": "query", "required": false, "schema": {"type": "string"}},
+                        {"name": "request", "in": "query", "required": false, "schema": {"type": "string"}, "description": "a request of the space this file answers (links it; the first file makes it received)"},
                     ],
                     "summary": "Upload a file (raw body, streamed); the same name in the same folder adds a version",
                     "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
@@ -100,6 +101,9 @@ pub fn document() -> Value {
         },
     });
     doc["paths"]["/spaces/{id}/messages"] = messages();
+    doc["paths"]["/spaces/{id}/requests"] = super::requests_openapi::path();
+    doc["paths"]["/spaces/{id}/events"] = super::events_openapi::path_item();
+    super::upload_tus::describe(&mut doc);
     doc
 }
 

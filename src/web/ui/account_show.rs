@@ -18,6 +18,16 @@ pub fn render(
     req: &Request,
     new_token: Option<String>,
 ) -> Result<Response, AppError> {
+    render_with(ctx, req, new_token, None)
+}
+
+/// The page; `new_feed` is the URL of a calendar feed just made (shown this once).
+pub fn render_with(
+    ctx: &Ctx<'_>,
+    req: &Request,
+    new_token: Option<String>,
+    new_feed: Option<String>,
+) -> Result<Response, AppError> {
     let (core, user) = ctx.signed_in()?;
     let staff = crate::domain::access::staff(user).is_some();
     let tokens = if staff {
@@ -53,6 +63,8 @@ pub fn render(
             staff => staff,
             tokens => tokens,
             new_token => new_token,
+            calendar => crate::domain::calendar_feed::status(core, user)?,
+            new_feed => new_feed,
         },
     )
 }

@@ -1,4 +1,5 @@
-//! `GET /admin/journal`: the firm's sign-in journal (who, what, when, from where).
+//! `GET /admin/journal`: the firm's sign-in journal (who, what, when, from where), and the
+//! firm journal (deleted spaces, firm templates), with ids, never titles.
 
 use std::collections::HashMap;
 
@@ -6,7 +7,7 @@ use rouille::{Request, Response};
 
 use crate::domain::time;
 use crate::error::AppError;
-use crate::store::{accounts, signins};
+use crate::store::{accounts, firm_journal, signins};
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
@@ -27,9 +28,21 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, App
             }
         })
         .collect();
+    // The firm journal: tombstones of deleted spaces, firm templates saved or deleted.
+    let firm_lines: Vec<_> = firm_journal::events(&core.store, admin.firm, 500)?
+        .into_iter()
+        .map(|e| {
+            minijinja::context! {
+                at => time::rfc3339(e.at),
+                who => e.actor.map(|a| names.get(&a).cloned().unwrap_or_else(|| a.hex())),
+                action => format!("firm_journal_{}", e.action),
+                target => e.target,
+            }
+        })
+        .collect();
     super::page(
         ctx,
         "admin_journal.html",
-        minijinja::context! { lines => lines },
+        minijinja::context! { lines => lines, firm_lines => firm_lines },
     )
 }

@@ -1,5 +1,5 @@
 //! `GET /admin/settings`: the firm's name, the name shown in e-mails, its colour, and
-//! whether staff must use a second factor.
+//! whether staff must use a second factor; the firm's own space templates, to delete.
 
 use rouille::{Request, Response};
 
@@ -10,16 +10,26 @@ use crate::web::context::Ctx;
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
     let admin = ctx.firm_admin()?;
     let p = firms::profile(&ctx.core()?.store, admin.firm)?.ok_or(AppError::NotFound)?;
-    let notice =
-        (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));
-    let error = (req.get_param("error").as_deref() == Some("invalid"))
-        .then(|| ctx.tr("error_settings_invalid"));
+    let notice = match req.get_param("notice").as_deref() {
+        Some("saved") => Some(ctx.tr("notice_saved")),
+        Some("template_deleted") => Some(ctx.tr("firm_template_deleted")),
+        _ => None,
+    };
+    let firm_templates = crate::domain::firm_templates::list(ctx.core()?, admin.firm)?;
+    let error = match req.get_param("error").as_deref() {
+        Some("invalid") => Some(ctx.tr("error_settings_invalid")),
+        Some("error_logo_type") => Some(ctx.tr("error_logo_type")),
+        Some("error_logo_too_large") => Some(ctx.tr("error_logo_too_large")),
+        _ => None,
+    };
+    let has_logo = crate::store::firm_logos::get_logo(&ctx.core()?.store, admin.firm)?.is_some();
     super::page(
         ctx,
         "admin_settings.html",
         minijinja::context! {
             name => p.name, display_name => p.display_name, colour => p.colour,
             totp_required => p.totp_required, notice => notice, error_message => error,
+            firm_templates => firm_templates, has_logo => has_logo, firm_id => admin.firm.hex(),
         },
     )
 }

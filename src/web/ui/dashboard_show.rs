@@ -7,8 +7,9 @@ use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    render(ctx, None, &Form::parse(b""))
+/// `?t=TEMPLATE&client=ID` filter the list (staff); the create form starts empty.
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    render(ctx, None, &Form::parse(req.raw_query_string().as_bytes()))
 }
 
 /// The dashboard, with the create form's values and error when it was refused.
@@ -19,6 +20,12 @@ pub fn render(
 ) -> Result<Response, AppError> {
     let (core, user) = ctx.signed_in()?;
     let list = spaces::list_for(core, user.id)?;
+    let total = list.len();
+    let client = crate::ids::AccountId::parse(form.get("client"));
+    let (list, clients) = match access::staff(user) {
+        Some(_) => crate::domain::dashboard::filter(core, list, form.get("t"), client)?,
+        None => (list, Vec::new()),
+    };
     let relay = !ctx.app.config.smtp.host.trim().is_empty();
     let template_ids: Vec<&str> = templates::TEMPLATES.iter().map(|t| t.id).collect();
     let resp = super::page(
@@ -27,8 +34,21 @@ pub fn render(
         minijinja::context! {
             relay => relay,
             spaces => list,
+            total => total,
+            clients => clients,
+            filter_t => form.get("t"),
+            filter_client => form.get("client"),
+            // What a client still owes, across his spaces ("Ce qui vous attend").
+            due => match access::staff(user) {
+                None => crate::domain::request_views::due_for(core, user)?,
+                Some(_) => Vec::new(),
+            },
             is_staff => access::staff(user).is_some(),
             templates => template_ids,
+            firm_templates => match access::staff(user) {
+                Some(st) => crate::domain::firm_templates::list(core, st.firm)?,
+                None => Vec::new(),
+            },
             error_field => error.map(|e| e.0),
             error_message => error.map(|e| e.1),
             title => form.get("title"),

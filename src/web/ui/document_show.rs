@@ -9,7 +9,7 @@ use crate::ids::DocumentId;
 use crate::store::{accounts, documents as store_docs};
 use crate::web::context::Ctx;
 
-pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let access = ctx.space(params.first())?;
     let core = ctx.core()?;
     let id = params
@@ -35,6 +35,12 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         });
     }
     versions.reverse();
+    let folders: Vec<_> = store_docs::folders(&core.store, access.id, access.key())?
+        .into_iter()
+        .map(|(fid, f)| minijinja::context! { id => fid.hex(), name => f.name })
+        .collect();
+    let notice =
+        (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));
     let receipts = match access.manage() {
         Some(m) => Some(documents::receipts(core, &m, id)?),
         None => None,
@@ -46,6 +52,8 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
             space_id => access.id.hex(), space_title => access.meta.title, id => id.hex(),
             name => d.name, versions => versions, receipts => receipts,
             inline => documents::content_type(&d.name).1, manage => access.manage().is_some(),
+            folders => folders, folder => d.folder.hex(), notice => notice,
+            error_message => super::form_error(ctx, req),
         },
     )
 }

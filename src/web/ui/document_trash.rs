@@ -28,5 +28,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     if !documents::set_deleted(ctx.core()?, &m, doc, deleted)? {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&format!("/spaces/{}?notice=saved", access.id)))
+    let page = if form.get("back") == "trash" {
+        "/trash"
+    } else {
+        ""
+    };
+    Ok(see_other(&format!(
+        "/spaces/{}{page}?notice=saved",
+        access.id
+    )))
 }

@@ -10,6 +10,7 @@ pub mod account_totp_disable;
 pub mod account_totp_show;
 pub mod account_totp_submit;
 pub mod admin_journal_show;
+pub mod admin_logo_submit;
 pub mod admin_mail_purge;
 pub mod admin_mail_retry;
 pub mod admin_mail_show;
@@ -19,9 +20,22 @@ pub mod admin_settings_submit;
 pub mod admin_staff_create;
 pub mod admin_staff_show;
 pub mod admin_staff_update;
+pub mod agenda_show;
+pub mod calendar_feed_show;
+pub mod calendar_feed_update;
 pub mod dashboard_show;
+pub mod document_edit;
 pub mod document_show;
 pub mod document_trash;
+pub mod document_version_restore;
+pub mod event_create;
+pub mod event_ics;
+pub mod event_show;
+pub mod event_update;
+pub mod firm_logo_show;
+pub mod firm_theme_show;
+pub mod folder_create;
+pub mod folder_update;
 pub mod health_show;
 pub mod invite_accept;
 pub mod invite_create;
@@ -42,16 +56,30 @@ pub mod member_update;
 pub mod message_create;
 pub mod operator_firm_add;
 pub mod operator_show;
+pub mod request_create;
+pub mod request_update;
+pub mod requests_show;
 pub mod reset_request_show;
 pub mod reset_request_submit;
 pub mod reset_show;
 pub mod reset_submit;
+pub mod search_show;
 pub mod setup_show;
 pub mod setup_submit;
 pub mod signin_flow;
+pub mod space_archive;
+pub mod space_copilot;
 pub mod space_create;
+pub mod space_delete;
+pub mod space_duplicate;
+pub mod space_settings_retention;
+pub mod space_settings_show;
+pub mod space_settings_submit;
 pub mod space_show;
+pub mod space_template_create;
+pub mod space_template_delete;
 pub mod static_show;
+pub mod trash_show;
 pub mod unlock_show;
 pub mod unlock_submit;
 
@@ -65,16 +93,42 @@ use super::csrf;
 use crate::error::AppError;
 use crate::store::firms;
 
-/// Renders a page with what every page needs: strings, language, CSRF token, user, firm.
+/// The message for `?error=…` after a form redirected back: only known keys are shown
+/// (`email` is the invitation form's), anything else is ignored.
+pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
+    const SHOWN: &[&str] = &[
+        "error_name_taken",
+        "error_folder_not_empty",
+        "error_file_name",
+        "error_text_invalid",
+        "error_required",
+        "error_copilot_unknown",
+        "error_copilot_taken",
+        "error_copilot_owner_only",
+    ];
+    match req.get_param("error").as_deref() {
+        Some("email") => Some(ctx.tr("error_email_invalid").to_owned()),
+        Some(k) => SHOWN
+            .iter()
+            .find(|s| **s == k)
+            .map(|k| ctx.tr(k).to_owned()),
+        None => None,
+    }
+}
+
 /// What the tabs of a space show (`space_nav.html`): the modules switched on and whether
 /// the viewer manages the space. Every page of a space passes it as `nav`.
 pub fn space_nav(access: &crate::domain::access::SpaceAccess) -> Value {
     let m = access.modules();
     minijinja::context! {
         agenda => m.agenda, requests => m.requests, manage => access.manage().is_some(),
+        archived => access.meta.archived,
     }
 }
 
+/// Renders a page with what every page needs: strings, language, CSRF token, user, firm,
+/// and the firm whose colours the page wears (`theme`: the viewer's firm, or the space's
+/// when a page of a space sets it).
 pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppError> {
     let mut all: BTreeMap<String, Value> = BTreeMap::new();
     all.insert(
@@ -104,6 +158,8 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     };
     all.insert("user".into(), user);
     all.insert("firm".into(), firm.unwrap_or(Value::from(())));
+    let theme = ctx.account.as_ref().and_then(|a| a.firm).map(|f| f.hex());
+    all.insert("theme".into(), Value::from(theme));
     if let Ok(iter) = vars.try_iter() {
         for key in iter {
             if let (Some(k), Ok(v)) = (key.as_str(), vars.get_item(&key)) {

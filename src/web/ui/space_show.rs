@@ -4,7 +4,7 @@
 use rouille::{Request, Response};
 
 use crate::domain::access::Profile;
-use crate::domain::{invites, messages, spaces, templates};
+use crate::domain::{invites, messages, spaces};
 use crate::error::AppError;
 use crate::store::firms;
 use crate::web::context::Ctx;
@@ -18,8 +18,19 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Some(m) => invites::list(core, m)?,
         None => Vec::new(),
     };
-    let t = templates::by_id(&access.meta.template);
-    let folders = crate::domain::documents::list(core, &access)?;
+    // `?folder=ID&page=N`: another page of one folder's documents (50 a page).
+    let want = req
+        .get_param("folder")
+        .and_then(|f| crate::ids::FolderId::parse(&f))
+        .map(|f| {
+            (
+                f,
+                req.get_param("page")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(1),
+            )
+        });
+    let folders = crate::domain::documents::list_page(core, &access, want)?;
     let firm = firms::profile(&core.store, access.entry.firm)?;
     // What is new is shown once, then the space counts as read.
     let conversation = messages::list(core, &access)?;
@@ -43,11 +54,14 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         minijinja::context! {
             id => access.id.hex(),
             title => access.meta.title,
+            brand => crate::domain::branding::of_space(core, &access.entry)?,
+            theme => access.entry.firm.hex(),
             template => access.meta.template,
             archived => access.meta.archived,
             profile => access.profile.id(),
             firm_name => firm.map(|f| f.name).unwrap_or_default(),
             modules => access.modules(),
+            request_progress => crate::domain::request_views::progress(core, &access)?,
             nav => super::space_nav(&access),
             members => members,
             folders => folders,
@@ -61,9 +75,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             manage => manage.is_some(),
             invites => invites,
             profiles => Profile::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
-            default_profile => t.map(|t| t.invitee.id()).unwrap_or("contributeur"),
+            default_profile => access.invitee().id(),
             notice => notice,
-            error_message => (req.get_param("error").as_deref() == Some("email")).then(|| ctx.tr("error_email_invalid")),
+            error_message => super::form_error(ctx, req),
         },
     )
 }
