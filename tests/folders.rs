@@ -237,3 +237,64 @@ fn only_gestionnaires_manage_folders_and_see_the_trash() {
         assert_eq!(s.post_form(&path, &client, &f).status, 404, "{path}");
     }
 }
+
+#[test]
+fn the_api_lists_folders_and_the_documents_each_member_may_see() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let jar = web_setup(&s, "Cabinet Liste", "liste@example.fr");
+    let admin = bearer(&s, "liste@example.fr");
+    let c = create_space(&s, &admin, "Collecte", "collecte");
+    join(&s, &admin, &c, "a@liste.example", "deposant");
+    join(&s, &admin, &c, "b@liste.example", "deposant");
+    let a = bearer(&s, "a@liste.example");
+    let b = bearer(&s, "b@liste.example");
+    upload(&s, &admin, &c, "shared.pdf", b"s");
+    upload(&s, &a, &c, "mine-a.pdf", b"a");
+    let trashed = json(&upload(&s, &admin, &c, "old.pdf", b"o"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csrf = s.get(&format!("/spaces/{c}"), &jar).csrf();
+    s.post_form(
+        &format!("/spaces/{c}/documents/{trashed}/trash"),
+        &jar,
+        &[("csrf", &csrf), ("action", "delete")],
+    );
+    let names = |auth: &Auth| -> Vec<String> {
+        let r = request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/spaces/{c}/documents"),
+            std::slice::from_ref(auth),
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = json(&r);
+        assert!(!v["folders"].as_array().unwrap().is_empty());
+        let mut n: Vec<String> = v["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&admin), ["mine-a.pdf", "shared.pdf"]);
+    assert_eq!(names(&a), ["mine-a.pdf", "shared.pdf"]);
+    assert_eq!(names(&b), ["shared.pdf"]);
+    // The search API follows the same rule.
+    let found = |auth: &Auth, q: &str| {
+        let r = request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/search?q={q}"),
+            std::slice::from_ref(auth),
+            b"",
+        );
+        json(&r)["results"].as_array().unwrap().len()
+    };
+    assert_eq!(found(&a, "mine"), 1);
+    assert_eq!(found(&b, "mine"), 0);
+}

@@ -94,6 +94,8 @@ pub const ROUTES: &[Route] = &[
     route("GET",    "/api/v1/spaces",                        Access::SignedIn,  Right::None,         api::spaces_list::handle),
     route("POST",   "/api/v1/spaces",                        Access::SignedIn,  Right::Staff,        api::space_create::handle),
     route("POST",   "/api/v1/spaces/{id}/members",           Access::SignedIn,  Right::SpaceManager, api::member_add::handle),
+    route("GET",    "/api/v1/search",                        Access::SignedIn,  Right::None,         api::search_show::handle),
+    route("GET",    "/api/v1/spaces/{id}/documents",         Access::SignedIn,  Right::SpaceMember,  api::documents_list::handle),
     route("POST",   "/api/v1/spaces/{id}/documents",         Access::SignedIn,  Right::SpaceUploader, api::document_upload::handle),
     route("POST",   "/api/v1/spaces/{id}/messages",          Access::SignedIn,  Right::SpaceContributor, api::message_create::handle),
     route("GET",    "/api/v1/spaces/{id}/messages",          Access::SignedIn,  Right::SpaceMember,  api::messages_list::handle),

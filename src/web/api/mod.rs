@@ -6,9 +6,11 @@
 
 pub mod document_content;
 pub mod document_upload;
+pub mod documents_list;
 pub mod event_create;
 pub mod events_list;
 pub mod events_openapi;
+pub mod library_openapi;
 pub mod me_show;
 pub mod member_add;
 pub mod message_create;
@@ -18,6 +20,7 @@ pub mod openapi_show;
 pub mod request_create;
 pub mod requests_list;
 pub mod requests_openapi;
+pub mod search_show;
 pub mod session_create;
 pub mod session_delete;
 pub mod space_create;

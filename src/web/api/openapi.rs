@@ -104,6 +104,7 @@ pub fn document() -> Value {
     doc["paths"]["/spaces/{id}/requests"] = super::requests_openapi::path();
     doc["paths"]["/spaces/{id}/events"] = super::events_openapi::path_item();
     super::upload_tus::describe(&mut doc);
+    super::library_openapi::describe(&mut doc);
     doc
 }
 
