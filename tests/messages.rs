@@ -225,3 +225,51 @@ fn messages_are_posted_read_notified_and_tracked() {
     );
     assert_eq!(r.status, 404);
 }
+
+#[test]
+fn reading_messages_is_journaled_once_per_advance() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let admin_jar = web_setup(&s, "Cabinet Lecture", "lecture@example.fr");
+    let admin = bearer(&s, "lecture@example.fr");
+    let x = new_space(&s, &admin, "Espace", "client");
+    let client = member(&s, &admin, &x, "lit@lecture.example", "lecteur");
+    let post = |body: &str| {
+        let r = post_json(
+            &s,
+            &admin,
+            &format!("/api/v1/spaces/{x}/messages"),
+            serde_json::json!({ "body": body }),
+        );
+        assert_eq!(r.status, 201);
+    };
+    post("un");
+    post("deux");
+    let reads = |jar: &Jar| {
+        let page = s
+            .get(&format!("/spaces/{x}/journal?action=message_read"), jar)
+            .text();
+        page.matches("messages:").count()
+    };
+    assert_eq!(s.get(&format!("/spaces/{x}"), &client).status, 200);
+    assert_eq!(
+        reads(&admin_jar),
+        1,
+        "the reading of messages 1-2 is on record"
+    );
+    // Opening the page again with nothing new records nothing.
+    s.get(&format!("/spaces/{x}"), &client);
+    assert_eq!(reads(&admin_jar), 1);
+    post("trois");
+    s.get(&format!("/spaces/{x}"), &client);
+    let page = s
+        .get(
+            &format!("/spaces/{x}/journal?action=message_read"),
+            &admin_jar,
+        )
+        .text();
+    assert!(
+        page.contains("messages:3-3"),
+        "the next advance names message 3"
+    );
+}

@@ -230,14 +230,19 @@ pub fn mark_read(core: &Core, access: &SpaceAccess) -> Result<(), StoreError> {
     if last == 0 {
         return Ok(());
     }
-    messages::mark_read(
+    let before = messages::mark_read(
         &core.store,
         access.id,
         access.key(),
         access.account,
         last,
         time::now(),
-    )
+    )?;
+    // Reading is journaled once per advance: which messages became read, by sequence.
+    if let Some(from) = before {
+        journal::append(core, access, "message_read", &format!("messages:{}-{last}", from + 1))?;
+    }
+    Ok(())
 }
 
 /// The documents the viewer may attach: visible, not in the trash, by name.

@@ -30,6 +30,19 @@ const MAX_PREFIX: usize = 24;
 const MAX_TERMS: usize = 8;
 pub const MAX_RESULTS: usize = 50;
 
+/// The journal actions after which a space's indexed texts (title, live file names,
+/// messages) may differ; any other action leaves the index as it is.
+const CHANGES_TEXT: &[&str] = &[
+    "space_created",
+    "settings_changed",
+    "uploaded",
+    "renamed",
+    "deleted",
+    "restored",
+    "purged",
+    "message_posted",
+];
+
 /// Lower case without accents, so that "Débiteur" is found by "debiteur".
 fn fold(c: char) -> String {
     let base = match c {
@@ -96,8 +109,17 @@ fn add(rows: &mut HashSet<([u8; 16], Hit)>, key: &SpaceKey, text: &str, hit: Hit
 /// Rebuilds the space's index if its journal grew since the last build; true if rebuilt.
 pub fn refresh(core: &Core, space: SpaceId, key: &SpaceKey) -> Result<bool, StoreError> {
     let len = search::journal_len(&core.store, space)?;
-    if search::state(&core.store, space, key)?.journal_len == len && len > 0 {
+    let state = search::state(&core.store, space, key)?;
+    if state.journal_len == len && len > 0 {
         return Ok(false);
+    }
+    // Reads, downloads and membership changes alter no indexed text: move the mark only.
+    if state.journal_len > 0 && state.journal_len < len {
+        let since = search::actions_since(&core.store, space, key, state.journal_len)?;
+        if !since.iter().any(|a| CHANGES_TEXT.contains(&a.as_str())) {
+            search::set_state(&core.store, space, key, &State { journal_len: len })?;
+            return Ok(false);
+        }
     }
     let mut rows = HashSet::new();
     if let Some(meta) = spaces::meta(&core.store, space, key)? {
@@ -276,6 +298,44 @@ mod tests {
         assert_eq!(prefixes("ab"), ["ab"]);
         let long = "a".repeat(40);
         assert_eq!(words(&long)[0].len(), MAX_PREFIX);
+    }
+
+    #[test]
+    fn only_actions_that_change_text_rebuild_the_index() {
+        use crate::domain::setup::tests_support::core;
+        use crate::domain::setup::{SetupInput, complete};
+        let (_t, core) = core();
+        let input = SetupInput {
+            firm_name: "Cabinet".into(),
+            admin_name: "Admin".into(),
+            admin_email: "admin@example.fr".into(),
+            password: crate::secret::Secret::new("a long enough passphrase 1"),
+            password_confirm: crate::secret::Secret::new("a long enough passphrase 1"),
+            lang: "fr".into(),
+        };
+        let (_, id) = complete(&core, None, &input).unwrap();
+        let account = crate::store::accounts::by_id(&core.store, id)
+            .unwrap()
+            .unwrap();
+        let staff = access::staff(&account).unwrap();
+        let space =
+            super::super::spaces::create(&core, &staff, "Affaire", "dossier", None).unwrap();
+        let a = access::space(&core, &account, space).unwrap();
+        assert!(refresh(&core, space, a.key()).unwrap(), "first build");
+        assert!(!refresh(&core, space, a.key()).unwrap(), "nothing new");
+        super::super::journal::append(&core, &a, "downloaded", "document:x").unwrap();
+        assert!(
+            !refresh(&core, space, a.key()).unwrap(),
+            "a download changes no text"
+        );
+        assert_eq!(search(&core, &account, "affaire").unwrap().len(), 1);
+        let up = a.upload().unwrap();
+        documents::upload(&core, &up, None, "Zanzibar.pdf", &b"x"[..]).unwrap();
+        assert!(
+            refresh(&core, space, a.key()).unwrap(),
+            "an upload adds a name"
+        );
+        assert_eq!(search(&core, &account, "zanzi").unwrap().len(), 1);
     }
 
     #[test]

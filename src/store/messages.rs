@@ -136,7 +136,8 @@ pub fn read_mark(
     Ok(get(&t, READS.name(), &key.records(), &read_key(space, account))?.unwrap_or_default())
 }
 
-/// Moves a member's read position forward to `seq` (never back).
+/// Moves a member's read position forward to `seq` (never back); returns the previous
+/// position when it moved.
 pub fn mark_read(
     store: &Store,
     space: SpaceId,
@@ -144,10 +145,10 @@ pub fn mark_read(
     account: AccountId,
     seq: u64,
     at: i64,
-) -> Result<(), StoreError> {
+) -> Result<Option<u64>, StoreError> {
     let k = read_key(space, account);
     let txn = store.db().begin_write().map_err(db)?;
-    {
+    let advanced = {
         let mut t = txn.open_table(READS).map_err(db)?;
         let old: ReadMark = get(&t, READS.name(), &key.records(), &k)?.unwrap_or_default();
         if old.last_seq < seq {
@@ -156,9 +157,13 @@ pub fn mark_read(
                 last_seq: seq,
             };
             put(&mut t, READS.name(), &key.records(), &k, &mark)?;
+            Some(old.last_seq)
+        } else {
+            None
         }
-    }
-    txn.commit().map_err(db)
+    };
+    txn.commit().map_err(db)?;
+    Ok(advanced)
 }
 
 /// Every read position recorded in a space.

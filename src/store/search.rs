@@ -59,6 +59,51 @@ pub fn journal_len(store: &Store, space: SpaceId) -> Result<u64, StoreError> {
     }
 }
 
+/// The actions of the space's journal entries after sequence `after` (in order).
+pub fn actions_since(
+    store: &Store,
+    space: SpaceId,
+    key: &SpaceKey,
+    after: u64,
+) -> Result<Vec<String>, StoreError> {
+    let records = key.records();
+    let txn = store.db().begin_read().map_err(db)?;
+    let t = txn.open_table(JOURNAL).map_err(db)?;
+    let mut start = [0u8; 24];
+    start[..16].copy_from_slice(&space.0);
+    start[16..].copy_from_slice(&after.saturating_add(1).to_be_bytes());
+    let mut end = start;
+    end[16..].copy_from_slice(&[0xff; 8]);
+    let mut out = Vec::new();
+    for row in t.range(start.as_slice()..=end.as_slice()).map_err(db)? {
+        let (k, _) = row.map_err(db)?;
+        let e: Option<super::journal::Entry> = get(&t, JOURNAL.name(), &records, k.value())?;
+        out.push(e.map(|e| e.action).unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// Records that the index reflects `state` without changing its rows.
+pub fn set_state(
+    store: &Store,
+    space: SpaceId,
+    key: &SpaceKey,
+    state: &State,
+) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut s = txn.open_table(SEARCH_STATE).map_err(db)?;
+        put(
+            &mut s,
+            SEARCH_STATE.name(),
+            &key.records(),
+            space.as_bytes(),
+            state,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
 pub fn state(store: &Store, space: SpaceId, key: &SpaceKey) -> Result<State, StoreError> {
     let txn = store.db().begin_read().map_err(db)?;
     let t = txn.open_table(SEARCH_STATE).map_err(db)?;
