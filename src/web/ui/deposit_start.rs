@@ -1,0 +1,47 @@
+//! `POST /depot/{token}`: the visitor gives his name and e-mail address; within the limits,
+//! a code is mailed there and the browser gets the visit's cookie (a visit this browser had
+//! on the link ends, with its unsent deposit). Refused: the form again, with what to do.
+
+use rouille::{Request, Response};
+
+use super::deposit_page::{self, Typed};
+use crate::domain::deposit_visit::{self, Start};
+use crate::domain::time;
+use crate::error::AppError;
+use crate::web::context::Ctx;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let link = deposit_page::link(ctx, params.first())?;
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let core = ctx.core()?;
+    let ip = ctx.ip();
+    let start = Start {
+        name: form.get("name"),
+        email: form.get("email"),
+        ip: &ip,
+        lang: ctx.lang,
+    };
+    match deposit_visit::start(core, link.firm, &link.limits, &start, time::now()) {
+        Ok(secret) => {
+            if let Some(old) = deposit_page::cookie(ctx, req) {
+                deposit_visit::abandon(core, link.firm, &old)
+                    .map_err(|e| AppError::Internal(format!("deposit visit not ended: {e}")))?;
+            }
+            deposit_page::set_cookie(ctx, &link, Some(&secret));
+            Ok(see_other(&link.path()))
+        }
+        Err(e) => {
+            let (status, message) = deposit_page::message(ctx, &e)?;
+            let typed = Typed {
+                name: form.get("name"),
+                email: form.get("email"),
+                note: "",
+            };
+            deposit_page::start_form(ctx, &link, Some(message), status, &typed)
+        }
+    }
+}
