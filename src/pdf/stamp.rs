@@ -1,0 +1,246 @@
+//! The exhibit stamp: the exhibit's number ("Pièce n° 12", "D-12") in a box in the top right
+//! corner of a PDF's first page, as French practice puts it on communicated exhibits.
+//!
+//! The stamp is an **incremental update** (ISO 32000-1, 7.5.6): the stamped file is the
+//! original file, byte for byte, followed by the changed first page, its new content and a
+//! new cross-reference section. Anyone can cut the stamped copy back to the original (whose
+//! SHA-256 is recorded too) and see that nothing else changed. The original content of the
+//! page is wrapped in `q … Q` so that whatever graphics state it leaves cannot move or hide
+//! the stamp; the corner is the top right *as displayed*, whatever the page's `/Rotate`.
+
+use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream};
+
+use super::{Canvas, Font, width};
+
+/// Font size and margins of the stamp, in points.
+const SIZE: f32 = 12.0;
+const MARGIN: f32 = 18.0;
+const PAD: f32 = 6.0;
+
+/// Why a file was not stamped (it is then communicated as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotStamped {
+    /// Not a PDF lopdf can read, or no page.
+    Unreadable,
+    /// Encrypted: changing it would need its password.
+    Encrypted,
+    /// Read, but the update could not be written.
+    Write(String),
+}
+
+impl std::fmt::Display for NotStamped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotStamped::Unreadable => f.write_str("not a readable PDF"),
+            NotStamped::Encrypted => f.write_str("an encrypted PDF"),
+            NotStamped::Write(e) => write!(f, "the stamped copy could not be written: {e}"),
+        }
+    }
+}
+
+/// A value of the page or, as the page tree allows, of one of its ancestors.
+fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
+    let mut node = doc.get_dictionary(page).ok()?;
+    for _ in 0..32 {
+        if let Ok(v) = node.get(key) {
+            return match v {
+                Object::Reference(id) => doc.get_object(*id).ok().cloned(),
+                other => Some(other.clone()),
+            };
+        }
+        let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
+        node = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+fn number(doc: &Document, o: &Object) -> Option<f32> {
+    let o = match o {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        other => other,
+    };
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+/// The visible box of the page: `[x0 y0 x1 y1]`, normalised.
+fn page_box(doc: &Document, page: ObjectId) -> Option<[f32; 4]> {
+    let b = inherited(doc, page, b"CropBox").or_else(|| inherited(doc, page, b"MediaBox"))?;
+    let v: Vec<f32> = b
+        .as_array()
+        .ok()?
+        .iter()
+        .filter_map(|o| number(doc, o))
+        .collect();
+    let [a, b, c, d] = <[f32; 4]>::try_from(v).ok()?;
+    Some([a.min(c), b.min(d), a.max(c), b.max(d)])
+}
+
+/// The operators of the stamp: a white box with a black border, the label inside, in the
+/// displayed page's top right corner (`rotate` is the page's `/Rotate`).
+pub fn stamp_ops(label: &str, b: [f32; 4], rotate: i64) -> Canvas {
+    let (w, h) = (b[2] - b[0], b[3] - b[1]);
+    // From displayed coordinates (origin bottom left of what is seen) to page coordinates.
+    let (dw, dh, cm) = match rotate.rem_euclid(360) {
+        90 => (h, w, format!("0 1 -1 0 {} {} cm", b[0] + w, b[1])),
+        180 => (w, h, format!("-1 0 0 -1 {} {} cm", b[0] + w, b[1] + h)),
+        270 => (h, w, format!("0 -1 1 0 {} {} cm", b[0], b[1] + h)),
+        _ => (w, h, format!("1 0 0 1 {} {} cm", b[0], b[1])),
+    };
+    let tw = width(label, Font::Bold, SIZE);
+    let (bw, bh) = (tw + 2.0 * PAD, SIZE + 2.0 * PAD);
+    let (x, y) = (dw - MARGIN - bw, dh - MARGIN - bh);
+    let mut c = Canvas::new();
+    c.raw("Q q");
+    c.raw(&cm);
+    c.raw("1 w");
+    c.rect(x, y, bw, bh, Some(1.0), true);
+    c.text(x + PAD, y + PAD + 2.0, Font::Bold, SIZE, label);
+    c.raw("Q");
+    c
+}
+
+/// The stamped copy of the PDF `original`: `label` on its first page.
+pub fn stamp_first_page(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
+    let prev = Document::load_mem(original).map_err(|_| NotStamped::Unreadable)?;
+    if prev.trailer.get(b"Encrypt").is_ok() || prev.is_encrypted() {
+        return Err(NotStamped::Encrypted);
+    }
+    let page = *prev.get_pages().get(&1).ok_or(NotStamped::Unreadable)?;
+    let bbox = page_box(&prev, page).ok_or(NotStamped::Unreadable)?;
+    let rotate = match inherited(&prev, page, b"Rotate") {
+        Some(Object::Integer(r)) => r,
+        _ => 0,
+    };
+    let old_contents: Vec<Object> = match prev
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Contents").ok())
+    {
+        Some(Object::Array(a)) => a.clone(),
+        Some(Object::Reference(id)) => match prev.get_object(*id) {
+            Ok(Object::Array(a)) => a.clone(),
+            _ => vec![Object::Reference(*id)],
+        },
+        _ => Vec::new(),
+    };
+    let mut inc = IncrementalDocument::create_from(original.to_vec(), prev);
+    let font = inc.new_document.add_object(Font::Bold.dictionary());
+    add_font(&mut inc, page, font).map_err(NotStamped::Write)?;
+    let open = inc
+        .new_document
+        .add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let stamp = inc.new_document.add_object(Stream::new(
+        Dictionary::new(),
+        stamp_ops(label, bbox, rotate).into_bytes(),
+    ));
+    let mut contents = vec![Object::Reference(open)];
+    contents.extend(old_contents);
+    contents.push(Object::Reference(stamp));
+    inc.opt_clone_object_to_new_document(page)
+        .map_err(|e| NotStamped::Write(e.to_string()))?;
+    inc.new_document
+        .get_dictionary_mut(page)
+        .map_err(|e| NotStamped::Write(e.to_string()))?
+        .set("Contents", contents);
+    let mut out = Vec::with_capacity(original.len() + 2048);
+    inc.save_to(&mut out)
+        .map_err(|e| NotStamped::Write(e.to_string()))?;
+    Ok(out)
+}
+
+/// Adds the stamp's font to the page's resources (a copy of the inherited ones when the
+/// page had none of its own), as lopdf's `add_xobject` does for images.
+fn add_font(inc: &mut IncrementalDocument, page: ObjectId, font: ObjectId) -> Result<(), String> {
+    let e = |e: lopdf::Error| e.to_string();
+    let fonts_ref = {
+        let res = inc
+            .get_or_create_resources(page)
+            .and_then(Object::as_dict_mut)
+            .map_err(e)?;
+        if !res.has(b"Font") {
+            res.set("Font", Dictionary::new());
+        }
+        match res.get_mut(b"Font").map_err(e)? {
+            Object::Reference(id) => Some(*id),
+            Object::Dictionary(d) => {
+                d.set(Font::Bold.resource(), font);
+                None
+            }
+            _ => return Err("the page's font resources are malformed".into()),
+        }
+    };
+    if let Some(id) = fonts_ref {
+        inc.opt_clone_object_to_new_document(id).map_err(e)?;
+        inc.new_document
+            .get_dictionary_mut(id)
+            .map_err(e)?
+            .set(Font::Bold.resource(), font);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_page(text: &str) -> Vec<u8> {
+        let mut c = Canvas::new();
+        c.text(72.0, 720.0, Font::Regular, 12.0, text);
+        super::super::document(vec![c.clone(), c], "Exhibit", 1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn the_stamped_copy_is_the_original_plus_an_update_with_the_label_on_page_one() {
+        let original = one_page("Contrat de bail");
+        let stamped = stamp_first_page(&original, "Pièce n° 12 bis").unwrap();
+        assert!(stamped.starts_with(&original), "an incremental update");
+        assert!(stamped.len() > original.len());
+        let doc = Document::load_mem(&stamped).unwrap();
+        assert_eq!(doc.get_pages().len(), 2);
+        let first = doc.get_pages()[&1];
+        let content = doc.get_page_content(first);
+        let hex = data_encoding::HEXUPPER.encode(&super::super::encode("Pièce n° 12 bis"));
+        assert!(
+            String::from_utf8_lossy(&content).contains(&hex),
+            "label on page 1"
+        );
+        let second = doc.get_page_content(doc.get_pages()[&2]);
+        assert!(!String::from_utf8_lossy(&second).contains(&hex));
+        // Stamping the stamped copy again works (a second update).
+        assert!(stamp_first_page(&stamped, "D-3").is_ok());
+    }
+
+    #[test]
+    fn what_is_not_a_pdf_is_not_stamped() {
+        assert_eq!(
+            stamp_first_page(b"not a pdf at all", "1"),
+            Err(NotStamped::Unreadable)
+        );
+    }
+
+    #[test]
+    fn the_box_is_in_the_displayed_top_right_corner_whatever_the_rotation() {
+        let b = [0.0, 0.0, 600.0, 800.0];
+        for (rot, cm) in [
+            (0, "1 0 0 1 0 0 cm"),
+            (90, "0 1 -1 0 600 0 cm"),
+            (180, "-1 0 0 -1 600 800 cm"),
+            (270, "0 -1 1 0 0 800 cm"),
+        ] {
+            let ops = String::from_utf8(stamp_ops("1", b, rot).into_bytes()).unwrap();
+            assert!(ops.contains(cm), "{rot}: {ops}");
+        }
+        // Upright: the box ends MARGIN points from the right and top edges.
+        let ops = String::from_utf8(stamp_ops("1", b, 0).into_bytes()).unwrap();
+        let bw = width("1", Font::Bold, SIZE) + 2.0 * PAD;
+        let x = 600.0 - MARGIN - bw;
+        assert!(
+            ops.contains(&format!("{} 758 ", super::super::num(x))),
+            "{ops}"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! `GET /spaces/{id}/communications/{communication}/bordereau.pdf` and
+//! `GET /spaces/{id}/communications/{communication}/items/{n}`: the bordereau, or the n-th
+//! exhibit as communicated (the stamped copy when it was stamped), for every member of the
+//! space, with its SHA-256 in `X-Content-SHA256`.
+
+use rouille::{Request, Response, ResponseBody};
+
+use crate::domain::exhibit_views;
+use crate::error::AppError;
+use crate::ids::CommunicationId;
+use crate::web::api::document_content::disposition;
+use crate::web::context::Ctx;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let access = super::exhibits_show::space_with_exhibits(ctx, params.first())?;
+    let id = params
+        .get(1)
+        .and_then(|p| CommunicationId::parse(p))
+        .ok_or(AppError::NotFound)?;
+    let n = match params.get(2) {
+        Some(n) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(AppError::NotFound)?,
+        None => 0,
+    };
+    let o = exhibit_views::open_file(ctx.core()?, &access, id, n)?.ok_or(AppError::NotFound)?;
+    // The bordereau may be shown in the browser (sandboxed); exhibits are downloads.
+    let inline = n == 0 && req.get_param("inline").as_deref() == Some("1");
+    let (ct, kind) = if inline {
+        (o.content_type.as_str(), "inline")
+    } else {
+        ("application/octet-stream", "attachment")
+    };
+    let mut resp = Response {
+        status_code: 200,
+        headers: vec![
+            ("Content-Type".into(), ct.to_owned().into()),
+            (
+                "Content-Disposition".into(),
+                disposition(kind, &o.name).into(),
+            ),
+        ],
+        data: ResponseBody::from_reader_and_size(o.reader, o.len as usize),
+        upgrade: None,
+    };
+    if inline {
+        resp = resp.with_unique_header("Content-Security-Policy", "sandbox; default-src 'none'");
+    }
+    Ok(resp)
+}
