@@ -25,7 +25,26 @@ pub struct Config {
     pub mail: Mail,
     pub sessions: Sessions,
     pub documents: Documents,
+    pub deposits: Deposits,
+    pub secure_mail: SecureMail,
     pub log: Log,
+}
+
+/// Secure mails to outside addresses (courrier sécurisé).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecureMail {
+    /// The shortest expiry a sender may choose, in seconds. Senders choose in days (1 to
+    /// 365); only tests lower this, to see a mail expire within seconds.
+    pub min_expiry_secs: u64,
+}
+
+impl Default for SecureMail {
+    fn default() -> Self {
+        SecureMail {
+            min_expiry_secs: 86_400,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -76,6 +95,8 @@ pub struct Documents {
     pub max_upload_mib: u64,
     /// A resumable upload left unfinished this long after its last piece is removed.
     pub upload_expiry_secs: u64,
+    /// Largest PDF watermarked for a view-only reader, in MiB (it is held in memory).
+    pub watermark_max_mib: u64,
 }
 
 impl Default for Documents {
@@ -83,6 +104,43 @@ impl Default for Documents {
         Documents {
             max_upload_mib: 10 * 1024,
             upload_expiry_secs: 24 * 3600,
+            watermark_max_mib: 200,
+        }
+    }
+}
+
+/// The firms' drop boxes: box-wide ceilings (a firm admin may only set lower limits for his
+/// firm) that keep anonymous visitors from filling the disk or spamming an address.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deposits {
+    /// Deposits one e-mail address may open per day, per firm.
+    pub per_address_per_day: u32,
+    /// Codes one network address may ask for per hour (all addresses together).
+    pub per_network_per_hour: u32,
+    /// Largest deposit (all its files together), in MiB.
+    pub max_deposit_mib: u64,
+    /// Largest file of a deposit, in MiB.
+    pub max_file_mib: u64,
+    /// Files of one deposit at most.
+    pub max_files: u32,
+    /// Bytes all visitors together may deposit per firm and per day, in MiB.
+    pub firm_daily_mib: u64,
+    /// How long a visitor's verified session (and a deposit left unsent) lives after its last
+    /// action; an unsent deposit is then removed by housekeeping.
+    pub session_minutes: u64,
+}
+
+impl Default for Deposits {
+    fn default() -> Self {
+        Deposits {
+            per_address_per_day: 5,
+            per_network_per_hour: 20,
+            max_deposit_mib: 2048,
+            max_file_mib: 2048,
+            max_files: 100,
+            firm_daily_mib: 20 * 1024,
+            session_minutes: 120,
         }
     }
 }
@@ -155,6 +213,8 @@ impl Default for Config {
             mail: Mail::default(),
             sessions: Sessions::default(),
             documents: Documents::default(),
+            deposits: Deposits::default(),
+            secure_mail: SecureMail::default(),
             log: Log::default(),
         }
     }
@@ -323,6 +383,17 @@ impl Config {
         }
         if self.documents.upload_expiry_secs == 0 {
             return bad("[documents] upload_expiry_secs must be at least 1");
+        }
+        let d = &self.deposits;
+        if d.per_address_per_day == 0
+            || d.per_network_per_hour == 0
+            || d.max_deposit_mib == 0
+            || d.max_file_mib == 0
+            || d.max_files == 0
+            || d.firm_daily_mib == 0
+            || d.session_minutes == 0
+        {
+            return bad("[deposits] every limit must be at least 1");
         }
         let s = &self.sessions;
         if s.staff_idle_minutes == 0 || s.client_idle_minutes == 0 || s.absolute_hours == 0 {

@@ -14,6 +14,12 @@ pub enum AppError {
     BadRequest(&'static str),
     /// The body is larger than this route accepts.
     TooLarge,
+    /// The caller may see the thing but not do this with it (a view-only document's
+    /// original bytes); the key says why and what to do instead.
+    Forbidden(&'static str),
+    /// A member of the space (hex id) who must first accept its confidentiality
+    /// undertaking: pages redirect to it, the API answers 403 `undertaking_required`.
+    Undertaking(String),
     /// Something failed on our side; the detail is logged, never shown.
     Internal(String),
 }
@@ -26,6 +32,8 @@ impl AppError {
             AppError::Csrf => 403,
             AppError::BadRequest(_) => 400,
             AppError::TooLarge => 413,
+            AppError::Forbidden(_) => 403,
+            AppError::Undertaking(_) => 403,
             AppError::Internal(_) => 500,
         }
     }
@@ -38,6 +46,8 @@ impl AppError {
             AppError::Csrf => "error_csrf",
             AppError::BadRequest(k) => k,
             AppError::TooLarge => "error_too_large",
+            AppError::Forbidden(k) => k,
+            AppError::Undertaking(_) => "error_undertaking_required",
             AppError::Internal(_) => "error_internal",
         }
     }
@@ -50,6 +60,8 @@ impl AppError {
             AppError::Csrf => "forbidden",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooLarge => "too_large",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Undertaking(_) => "undertaking_required",
             AppError::Internal(_) => "internal",
         }
     }

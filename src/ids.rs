@@ -132,6 +132,35 @@ typed_id!(
     /// A firm's own space template (structure saved from a space).
     FirmTemplateId
 );
+typed_id!(
+    /// A deposit left in a firm's drop box by a visitor.
+    DepositId
+);
+typed_id!(
+    /// A question of a data room (and its answer).
+    QuestionId
+);
+typed_id!(
+    /// An aside (aparté) of a space: a room of its own, with its own key. Its records are
+    /// stored under this id in the tables of a space's content (see `domain::asides`).
+    AsideId
+);
+typed_id!(
+    /// A secure mail (courrier sécurisé) to outside addresses, with its own key.
+    SecureMailId
+);
+typed_id!(
+    /// A file of a secure mail (sent with it, or in a recipient's reply).
+    SecureFileId
+);
+typed_id!(
+    /// An exhibit (pièce) of a party in an arbitration or litigation space.
+    ExhibitId
+);
+typed_id!(
+    /// A communication of exhibits by a party (its bordereau and acknowledgements).
+    CommunicationId
+);
 
 #[cfg(test)]
 mod tests {

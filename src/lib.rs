@@ -26,6 +26,7 @@ pub mod ids;
 pub mod logging;
 pub mod mail;
 pub mod net;
+pub mod pdf;
 pub mod secret;
 pub mod service;
 pub mod store;

@@ -56,6 +56,7 @@ const EXTRA_FIELDS: &[(&str, &str, Fields)] = &[
         &[("action", "bogus")],
     ),
     ("POST", "/spaces/{id}/archive", &[("action", "bogus")]),
+    ("POST", "/spaces/{id}/dataroom", &[("action", "bogus")]),
     ("POST", "/spaces/{id}/duplicate", &[("title", "")]),
     ("POST", "/spaces/{id}/template", &[("name", "")]),
     (
@@ -169,6 +170,42 @@ const SPECIALS: &[Special] = &[
         why: "externals cannot own a personal token (staff only): 404 means 'no such token'; \
               a wrong CSRF token (403) shows that the route itself is open to them",
     },
+    Special {
+        method: "POST",
+        pattern: "/m/{token}/code",
+        who: everyone,
+        probe: Probe::NotAForm,
+        why: "each code is a mail, and codes are limited per recipient: non-form body (400)",
+    },
+    Special {
+        method: "POST",
+        pattern: "/m/{token}/verify",
+        who: everyone,
+        probe: Probe::NotAForm,
+        why: "a wrong answer counts towards the recipient's lock (5 tries): non-form body (400)",
+    },
+    Special {
+        method: "GET",
+        pattern: "/m/{token}/files/{file}",
+        who: everyone,
+        probe: Probe::Exact(404, None),
+        why: "the reader's session cookie (after the code) is the credential: without it, the \
+              404 of an unknown link, for everyone",
+    },
+    Special {
+        method: "POST",
+        pattern: "/m/{token}/reply/files",
+        who: everyone,
+        probe: Probe::Exact(404, None),
+        why: "the reader's session cookie is the credential: without it, a 404",
+    },
+    Special {
+        method: "POST",
+        pattern: "/m/{token}/reply",
+        who: everyone,
+        probe: Probe::Exact(404, None),
+        why: "the reader's session cookie is the credential: without it, a 404",
+    },
 ];
 
 /// One caller of the matrix.
@@ -249,14 +286,24 @@ fn expected(r: &Route, who: &Ident) -> Expect {
         Right::Staff => who.staff,
         Right::SpaceMember | Right::DocumentReader => who.member_x,
         Right::SpaceManager => who.manager_x,
+        // X's aside has X_contrib as its member; X's Gestionnaires mediate (X is no
+        // collaborative process), so they see it and manage it.
+        Right::AsideMember | Right::AsideContributor | Right::AsideUploader => {
+            who.manager_x || who.name == "X_contrib"
+        }
+        Right::AsideManager => who.manager_x,
         // Every profile but Lecteur may upload.
         Right::SpaceUploader => who.member_x && who.name != "X_lecteur",
         // Gestionnaire or Contributeur (admin A created X: its Gestionnaire).
         Right::SpaceContributor => who.manager_x || who.name == "X_contrib",
         // The fixture upload was announced by admin A: nobody else, not even X's members.
         Right::UploadOwner => who.name == "admin_A",
+        // The fixture secure mail and draft are admin A's: nobody else, not even staff S.
+        Right::MailSender => who.name == "admin_A",
         // Firm A's branding: everyone but firm B's admin is staff of A or in a space of A.
         Right::FirmViewer => who.name != "admin_B",
+        // The fixture deposit is in firm A's inbox: its staff only.
+        Right::DepositStaff => who.staff && who.name != "admin_B",
     };
     Expect::Class(if ok { Reached } else { Hidden })
 }
@@ -270,7 +317,14 @@ fn special_for(r: &Route, who: &Ident) -> Option<&'static Special> {
 fn is_space_route(r: &Route) -> bool {
     matches!(
         r.right,
-        Right::SpaceMember | Right::SpaceManager | Right::SpaceUploader | Right::SpaceContributor
+        Right::SpaceMember
+            | Right::SpaceManager
+            | Right::SpaceUploader
+            | Right::SpaceContributor
+            | Right::AsideMember
+            | Right::AsideContributor
+            | Right::AsideUploader
+            | Right::AsideManager
     )
 }
 
@@ -294,6 +348,22 @@ struct Fixtures {
     upload: String,
     /// Firm A's id (from the theme stylesheet its staff's pages link to).
     firm_a: String,
+    /// A secure mail sent by admin A, one of its files, its recipient's link token, and a
+    /// draft of admin A.
+    mail: String,
+    mail_file: String,
+    mail_token: String,
+    draft: String,
+    /// An aside of X whose member is X_contrib, and a document in it.
+    aside: String,
+    aside_doc: String,
+    /// Firm A's open drop box (its link's token) and a deposit sent through it.
+    depot_token: String,
+    deposit: String,
+    /// An exhibit of X and the communication that made it seen by all: the case of X has
+    /// one party, for which every member of X acts (so each may see and export it).
+    exhibit: String,
+    communication: String,
 }
 
 fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
@@ -309,15 +379,36 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
                     UNKNOWN_ID.to_owned()
                 }
             }
+            // A secure mail route: admin A's mail or draft, or (no-oracle check) none.
+            "{id}" | "{draft}" if r.right == Right::MailSender && space != fx.x => {
+                UNKNOWN_ID.to_owned()
+            }
+            "{id}" if r.right == Right::MailSender => fx.mail.clone(),
+            "{draft}" => fx.draft.clone(),
+            "{file}" => fx.mail_file.clone(),
+            "{token}" if r.pattern.starts_with("/m/") => fx.mail_token.clone(),
+            // A deposit route: firm A's deposit, or (for the no-oracle check) none.
+            "{id}" if r.right == Right::DepositStaff && space == fx.x => fx.deposit.clone(),
+            "{id}" if r.right == Right::DepositStaff => UNKNOWN_ID.to_owned(),
+            "{token}" | "{ref}" if r.pattern.starts_with("/depot/") => fx.depot_token.clone(),
             "{doc}" => fx.doc.clone(),
             // An upload route: admin A's upload, or (for the no-oracle check) none.
             "{upload}" if space == fx.x => fx.upload.clone(),
             "{upload}" => UNKNOWN_ID.to_owned(),
             "{request}" => fx.request.clone(),
             "{event}" => fx.event.clone(),
+            // An aside route: X's aside, or (for the no-oracle check) none.
+            "{aside}" if space == fx.x => fx.aside.clone(),
+            "{aside}" => UNKNOWN_ID.to_owned(),
+            "{adoc}" => fx.aside_doc.clone(),
+            // Question routes read their form before they look for the question: any id
+            // tells the rights (a Gestionnaire's empty form is refused with 400).
+            "{question}" => UNKNOWN_ID.to_owned(),
             "{token}" if r.pattern.starts_with("/calendar/") => fx.feed.clone(),
             // Folder routes check the action before the folder: any id tells the rights.
             "{folder}" => UNKNOWN_ID.to_owned(),
+            "{exhibit}" => fx.exhibit.clone(),
+            "{communication}" => fx.communication.clone(),
             "{n}" => "1".into(),
             "{id}" if r.pattern.starts_with("/admin/staff/") => match (who.name, &who.account) {
                 ("admin_B", Some(own)) => own.clone(),
@@ -793,6 +884,30 @@ fn every_route_honours_its_declared_access_and_right() {
 
     // Space X with one external per profile; space Y with O, who is not in X.
     let x = create_space(&s, &jar_a, &csrf_a, "Dossier X");
+    // X has questions and answers, so that their routes answer its members.
+    let r = s.post_form(
+        &format!("/spaces/{x}/dataroom"),
+        &jar_a,
+        &[("csrf", &csrf_a), ("action", "save"), ("questions", "on")],
+    );
+    assert_eq!(r.status, 303, "questions on X: {}", r.text());
+    // X has asides too (a module any space may switch on), so that their routes answer.
+    let r = s.post_form(
+        &format!("/spaces/{x}/settings"),
+        &jar_a,
+        &[
+            ("csrf", &csrf_a),
+            ("title", "Dossier X"),
+            ("module_messages", "on"),
+            ("module_documents", "on"),
+            ("module_agenda", "on"),
+            ("module_requests", "on"),
+            ("module_asides", "on"),
+            ("members_see_each_other", "on"),
+            ("invitee", "contributeur"),
+        ],
+    );
+    assert_eq!(r.status, 303, "asides on X: {}", r.text());
     let doc = {
         let mut headers = jar_a.headers();
         headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
@@ -864,6 +979,37 @@ fn every_route_honours_its_declared_access_and_right() {
         assert_eq!(r.status, 201, "{}", r.text());
         let loc = r.header("Location").unwrap();
         loc.trim_start_matches("/api/v1/uploads/").to_owned()
+    };
+    // A secure mail sent by admin A with one file, and a draft of his: only he reaches them;
+    // the link of the notice opens the recipient's pages to anyone.
+    let (mail_a, mail_file, mail_token, draft_a) = {
+        let mut headers = jar_a.headers();
+        headers.push(("X-CSRF-Token".to_owned(), csrf_a.clone()));
+        let draft = |h: &[(String, String)]| {
+            let r = request(s.addr, "POST", "/api/v1/mail/drafts", h, b"");
+            assert_eq!(r.status, 201, "{}", r.text());
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            v["id"].as_str().unwrap().to_owned()
+        };
+        let sent = draft(&headers);
+        let path = format!("/api/v1/mail/drafts/{sent}/files?name=matrix.txt");
+        let r = request(s.addr, "POST", &path, &headers, b"matrix");
+        assert_eq!(r.status, 201, "{}", r.text());
+        let file = serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let form = [
+            ("csrf", csrf_a.as_str()),
+            ("draft", sent.as_str()),
+            ("to", "outside@matrix.example"),
+            ("subject", "Matrice"),
+            ("text", "t"),
+        ];
+        let r = s.post_form("/mail", &jar_a, &form);
+        assert_eq!(r.status, 200, "{}", r.text());
+        let token = mailed_token(&s.data, "outside@matrix.example", "/m/", &mut seen);
+        (sent, file, token, draft(&headers))
     };
     let profiles = ["gestionnaire", "contributeur", "lecteur", "deposant"];
     for p in profiles {
@@ -1079,6 +1225,116 @@ fn every_route_honours_its_declared_access_and_right() {
         let at = page.find("/firms/").expect("firm A's theme link") + 7;
         page[at..at + 32].to_owned()
     };
+    // An aside of X with X_contrib as its member, and a document in it (by admin A, who
+    // mediates).
+    let (aside, aside_doc) = {
+        let auth = (
+            "Authorization".to_owned(),
+            format!("Bearer {}", by_name("admin_A").bearer.clone().unwrap()),
+        );
+        let contrib = by_name("X_contrib").account.clone().unwrap();
+        let body = serde_json::json!({"name": "Partie X", "members": [contrib]}).to_string();
+        let ct = ("Content-Type".to_owned(), "application/json".to_owned());
+        let path = format!("/api/v1/spaces/{x}/asides");
+        let r = request(s.addr, "POST", &path, &[auth.clone(), ct], body.as_bytes());
+        assert_eq!(r.status, 201, "aside of X: {}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let aside = v["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/spaces/{x}/asides/{aside}/documents?name=aparte.txt");
+        let r = request(s.addr, "POST", &path, &[auth], b"in the aside only");
+        assert_eq!(r.status, 201, "document of X's aside: {}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        (aside, v["id"].as_str().unwrap().to_owned())
+    };
+    // Firm A opens its drop box; a visitor confirms his address and sends one file.
+    let (depot_token, deposit) = {
+        let r = s.post_form(
+            "/admin/settings/depot",
+            &jar_a,
+            &[("csrf", &csrf_a), ("action", "open")],
+        );
+        assert_eq!(r.status, 303, "drop box of firm A: {}", r.text());
+        let page = s
+            .get("/admin/settings", &jar_a)
+            .text()
+            .replace("&#x2f;", "/");
+        let at = page.find("/depot/").expect("firm A's drop-box link") + 7;
+        let token = page[at..at + 43].to_owned();
+        let path = format!("/depot/{token}");
+        let mut v = Jar::default();
+        let csrf = csrf_of(&s, &mut v, false);
+        let r = s.post_form(
+            &path,
+            &v,
+            &[
+                ("csrf", &csrf),
+                ("name", "V"),
+                ("email", "visitor@matrix.example"),
+            ],
+        );
+        assert_eq!(r.status, 303, "drop-box visit: {}", r.text());
+        v.take(&r);
+        let code = mailed_code(&s.data, "visitor@matrix.example", &mut seen);
+        let r = s.post_form(
+            &format!("{path}/code"),
+            &v,
+            &[("csrf", &csrf), ("code", &code)],
+        );
+        assert_eq!(r.status, 303, "drop-box code: {}", r.text());
+        let mut h = v.headers();
+        h.push(("X-CSRF-Token".into(), csrf.clone()));
+        let r = request(
+            s.addr,
+            "POST",
+            &format!("{path}/files?name=m.txt"),
+            &h,
+            b"m",
+        );
+        assert_eq!(r.status, 201, "drop-box file: {}", r.text());
+        let r = s.post_form(
+            &format!("{path}/send"),
+            &v,
+            &[("csrf", &csrf), ("note", "")],
+        );
+        assert_eq!(r.status, 303, "drop-box deposit: {}", r.text());
+        let inbox = s.get("/depot", &jar_a).text();
+        let at = inbox
+            .find("href=\"/depot/")
+            .expect("the deposit in A's inbox")
+            + 13;
+        (token, inbox[at..at + 32].to_owned())
+    };
+    // The case of X: one party for which every member of X acts; one exhibit, communicated.
+    let (exhibit, communication) = {
+        let auth = (
+            "Authorization".to_owned(),
+            format!("Bearer {}", by_name("admin_A").bearer.clone().unwrap()),
+        );
+        let ct = ("Content-Type".to_owned(), "application/json".to_owned());
+        let members: Vec<String> = ["admin_A", "X_gest", "X_contrib", "X_lecteur", "X_deposant"]
+            .iter()
+            .map(|n| by_name(n).account.clone().unwrap())
+            .collect();
+        let body = serde_json::json!({"parties": [
+            {"name": "Partie", "role": "demandeur", "members": members}]})
+        .to_string();
+        let path = format!("/api/v1/spaces/{x}/case");
+        let headers = [auth.clone(), ct.clone()];
+        let r = request(s.addr, "POST", &path, &headers, body.as_bytes());
+        assert_eq!(r.status, 200, "case of X: {}", r.text());
+        let path = format!("/api/v1/spaces/{x}/exhibits?name=piece.txt&title=Piece");
+        let auth_only = std::slice::from_ref(&auth);
+        let r = request(s.addr, "POST", &path, auth_only, b"exhibit");
+        assert_eq!(r.status, 201, "exhibit of X: {}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let exhibit = v["id"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({"exhibits": [exhibit]}).to_string();
+        let path = format!("/api/v1/spaces/{x}/communications");
+        let r = request(s.addr, "POST", &path, &[auth, ct], body.as_bytes());
+        assert_eq!(r.status, 201, "communication in X: {}", r.text());
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        (exhibit, v["id"].as_str().unwrap().to_owned())
+    };
     let fx = Fixtures {
         x: x.clone(),
         staff_s: by_name("staff_S").account.clone().unwrap(),
@@ -1091,6 +1347,16 @@ fn every_route_honours_its_declared_access_and_right() {
         feed: feed_a,
         upload: upload_x,
         firm_a,
+        mail: mail_a,
+        mail_file,
+        mail_token,
+        draft: draft_a,
+        aside,
+        aside_doc,
+        depot_token,
+        deposit,
+        exhibit,
+        communication,
     };
     // A second browser session per caller, for the late routes once the first has ended.
     let mut spare: Vec<(String, Jar)> = emails
@@ -1195,7 +1461,14 @@ fn every_route_honours_its_declared_access_and_right() {
             }
             matrix.entry(ri).or_default().push(c);
             // No oracle: an unknown space answers exactly like a forbidden one.
-            if (is_space_route(r) || matches!(r.right, Right::DocumentReader | Right::UploadOwner))
+            if (is_space_route(r)
+                || matches!(
+                    r.right,
+                    Right::DocumentReader
+                        | Right::UploadOwner
+                        | Right::MailSender
+                        | Right::DepositStaff
+                ))
                 && matches!(class, Class::Hidden | Class::NotSignedIn)
             {
                 let other = path_for(r, who, &fx, UNKNOWN_ID);

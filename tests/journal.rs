@@ -208,7 +208,14 @@ fn journal_records_shows_exports_and_verifies() {
     assert!(ok, "{out}{err}");
     let vault = t.path().join("vault.keys");
     let (ok, out, err) = cli(
-        &["keys", "export", "--data", d, "--out", vault.to_str().unwrap()],
+        &[
+            "keys",
+            "export",
+            "--data",
+            d,
+            "--out",
+            vault.to_str().unwrap(),
+        ],
         "",
     );
     assert!(ok, "{out}{err}");

@@ -21,6 +21,9 @@ const FILE_NAME: &str = "SENTINEL-FILE-8v.pdf";
 const EVENT_TITLE: &str = "Audience SENTINEL-EVENT-TITLE-6d";
 const EVENT_PLACE: &str = "Salle SENTINEL-EVENT-PLACE-1j";
 const EVENT_NOTE: &str = "Apporter SENTINEL-EVENT-NOTE-0h";
+const DEPOSIT_VISITOR: &str = "SENTINEL-DEPOSIT-VISITOR-5r Martin";
+const DEPOSIT_NOTE: &str = "Pièces SENTINEL-DEPOSIT-NOTE-7e jointes";
+const DEPOSIT_FILE: &str = "SENTINEL-DEPOSIT-FILE-3u.pdf";
 
 #[test]
 fn no_sentinel_in_any_mail() {
@@ -201,6 +204,63 @@ fn no_sentinel_in_any_mail() {
     assert!(locked);
     eml::wait_for(&data, "bloqu");
 
+    // a drop-box deposit (visitor's name, note and file name are sentinels): the visitor's
+    // code mail and the staff's notification carry none of them
+    let r = s.post_form(
+        "/admin/settings/depot",
+        &admin,
+        &[("csrf", &csrf(&admin)), ("action", "open")],
+    );
+    assert_eq!(r.status, 303);
+    let settings = s
+        .get("/admin/settings", &admin)
+        .text()
+        .replace("&#x2f;", "/");
+    let at = settings.find("/depot/").unwrap();
+    let depot = settings[at..at + 7 + 43].to_owned();
+    let (mut vj, vcsrf) = fresh_page(&s, &depot);
+    let r = s.post_form(
+        &depot,
+        &vj,
+        &[
+            ("csrf", &vcsrf),
+            ("name", DEPOSIT_VISITOR),
+            ("email", "visitor@sentinel.example"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    vj.take(&r);
+    let code_mail = eml::wait_for(&data, "To: visitor@sentinel.example");
+    let code = code_mail
+        .split_whitespace()
+        .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap()
+        .to_owned();
+    let r = s.post_form(
+        &format!("{depot}/code"),
+        &vj,
+        &[("csrf", &vcsrf), ("code", &code)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let mut headers = vj.headers();
+    headers.push(("X-CSRF-Token".to_owned(), vcsrf.clone()));
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("{depot}/files?name={DEPOSIT_FILE}"),
+        &headers,
+        b"%PDF-1.4 deposit",
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = s.post_form(
+        &format!("{depot}/send"),
+        &vj,
+        &[("csrf", &vcsrf), ("note", DEPOSIT_NOTE)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+
+    secure_mail_sentinels(&s, &data, &admin);
+
     let files = eml::files(&data);
     let kinds = [
         "invitation",
@@ -212,6 +272,7 @@ fn no_sentinel_in_any_mail() {
         "notification",
         "event_reminder",
         "retention_notice",
+        "deposit_code",
     ];
     assert!(files.len() >= kinds.len(), "{} mails", files.len());
     let mut seen_to = Vec::new();
@@ -226,6 +287,8 @@ fn no_sentinel_in_any_mail() {
                 "SENTINEL-MESSAGE",
                 "SENTINEL-FILE",
                 "SENTINEL-EVENT",
+                "SENTINEL-SECURE",
+                "SENTINEL-DEPOSIT",
             ] {
                 assert!(
                     !text.contains(sentinel),
@@ -271,10 +334,86 @@ fn no_sentinel_in_any_mail() {
         "nouvel élément vous attend",
         "Rappel : rendez-vous",
         "sera supprimé définitivement",
+        "vous a adressé un courrier sécurisé",
+        "Voici le code qui ouvre le courrier sécurisé",
+        "a saisi 5 fois un code",
+        "a répondu à l",
+        "code de confirmation",
     ] {
         assert!(
             seen_to.iter().any(|m| m.contains(kind_text)),
             "no mail with {kind_text:?}"
         );
     }
+}
+
+/// Secure mails (courrier sécurisé): the subject, the text, the file names, the reply's text
+/// and file name are sentinels; the notice, the code, the lock alert to the sender and the
+/// reply alert carry none of them.
+fn secure_mail_sentinels(s: &Server, data: &std::path::Path, admin: &Jar) {
+    let csrf = s.get("/mail/new", admin).csrf();
+    let mut h = admin.headers();
+    h.push(("X-CSRF-Token".to_owned(), csrf.clone()));
+    let r = request(s.addr, "POST", "/api/v1/mail/drafts", &h, b"");
+    assert_eq!(r.status, 201, "{}", r.text());
+    let draft = serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/mail/drafts/{draft}/files?name=SENTINEL-SECURE-FILE-1a.pdf");
+    let r = request(s.addr, "POST", &path, &h, b"%PDF secure");
+    assert_eq!(r.status, 201);
+    let r = s.post_form(
+        "/mail",
+        admin,
+        &[
+            ("csrf", &csrf),
+            ("draft", &draft),
+            ("to", "reader@sentinel.example, locked@sentinel.example"),
+            ("subject", "Objet SENTINEL-SECURE-SUBJECT-2b"),
+            ("text", "Texte SENTINEL-SECURE-TEXT-3c"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let link_of = |to: &str| eml::link(&eml::wait_for(data, &format!("To: {to}")), "/m/");
+    // The reader asks for the code, opens, and replies with a file.
+    let link = link_of("reader@sentinel.example");
+    let (mut rj, rcsrf) = fresh_page(s, &link);
+    let r = s.post_form(&format!("{link}/code"), &rj, &[("csrf", &rcsrf)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let code = eml::wait_for(data, "Voici le code qui ouvre")
+        .split_whitespace()
+        .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap()
+        .to_owned();
+    let r = s.post_form(
+        &format!("{link}/verify"),
+        &rj,
+        &[("csrf", &rcsrf), ("answer", &code)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    rj.take(&r);
+    let mut rh = rj.headers();
+    rh.push(("X-CSRF-Token".to_owned(), rcsrf.clone()));
+    let path = format!("{link}/reply/files?name=SENTINEL-SECURE-REPLY-FILE-4d.pdf");
+    let r = request(s.addr, "POST", &path, &rh, b"%PDF reply");
+    assert_eq!(r.status, 201);
+    let r = s.post_form(
+        &format!("{link}/reply"),
+        &rj,
+        &[
+            ("csrf", &rcsrf),
+            ("text", "Réponse SENTINEL-SECURE-REPLY-5e"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    eml::wait_for(data, "a répondu à l");
+    // The other recipient types five wrong codes: locked, the sender is told.
+    let link = link_of("locked@sentinel.example");
+    let (lj, lcsrf) = fresh_page(s, &link);
+    for _ in 0..5 {
+        let path = format!("{link}/verify");
+        s.post_form(&path, &lj, &[("csrf", &lcsrf), ("answer", "00000000")]);
+    }
+    eml::wait_for(data, "a saisi 5 fois un code");
 }

@@ -1,6 +1,7 @@
 //! The command line: `huisclos serve | init | setup | setup-link | check | backup | verify |
-//! restore | journal verify`. Parsing is clap's; each command is a few lines calling the service, the
-//! backup module or the control socket. Errors print one sentence that says what to do.
+//! restore | journal verify | evidence verify`. Parsing is clap's; each command is a few lines
+//! calling the service, the backup module or the control socket. Errors print one sentence that
+//! says what to do.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use crate::datadir::DataDir;
 use crate::service::{self, keys};
 
 mod commands;
+mod evidence;
 mod journal;
 mod vault;
 use commands::{backup_to, dkim_generate, master_for, read_stdin_line, test_email};
@@ -77,6 +79,11 @@ enum FirmAction {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Evidence bundles of exhibits: `evidence verify BUNDLE` checks one offline.
+    Evidence {
+        #[command(subcommand)]
+        action: evidence::EvidenceAction,
+    },
     /// Space journals: `journal verify --space ID` or `journal verify --export FILE`.
     Journal {
         #[command(subcommand)]
@@ -221,6 +228,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Init { common } => service::init(&load(&common)?),
         Command::Journal { action } => journal::run(action),
+        Command::Evidence { action } => evidence::run(action),
         Command::Keys { action } => vault::run(action),
         Command::Housekeeping { common } => housekeeping(&load(&common)?),
         Command::Firm {

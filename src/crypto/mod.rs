@@ -12,6 +12,7 @@
 //! - [`signing`]: the box's Ed25519 key, which signs journal exports;
 //! - [`vault`]: the per-space shred keys kept outside the database and its backups.
 
+pub mod aside_key;
 pub mod keys;
 pub mod seal;
 pub mod signing;

@@ -47,6 +47,11 @@ impl SpaceKey {
     pub fn blob_root(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// A key from its 32 raw bytes: an aside's key once unwrapped (see [`super::aside_key`]).
+    pub(super) fn from_raw(raw: &[u8]) -> Result<Self, CryptoError> {
+        space_key_from(raw)
+    }
 }
 
 impl FirmKey {

@@ -1,5 +1,7 @@
 //! The key vault: one random 256-bit **shred key** per space, in `DATA/keys/vault/<space id>`,
-//! outside the database and outside backups.
+//! outside the database and outside backups. Secure mails have one too, under their own id
+//! ([`VaultId`]): ids are random 16 bytes, so a mail and a space never share a file, and
+//! `keys export` copies both alike.
 //!
 //! A space's key is wrapped by a key derived from both its firm's key and its shred key (see
 //! [`super::space_key`]). Backups copy the database (the wrapped space key included) but never
@@ -24,6 +26,23 @@ use crate::ids::{SpaceId, random};
 
 /// What binds a vault file's content to its purpose in the AES-SIV wrap.
 const LABEL: &str = "space shred key";
+
+/// What owns a shred key: anything named by a random 16-byte id (a space, a secure mail).
+pub trait VaultId: Copy {
+    fn vault_id(&self) -> [u8; 16];
+}
+
+impl VaultId for SpaceId {
+    fn vault_id(&self) -> [u8; 16] {
+        self.0
+    }
+}
+
+impl VaultId for crate::ids::SecureMailId {
+    fn vault_id(&self) -> [u8; 16] {
+        self.0
+    }
+}
 
 /// A space's shred key (never written in clear, never in a backup).
 pub struct ShredKey(Zeroizing<[u8; 32]>);
@@ -92,8 +111,8 @@ impl Vault {
         &self.dir
     }
 
-    fn path(&self, space: SpaceId) -> PathBuf {
-        self.dir.join(space.hex())
+    fn path(&self, id: impl VaultId) -> PathBuf {
+        self.dir.join(SpaceId(id.vault_id()).hex())
     }
 
     fn ensure_dir(&self) -> std::io::Result<()> {
@@ -106,23 +125,27 @@ impl Vault {
 
     /// Creates the shred key of a new space and writes it durably before it is used: a
     /// crash after this leaves at worst a vault file for a space that was never committed.
-    pub fn create(&self, keys: &Keyring, space: SpaceId) -> Result<ShredKey, VaultError> {
+    pub fn create(&self, keys: &Keyring, space: impl VaultId) -> Result<ShredKey, VaultError> {
         self.ensure_dir()?;
         let key = ShredKey::generate();
-        let wrapped = keys.wrap(LABEL, space.as_bytes(), key.bytes())?;
+        let wrapped = keys.wrap(LABEL, &space.vault_id(), key.bytes())?;
         crate::datadir::write_private(&self.path(space), &wrapped, false)?;
         Ok(key)
     }
 
     /// The shred key of `space`; `None` when its file is absent (deleted, or a box restored
     /// without its vault).
-    pub fn load(&self, keys: &Keyring, space: SpaceId) -> Result<Option<ShredKey>, VaultError> {
+    pub fn load(
+        &self,
+        keys: &Keyring,
+        space: impl VaultId,
+    ) -> Result<Option<ShredKey>, VaultError> {
         let wrapped = match fs::read(self.path(space)) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        let raw = keys.unwrap_key(LABEL, space.as_bytes(), &wrapped)?;
+        let raw = keys.unwrap_key(LABEL, &space.vault_id(), &wrapped)?;
         let arr: [u8; 32] = raw
             .as_slice()
             .try_into()
@@ -134,7 +157,7 @@ impl Vault {
     /// it and fsyncs the folder, so that neither the name nor the bytes survive a crash.
     /// Returns whether there was a file. (On a copy-on-write or journaling file system the
     /// old blocks may linger on the disk; they are still sealed by the master key.)
-    pub fn shred(&self, space: SpaceId) -> std::io::Result<bool> {
+    pub fn shred(&self, space: impl VaultId) -> std::io::Result<bool> {
         let path = self.path(space);
         let mut f = match fs::OpenOptions::new().write(true).open(&path) {
             Ok(f) => f,
@@ -151,7 +174,8 @@ impl Vault {
         Ok(true)
     }
 
-    /// Every file of the vault as `(space, wrapped shred key)`, for `keys export`.
+    /// Every file of the vault as `(id, wrapped shred key)`, for `keys export`: spaces and
+    /// secure mails alike (both named by random 16-byte ids).
     pub fn entries(&self) -> std::io::Result<Vec<(SpaceId, Vec<u8>)>> {
         let read = match fs::read_dir(&self.dir) {
             Ok(r) => r,

@@ -154,8 +154,65 @@ impl<'a> Upload<'a> {
 }
 
 /// The access check: the space `id` as seen by `account`, or `NotFound` for a non-member,
-/// a deactivated account, an unknown id or a space whose key is gone.
+/// a deactivated account, an unknown id, a space whose key is gone, and a member who has not
+/// accepted the space's confidentiality undertaking yet (see [`super::undertaking`]: the web
+/// sends him to the undertaking's page, the only page of the space he may see).
 pub fn space(core: &Core, account: &Account, id: SpaceId) -> Result<SpaceAccess, Denied> {
+    let access = space_before_undertaking(core, account, id)?;
+    if super::undertaking::pending(core, &access)? {
+        return Err(Denied::NotFound);
+    }
+    Ok(access)
+}
+
+/// The one access check of an aside (aparté) of the space `s` (see [`super::asides`]):
+/// the aside as its viewer may use it, or `NotFound`, exactly as for an id that names no
+/// aside of this space, whatever the reason.
+///
+/// **The rule.** A member of the aside sees it. In a mediation (every template but the
+/// collaborative process) the mediator, that is any Gestionnaire of the space, sees every
+/// aside too. In a collaborative process an aside belongs to its members alone: the other
+/// side's lawyer, although Gestionnaire of the space, is refused like anyone else.
+pub fn aside(
+    core: &Core,
+    s: &SpaceAccess,
+    id: crate::ids::AsideId,
+) -> Result<super::asides::AsideAccess, Denied> {
+    if !s.modules().asides {
+        return Err(Denied::NotFound);
+    }
+    let Some((key, record)) = super::asides::open(core, s, id)? else {
+        return Err(Denied::NotFound);
+    };
+    let member = record.members.contains(&s.account);
+    let mediator = s.profile == Profile::Gestionnaire && super::asides::mediated(s);
+    if !member && !mediator {
+        return Err(Denied::NotFound);
+    }
+    let room = SpaceAccess {
+        id: super::asides::room_id(id),
+        account: s.account,
+        profile: s.profile,
+        entry: s.entry.clone(),
+        meta: s.meta.clone(),
+        key: key.into_room(),
+    };
+    Ok(super::asides::AsideAccess {
+        id,
+        space: s.id,
+        record,
+        member,
+        room,
+    })
+}
+
+/// The access check without the confidentiality undertaking: only for the undertaking's
+/// own page and its acceptance (and, through [`space`], for everything else).
+pub fn space_before_undertaking(
+    core: &Core,
+    account: &Account,
+    id: SpaceId,
+) -> Result<SpaceAccess, Denied> {
     if !account.active {
         return Err(Denied::NotFound);
     }

@@ -21,6 +21,8 @@ pub enum DocError {
     Invalid(Invalid),
     TooLarge,
     NotFound,
+    /// View only for this viewer: only a watermarked copy may be had ([`super::view_only`]).
+    ViewOnly,
     Io(String),
     Store(StoreError),
 }
@@ -239,6 +241,8 @@ pub struct DocLine {
     pub uploaded_by: String,
     pub deposit: bool,
     pub inline: bool,
+    /// View only for the viewer: no download, a watermarked view for PDFs.
+    pub view_only: bool,
 }
 
 /// Documents shown per folder and page on the space page.
@@ -276,6 +280,7 @@ pub fn list_page(
     want: Option<(FolderId, usize)>,
 ) -> Result<Vec<FolderLine>, StoreError> {
     let all = super::doc_listing::lines(core, access)?;
+    let restrictions = super::view_only::restrictions(core, access)?;
     let mut names: std::collections::HashMap<crate::ids::AccountId, String> =
         std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -313,6 +318,7 @@ pub fn list_page(
                 uploaded_by: who,
                 deposit: l.deposit,
                 inline: content_type(&l.name).1,
+                view_only: restrictions.applies(access, l.id, l.owner),
             });
         }
         let first = if total == 0 { 0 } else { (page - 1) * PAGE + 1 };
@@ -359,6 +365,11 @@ pub fn open(
         documents::document(&core.store, access.id, access.key(), id)?.ok_or(DocError::NotFound)?;
     if d.deleted_at.is_some() || !visible(access, &d) {
         return Err(DocError::NotFound);
+    }
+    // The one place original bytes leave the box: a view-only document goes only to those
+    // the rule spares; the others get a watermarked copy (`view_only::watermarked`).
+    if super::view_only::restricted(core, access, id, &d)? {
+        return Err(DocError::ViewOnly);
     }
     let idx = n.unwrap_or(d.versions.len());
     let v = idx

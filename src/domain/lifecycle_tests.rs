@@ -99,6 +99,7 @@ fn settings_change_modules_title_and_are_journaled() {
         documents: true,
         agenda: false,
         requests: false,
+        asides: false,
         invitee: Profile::Lecteur,
     };
     assert!(space_settings::save(&b.core, &s.manage().unwrap(), &input).unwrap());

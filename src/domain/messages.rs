@@ -240,7 +240,12 @@ pub fn mark_read(core: &Core, access: &SpaceAccess) -> Result<(), StoreError> {
     )?;
     // Reading is journaled once per advance: which messages became read, by sequence.
     if let Some(from) = before {
-        journal::append(core, access, "message_read", &format!("messages:{}-{last}", from + 1))?;
+        journal::append(
+            core,
+            access,
+            "message_read",
+            &format!("messages:{}-{last}", from + 1),
+        )?;
     }
     Ok(())
 }

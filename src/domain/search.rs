@@ -6,6 +6,9 @@
 //! journaled, so the journal length is an exact staleness mark and no write path needs a
 //! hook. Results are checked against the same rules as the pages (a Déposant never finds
 //! another depositor's file; a document in the trash is not found).
+//!
+//! Asides (`asides`) are never indexed: their rows live under the aside's own id, which no
+//! space has, and only space ids reach [`refresh`]; so no one finds aside content here.
 
 use std::collections::HashSet;
 

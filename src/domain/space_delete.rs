@@ -94,6 +94,10 @@ pub(crate) fn blobs_of(
             .filter(|(_, e)| e.space == space)
             .map(|(_, e)| e.blob),
     );
+    // The files of its asides, encrypted under keys the space key wraps.
+    out.extend(super::asides::blobs_of(core, space, key)?);
+    // The files of its exhibits, stamped copies and bordereaux.
+    out.extend(crate::store::exhibits::blobs_of(&core.store, space)?);
     Ok(out)
 }
 
@@ -147,7 +151,9 @@ fn finish(core: &Core, id: SpaceId, entry: &SpaceEntry) -> Result<usize, StoreEr
             uploads::delete(&core.store, id, upload)?;
         }
     }
-    space_purge::purge(&core.store, id)
+    // The rows under its asides' ids first: the space's own rows name them.
+    let asides = super::asides::purge(core, id)?;
+    Ok(asides + space_purge::purge(&core.store, id)?)
 }
 
 /// Housekeeping: finishes the deletions a crash interrupted (an entry marked deleted whose

@@ -46,6 +46,8 @@ pub struct Input {
     pub documents: bool,
     pub agenda: bool,
     pub requests: bool,
+    /// Asides (apartés): rooms of their own inside the space (see `asides`).
+    pub asides: bool,
     pub invitee: Profile,
 }
 
@@ -81,6 +83,7 @@ pub fn save(core: &Core, m: &Manage<'_>, input: &Input) -> Result<bool, Settings
     modules.documents = input.documents;
     modules.agenda = input.agenda;
     modules.requests = input.requests;
+    modules.asides = input.asides;
     let mut what = Vec::new();
     spaces::modify_meta(&core.store, s.id, s.key(), |meta| {
         if meta.title != title {

@@ -12,6 +12,9 @@ pub struct Modules {
     pub requests: bool,
     pub asides: bool,
     pub exhibits: bool,
+    /// Questions and answers (data rooms). Absent from spaces stored before it existed.
+    #[serde(default)]
+    pub questions: bool,
 }
 
 #[derive(Debug)]
@@ -41,6 +44,7 @@ const fn m(
         requests,
         asides,
         exhibits,
+        questions: false,
     }
 }
 
@@ -64,7 +68,7 @@ pub const TEMPLATES: &[Template] = &[
             ("Correspondance", "Correspondence"),
             ("Actes", "Deeds"),
         ],
-        modules: m(true, true, true, true, false, false),
+        modules: m(true, true, true, true, false, true),
     },
     Template {
         id: "collecte",
@@ -78,7 +82,10 @@ pub const TEMPLATES: &[Template] = &[
         invitee: Profile::Lecteur,
         members_see_each_other: false,
         folders: &[("Data room", "Data room")],
-        modules: m(true, true, false, false, false, false),
+        modules: Modules {
+            questions: true,
+            ..m(true, true, false, false, false, false)
+        },
     },
     Template {
         id: "mediation",

@@ -76,7 +76,7 @@ impl From<DocError> for UploadError {
         match e {
             DocError::Invalid(i) => UploadError::Invalid(i),
             DocError::TooLarge => UploadError::TooLarge,
-            DocError::NotFound => UploadError::NotFound,
+            DocError::NotFound | DocError::ViewOnly => UploadError::NotFound,
             DocError::Io(e) => UploadError::Io(e),
             DocError::Store(e) => UploadError::Store(e),
         }

@@ -20,6 +20,12 @@ pub const KINDS: &[&str] = &[
     "request_reminder",
     "event_reminder",
     "retention_notice",
+    "exhibits_reminder",
+    "secure_mail",
+    "secure_mail_code",
+    "secure_mail_locked",
+    "secure_mail_reply",
+    "deposit_code",
 ];
 
 /// Who receives a mail.
@@ -176,6 +182,34 @@ impl Mailer {
         self.queue(store, "retention_notice", to, from, vars)
     }
 
+    /// The code that confirms a drop-box visitor's address: the firm's display name, the
+    /// code and its validity only. No link (the visitor types it where he asked for it) and
+    /// no name: the one the visitor typed is not verified.
+    pub fn deposit_code(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        code: &str,
+        minutes: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/") };
+        self.queue(store, "deposit_code", to, from, vars)
+    }
+
+    /// Exhibits communicated to the recipient wait for his acknowledgement of receipt: a
+    /// link to the communication's page (ids only), never the space, a party or an exhibit.
+    pub fn exhibits_reminder(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { ..self.common(to, from, path) };
+        self.queue(store, "exhibits_reminder", to, from, vars)
+    }
+
     /// The account was locked after repeated failed sign-ins.
     pub fn lockout_alert(
         &self,
@@ -203,5 +237,57 @@ impl Mailer {
             date => date, time => time, offset => offset, ..self.common(to, from, "/")
         };
         self.queue(store, "event_reminder", to, from, vars)
+    }
+
+    /// A secure mail waits for the recipient at `path` (`/m/{token}`) until `until`
+    /// (`YYYY-MM-DD`): the firm's name and the link only, never the subject, text or files.
+    pub fn secure_mail(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+        until: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { until => until, ..self.common(to, from, path) };
+        self.queue(store, "secure_mail", to, from, vars)
+    }
+
+    /// The one-time code that opens a secure mail (8 digits, valid `minutes`).
+    pub fn secure_mail_code(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        code: &str,
+        minutes: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/") };
+        self.queue(store, "secure_mail_code", to, from, vars)
+    }
+
+    /// To the sender: a recipient of his secure mail at `path` (`/mail/{id}`) was locked
+    /// out after wrong codes; never who, nor which mail beyond its link.
+    pub fn secure_mail_locked(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { ..self.common(to, from, path) };
+        self.queue(store, "secure_mail_locked", to, from, vars)
+    }
+
+    /// To the sender: a reply to his secure mail at `path` waits on the box.
+    pub fn secure_mail_reply(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { ..self.common(to, from, path) };
+        self.queue(store, "secure_mail_reply", to, from, vars)
     }
 }

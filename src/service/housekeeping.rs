@@ -48,6 +48,14 @@ pub const JOBS: &[Job] = &[
         name: "uploads_expire",
         run: crate::domain::uploads::expire,
     },
+    Job {
+        name: "deposits_expire",
+        run: crate::domain::deposits::expire,
+    },
+    Job {
+        name: "secure_mail_expire",
+        run: crate::domain::secure_mail::expire,
+    },
 ];
 
 /// How often the thread runs the jobs.

@@ -86,11 +86,23 @@ fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
 /// of a box with a million documents stays in seconds.
 pub(crate) fn sweep(core: &Core) {
     let started = Instant::now();
+    // An index added by an upgrade is filled before any request reads it.
+    match crate::store::invites::complete_index(&core.store) {
+        Ok(0) => {}
+        Ok(n) => log::info!("invitation index filled: {n} invitations"),
+        Err(e) => log::warn!("invitation index not filled (listings read every invitation): {e}"),
+    }
     let mut referenced = 0;
     // The blobs of unfinished resumable uploads are live too: they resume after a restart.
     let swept = crate::domain::documents::referenced_blobs(core)
         .and_then(|mut used| {
             used.extend(crate::domain::uploads::live_blobs(core)?);
+            // Exhibits own their files (and stamped copies, bordereaux): see store::exhibits.
+            used.extend(crate::domain::exhibits::referenced_blobs(core)?);
+            // So are the files of the drop boxes' deposits (their own keys, no document).
+            used.extend(crate::domain::deposits::live_blobs(core)?);
+            // The files of secure mails (sent, drafts, replies) are under their own keys.
+            used.extend(crate::domain::secure_mail::live_blobs(core)?);
             Ok(used)
         })
         .map_err(|e| std::io::Error::other(e.to_string()))
@@ -100,7 +112,9 @@ pub(crate) fn sweep(core: &Core) {
         });
     let ms = started.elapsed().as_millis();
     match swept {
-        Ok(n) => log::info!("sweep: {referenced} files referenced, {n} unfinished or orphan files removed ({ms} ms)"),
+        Ok(n) => log::info!(
+            "sweep: {referenced} files referenced, {n} unfinished or orphan files removed ({ms} ms)"
+        ),
         Err(e) => log::warn!("sweep of orphan files failed: {e}"),
     }
 }

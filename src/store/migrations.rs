@@ -70,6 +70,30 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the firm logo table",
         apply: create_logo_table,
     },
+    Migration {
+        name: "create the aside and confidentiality undertaking tables",
+        apply: create_aside_tables,
+    },
+    Migration {
+        name: "create the data room tables (questions, view-only marks)",
+        apply: create_data_room_tables,
+    },
+    Migration {
+        name: "create the drop-box tables (boxes, links, deposits, visits, limits)",
+        apply: create_deposit_tables,
+    },
+    Migration {
+        name: "create the secure mail tables (registry, items, secrets, files)",
+        apply: create_secure_mail_tables,
+    },
+    Migration {
+        name: "create the invitation index by space (filled at the next start)",
+        apply: create_invite_index_table,
+    },
+    Migration {
+        name: "create the exhibit tables (cases, exhibits, communications, their files)",
+        apply: create_exhibit_tables,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -164,12 +188,64 @@ fn create_logo_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::FIRM_LOGOS])
 }
 
+fn create_aside_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[ASIDE_KEYS, ASIDES, UNDERTAKINGS, UNDERTAKING_ACCEPTANCES],
+    )
+}
+
+fn create_data_room_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::QUESTIONS, tables::VIEW_ONLY])
+}
+
+fn create_secure_mail_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[
+            SECURE_MAILS,
+            SECURE_MAIL_ITEMS,
+            SECURE_MAIL_SECRETS,
+            SECURE_MAIL_BLOBS,
+        ],
+    )
+}
+
+fn create_deposit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[
+            DEPOSIT_BOXES,
+            DEPOSIT_LINKS,
+            DEPOSITS,
+            DEPOSIT_CONTENTS,
+            DEPOSIT_VISITS,
+            DEPOSIT_QUOTAS,
+        ],
+    )
+}
+
 fn create_search_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::SEARCH, tables::SEARCH_STATE])
 }
 
 fn create_blob_refs_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     super::documents::create_blob_refs(txn)
+}
+
+fn create_invite_index_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    super::invites::create_index(txn)
+}
+
+fn create_exhibit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    create(
+        txn,
+        &[EXHIBIT_CASES, EXHIBITS, COMMUNICATIONS, EXHIBIT_BLOBS],
+    )
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

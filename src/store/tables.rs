@@ -99,6 +99,58 @@ pub const SEARCH_STATE: Table = Table::new("search_state");
 /// `space | document | blob` → nothing (sealed empty, space key): the blob of every
 /// document version, read by the orphan sweep without opening any record.
 pub const BLOB_REFS: Table = Table::new("blob_refs");
+/// `space | invitation token hash` → nothing (sealed empty, box key): a space's invitations
+/// without opening every invitation of the box.
+pub const INVITE_SPACES: Table = Table::new("invite_spaces");
+
+/// `space | aside` → the aside's key wrapped by the space key; sealed with the space's key.
+pub const ASIDE_KEYS: Table = Table::new("aside_keys");
+/// `space | aside` → the aside's name and members; sealed with the aside's own key.
+pub const ASIDES: Table = Table::new("asides");
+/// space → its confidentiality undertaking (text, hash, who set it); space key.
+pub const UNDERTAKINGS: Table = Table::new("undertakings");
+/// `space | account` → that member's acceptance (hash of the text accepted, when); space key.
+pub const UNDERTAKING_ACCEPTANCES: Table = Table::new("undertaking_acceptances");
+
+/// `space | question` → a data room question and its answer; space key.
+pub const QUESTIONS: Table = Table::new("questions");
+/// `space | document` (all zeros: the whole space) → "view only" mark; space key.
+pub const VIEW_ONLY: Table = Table::new("view_only");
+
+/// firm → its drop box (on/off, public link, limits); sealed with the firm's key.
+pub const DEPOSIT_BOXES: Table = Table::new("deposit_boxes");
+/// Keyed hash (HMAC) of a drop-box link's token → the firm; box key.
+pub const DEPOSIT_LINKS: Table = Table::new("deposit_links");
+/// `firm | deposit` → state, sizes, blobs and the deposit's key wrapped by the firm key;
+/// sealed with the firm's key.
+pub const DEPOSITS: Table = Table::new("deposits");
+/// `firm | deposit` → who deposited (name, address), the note and the files; sealed with
+/// the deposit's own key.
+pub const DEPOSIT_CONTENTS: Table = Table::new("deposit_contents");
+/// `firm | SHA-256 of the visitor's cookie` → a drop-box visit (address being verified,
+/// code, the deposit it opened); sealed with the firm's key.
+pub const DEPOSIT_VISITS: Table = Table::new("deposit_visits");
+/// Keyed hash of (limit, subject, window) → a counter of the drop-box limits; box key.
+pub const DEPOSIT_QUOTAS: Table = Table::new("deposit_quotas");
+
+/// Secure mail → firm, sender, times, state, wrapped mail key (ids and times); box key.
+pub const SECURE_MAILS: Table = Table::new("secure_mails");
+/// `mail | kind | sub` → content, recipients, files, events, replies; the mail's own key.
+pub const SECURE_MAIL_ITEMS: Table = Table::new("secure_mail_items");
+/// Keyed hash of a link token or reader session → mail and recipient; box key.
+pub const SECURE_MAIL_SECRETS: Table = Table::new("secure_mail_secrets");
+/// `mail | blob` → nothing: the files of each mail, for the sweep and the shredding; box key.
+pub const SECURE_MAIL_BLOBS: Table = Table::new("secure_mail_blobs");
+
+/// space → the case of an arbitration or litigation space (court, number, parties); space key.
+pub const EXHIBIT_CASES: Table = Table::new("exhibit_cases");
+/// `space | exhibit` → an exhibit (party, number, title, frozen file); space key.
+pub const EXHIBITS: Table = Table::new("exhibits");
+/// `space | communication` → a communication (items, bordereau, acknowledgements); space key.
+pub const COMMUNICATIONS: Table = Table::new("communications");
+/// `space | blob` → nothing (sealed empty, space key): the files of exhibits, stamped copies
+/// and bordereaux, read by the orphan sweep without opening any record.
+pub const EXHIBIT_BLOBS: Table = Table::new("exhibit_blobs");
 
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
@@ -142,6 +194,27 @@ pub const ALL: &[Table] = &[
     SEARCH_STATE,
     BLOB_REFS,
     FIRM_LOGOS,
+    QUESTIONS,
+    VIEW_ONLY,
+    ASIDE_KEYS,
+    ASIDES,
+    UNDERTAKINGS,
+    UNDERTAKING_ACCEPTANCES,
+    DEPOSIT_BOXES,
+    DEPOSIT_LINKS,
+    DEPOSITS,
+    DEPOSIT_CONTENTS,
+    DEPOSIT_VISITS,
+    DEPOSIT_QUOTAS,
+    SECURE_MAILS,
+    SECURE_MAIL_ITEMS,
+    SECURE_MAIL_SECRETS,
+    SECURE_MAIL_BLOBS,
+    INVITE_SPACES,
+    EXHIBIT_CASES,
+    EXHIBITS,
+    COMMUNICATIONS,
+    EXHIBIT_BLOBS,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -43,7 +43,8 @@ impl<'a> Ctx<'a> {
             .ok_or(AppError::NotFound)?;
         let (core, user) = self.signed_in()?;
         access::space(core, user, id).map_err(|e| match e {
-            Denied::NotFound => AppError::NotFound,
+            // A member held back by the confidentiality undertaking is sent to it.
+            Denied::NotFound => super::ui::undertaking_show::refusal(core, user, id),
             Denied::Store(e) => AppError::from(e),
         })
     }

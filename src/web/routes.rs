@@ -48,12 +48,27 @@ pub enum Right {
     SpaceContributor,
     /// A member of the space of the document named by `{id}`.
     DocumentReader,
+    /// Whom the aside access check admits to the aside `{aside}` of the space `{id}`: its
+    /// members; in a mediation also the space's Gestionnaires (`domain::access::aside`).
+    AsideMember,
+    /// An `AsideMember` who may post there: Gestionnaire or Contributeur.
+    AsideContributor,
+    /// An `AsideMember` who may upload there (not a Lecteur).
+    AsideUploader,
+    /// An `AsideMember` who manages the aside (its members): a Gestionnaire of the space.
+    AsideManager,
     /// The account that announced the upload named by `{upload}`, while it may still
     /// upload into that upload's space.
     UploadOwner,
     /// The firm named by `{id}`: its staff, or a member of one of its spaces (co-piloted ones
     /// included); anyone else cannot tell the firm exists.
     FirmViewer,
+    /// The staff member who sent (or is writing) the secure mail named by `{id}` or
+    /// `{draft}`; anyone else, staff of the same firm included, gets a 404.
+    MailSender,
+    /// A staff member of the firm whose drop box received the deposit named by `{id}` (sent
+    /// deposits only); anyone else cannot tell the deposit exists.
+    DepositStaff,
 }
 
 pub type Handler = fn(&Ctx<'_>, &Request, &[&str]) -> Result<Response, AppError>;
@@ -103,13 +118,31 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/api/v1/spaces/{id}/requests",          Access::SignedIn,  Right::SpaceManager, api::request_create::handle),
     route("GET",    "/api/v1/spaces/{id}/events",            Access::SignedIn,  Right::SpaceMember,  api::events_list::handle),
     route("POST",   "/api/v1/spaces/{id}/events",            Access::SignedIn,  Right::SpaceContributor, api::event_create::handle),
+    route("GET",    "/api/v1/spaces/{id}/exhibits",          Access::SignedIn,  Right::SpaceMember,  api::exhibits_list::handle),
+    route("POST",   "/api/v1/spaces/{id}/exhibits",          Access::SignedIn,  Right::SpaceContributor, api::exhibit_create::handle),
+    route("POST",   "/api/v1/spaces/{id}/case",              Access::SignedIn,  Right::SpaceManager, api::exhibit_case_update::handle),
+    route("POST",   "/api/v1/spaces/{id}/communications",    Access::SignedIn,  Right::SpaceContributor, api::communication_create::handle),
+    route("GET",    "/api/v1/spaces/{id}/communications/{communication}", Access::SignedIn, Right::SpaceMember, api::communication_show::handle),
+    route("POST",   "/api/v1/spaces/{id}/communications/{communication}/acknowledge", Access::SignedIn, Right::SpaceMember, api::communication_acknowledge::handle),
     route("GET",    "/api/v1/documents/{id}/content",        Access::SignedIn,  Right::DocumentReader, api::document_content::handle),
+    route("GET",    "/api/v1/spaces/{id}/asides",            Access::SignedIn,  Right::SpaceMember,  api::aside_list::handle),
+    route("POST",   "/api/v1/spaces/{id}/asides",            Access::SignedIn,  Right::SpaceManager, api::aside_create::handle),
+    route("GET",    "/api/v1/spaces/{id}/asides/{aside}/messages",  Access::SignedIn, Right::AsideMember, api::aside_messages_list::handle),
+    route("POST",   "/api/v1/spaces/{id}/asides/{aside}/messages",  Access::SignedIn, Right::AsideContributor, api::aside_message_create::handle),
+    route("GET",    "/api/v1/spaces/{id}/asides/{aside}/documents", Access::SignedIn, Right::AsideMember, api::aside_documents_list::handle),
+    route("POST",   "/api/v1/spaces/{id}/asides/{aside}/documents", Access::SignedIn, Right::AsideUploader, api::aside_document_upload::handle),
+    route("GET",    "/api/v1/documents/{id}/view",           Access::SignedIn,  Right::DocumentReader, api::document_view::handle),
+    route("GET",    "/api/v1/spaces/{id}/questions",         Access::SignedIn,  Right::SpaceMember,  api::questions_list::handle),
+    route("POST",   "/api/v1/spaces/{id}/questions",         Access::SignedIn,  Right::SpaceMember,  api::question_create::handle),
+    route("POST",   "/api/v1/spaces/{id}/questions/{question}/answer", Access::SignedIn, Right::SpaceManager, api::question_answer::handle),
     route("OPTIONS", "/api/v1/spaces/{id}/uploads",          Access::Anonymous, Right::None,         api::upload_options::handle),
     route("POST",   "/api/v1/spaces/{id}/uploads",           Access::SignedIn,  Right::SpaceUploader, api::upload_create::handle),
     route("OPTIONS", "/api/v1/uploads/{upload}",             Access::Anonymous, Right::None,         api::upload_options::handle),
     route("HEAD",   "/api/v1/uploads/{upload}",              Access::SignedIn,  Right::UploadOwner,  api::upload_status::handle),
     route("PATCH",  "/api/v1/uploads/{upload}",              Access::SignedIn,  Right::UploadOwner,  api::upload_append::handle),
     route("DELETE", "/api/v1/uploads/{upload}",              Access::SignedIn,  Right::UploadOwner,  api::upload_cancel::handle),
+    route("POST",   "/api/v1/mail/drafts",                   Access::SignedIn,  Right::Staff,        api::mail_draft_create::handle),
+    route("POST",   "/api/v1/mail/drafts/{draft}/files",     Access::SignedIn,  Right::MailSender,   api::mail_draft_upload::handle),
     route("GET",    "/unlock",                               Access::Locked,    Right::None,         ui::unlock_show::handle),
     route("POST",   "/unlock",                               Access::Locked,    Right::None,         ui::unlock_submit::handle),
     route("GET",    "/setup/{token}",                        Access::Anonymous, Right::None,         ui::setup_show::handle),
@@ -164,6 +197,36 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/spaces/{id}/folders/{folder}",         Access::SignedIn,  Right::SpaceManager, ui::folder_update::handle),
     route("POST",   "/spaces/{id}/copilot",                  Access::SignedIn,  Right::SpaceManager, ui::space_copilot::handle),
     route("GET",    "/spaces/{id}/trash",                    Access::SignedIn,  Right::SpaceManager, ui::trash_show::handle),
+    route("GET",    "/spaces/{id}/exhibits",                 Access::SignedIn,  Right::SpaceMember,  ui::exhibits_show::handle),
+    route("POST",   "/spaces/{id}/exhibits",                 Access::SignedIn,  Right::SpaceContributor, ui::exhibit_create::handle),
+    route("POST",   "/spaces/{id}/exhibits/{exhibit}",       Access::SignedIn,  Right::SpaceContributor, ui::exhibit_update::handle),
+    route("GET",    "/spaces/{id}/exhibits/{exhibit}/content", Access::SignedIn, Right::SpaceMember, ui::exhibit_content::handle),
+    route("POST",   "/spaces/{id}/case",                     Access::SignedIn,  Right::SpaceManager, ui::exhibit_case_update::handle),
+    route("POST",   "/spaces/{id}/communications",           Access::SignedIn,  Right::SpaceContributor, ui::communication_create::handle),
+    route("GET",    "/spaces/{id}/communications/{communication}", Access::SignedIn, Right::SpaceMember, ui::communication_show::handle),
+    route("GET",    "/spaces/{id}/communications/{communication}/bordereau.pdf", Access::SignedIn, Right::SpaceMember, ui::communication_file::handle),
+    route("GET",    "/spaces/{id}/communications/{communication}/items/{n}", Access::SignedIn, Right::SpaceMember, ui::communication_file::handle),
+    route("POST",   "/spaces/{id}/communications/{communication}/acknowledge", Access::SignedIn, Right::SpaceMember, ui::communication_acknowledge::handle),
+    route("POST",   "/spaces/{id}/communications/{communication}/remind", Access::SignedIn, Right::SpaceMember, ui::communication_remind::handle),
+    route("GET",    "/spaces/{id}/communications/{communication}/bundle.zip", Access::SignedIn, Right::SpaceMember, ui::evidence_export::handle),
+    route("GET",    "/spaces/{id}/evidence.zip",             Access::SignedIn,  Right::SpaceManager, ui::evidence_export::handle),
+    route("GET",    "/spaces/{id}/asides",                   Access::SignedIn,  Right::SpaceMember,  ui::aside_list_show::handle),
+    route("POST",   "/spaces/{id}/asides",                   Access::SignedIn,  Right::SpaceManager, ui::aside_create::handle),
+    route("GET",    "/spaces/{id}/asides/{aside}",           Access::SignedIn,  Right::AsideMember,  ui::aside_show::handle),
+    route("POST",   "/spaces/{id}/asides/{aside}/members",   Access::SignedIn,  Right::AsideManager, ui::aside_member_update::handle),
+    route("POST",   "/spaces/{id}/asides/{aside}/messages",  Access::SignedIn,  Right::AsideContributor, ui::aside_message_create::handle),
+    route("GET",    "/spaces/{id}/asides/{aside}/documents/{adoc}", Access::SignedIn, Right::AsideMember, ui::aside_document_content::handle),
+    route("GET",    "/spaces/{id}/copy",                     Access::SignedIn,  Right::SpaceMember,  ui::aside_copy_show::handle),
+    route("POST",   "/spaces/{id}/copy",                     Access::SignedIn,  Right::SpaceMember,  ui::aside_copy_submit::handle),
+    route("GET",    "/spaces/{id}/undertaking",              Access::SignedIn,  Right::SpaceMember,  ui::undertaking_show::handle),
+    route("POST",   "/spaces/{id}/undertaking",              Access::SignedIn,  Right::SpaceMember,  ui::undertaking_accept::handle),
+    route("POST",   "/spaces/{id}/undertaking/text",         Access::SignedIn,  Right::SpaceManager, ui::undertaking_update::handle),
+    route("GET",    "/spaces/{id}/questions",                Access::SignedIn,  Right::SpaceMember,  ui::questions_show::handle),
+    route("POST",   "/spaces/{id}/questions",                Access::SignedIn,  Right::SpaceMember,  ui::question_create::handle),
+    route("POST",   "/spaces/{id}/questions/{question}",     Access::SignedIn,  Right::SpaceManager, ui::question_update::handle),
+    route("GET",    "/spaces/{id}/documents/{doc}/view",     Access::SignedIn,  Right::SpaceMember,  ui::document_view_show::handle),
+    route("POST",   "/spaces/{id}/documents/{doc}/view-only", Access::SignedIn, Right::SpaceManager, ui::document_view_only::handle),
+    route("POST",   "/spaces/{id}/dataroom",                 Access::SignedIn,  Right::SpaceManager, ui::space_dataroom_update::handle),
     route("GET",    "/account",                              Access::SignedIn,  Right::None,         ui::account_show::handle),
     route("POST",   "/account/preferences",                  Access::SignedIn,  Right::None,         ui::account_prefs_submit::handle),
     route("POST",   "/account/password",                     Access::SignedIn,  Right::None,         ui::account_password_submit::handle),
@@ -188,6 +251,32 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/admin/mail/test",                      Access::FirmAdmin, Right::None,         ui::admin_mail_test::handle),
     route("POST",   "/admin/mail/purge",                     Access::FirmAdmin, Right::None,         ui::admin_mail_purge::handle),
     route("POST",   "/admin/mail/{id}/retry",                Access::FirmAdmin, Right::None,         ui::admin_mail_retry::handle),
+    route("GET",    "/mail",                                 Access::SignedIn,  Right::Staff,        ui::mail_index_show::handle),
+    route("GET",    "/mail/new",                             Access::SignedIn,  Right::Staff,        ui::mail_compose_show::handle),
+    route("POST",   "/mail",                                 Access::SignedIn,  Right::Staff,        ui::mail_send::handle),
+    route("GET",    "/mail/{id}",                            Access::SignedIn,  Right::MailSender,   ui::mail_show::handle),
+    route("GET",    "/mail/{id}/files/{file}",               Access::SignedIn,  Right::MailSender,   ui::mail_file_show::handle),
+    route("POST",   "/mail/{id}/revoke",                     Access::SignedIn,  Right::MailSender,   ui::mail_revoke::handle),
+    route("GET",    "/m/{token}",                            Access::Anonymous, Right::None,         ui::secure_show::handle),
+    route("POST",   "/m/{token}/code",                       Access::Anonymous, Right::None,         ui::secure_code_send::handle),
+    route("POST",   "/m/{token}/verify",                     Access::Anonymous, Right::None,         ui::secure_verify::handle),
+    route("GET",    "/m/{token}/files/{file}",               Access::Anonymous, Right::None,         ui::secure_file_show::handle),
+    route("POST",   "/m/{token}/reply/files",                Access::Anonymous, Right::None,         ui::secure_reply_upload::handle),
+    route("POST",   "/m/{token}/reply",                      Access::Anonymous, Right::None,         ui::secure_reply_send::handle),
+    route("POST",   "/admin/settings/depot",                 Access::FirmAdmin, Right::None,         ui::depot_settings_submit::handle),
+    route("GET",    "/depot",                                Access::SignedIn,  Right::Staff,        ui::depot_list::handle),
+    // A drop box's public link (`{ref}` = a 43-character token, anyone) or, on the same
+    // path, a deposit of the staff's inbox (`{ref}` = a 32-hex id, checked by the handler).
+    route("GET",    "/depot/{ref}",                          Access::Anonymous, Right::None,         ui::depot_show::handle),
+    route("POST",   "/depot/{token}",                        Access::Anonymous, Right::None,         ui::deposit_start::handle),
+    route("POST",   "/depot/{token}/code",                   Access::Anonymous, Right::None,         ui::deposit_code_verify::handle),
+    route("POST",   "/depot/{token}/files",                  Access::Anonymous, Right::None,         ui::deposit_file_upload::handle),
+    route("POST",   "/depot/{token}/remove",                 Access::Anonymous, Right::None,         ui::deposit_file_remove::handle),
+    route("POST",   "/depot/{token}/send",                   Access::Anonymous, Right::None,         ui::deposit_send::handle),
+    route("POST",   "/depot/{token}/restart",                Access::Anonymous, Right::None,         ui::deposit_restart::handle),
+    route("GET",    "/depot/{id}/files/{n}",                 Access::SignedIn,  Right::DepositStaff, ui::depot_file_download::handle),
+    route("POST",   "/depot/{id}/move",                      Access::SignedIn,  Right::DepositStaff, ui::depot_move::handle),
+    route("POST",   "/depot/{id}/delete",                    Access::SignedIn,  Right::DepositStaff, ui::depot_delete::handle),
     route("GET",    "/operator",                             Access::Operator,  Right::None,         ui::operator_show::handle),
     route("POST",   "/operator/firms",                       Access::Operator,  Right::None,         ui::operator_firm_add::handle),
 ];
@@ -316,6 +405,9 @@ fn error_response(ctx: &Ctx<'_>, path: &str, e: AppError) -> Result<Response, Ap
     }
     if matches!(e, AppError::SignInRequired) {
         return Ok(respond::see_other("/login"));
+    }
+    if let AppError::Undertaking(space) = &e {
+        return Ok(respond::see_other(&format!("/spaces/{space}/undertaking")));
     }
     let status = e.status();
     ui::error_page(ctx, e.key()).map(|r| r.with_status_code(status))

@@ -1,6 +1,7 @@
 //! `GET /api/v1/documents/{id}/content[?version=N][&inline=1]`: the file's bytes with their
 //! exact Content-Length. PDF and images may be shown inline, sandboxed (`CSP: sandbox`,
-//! nosniff); anything else is always an attachment. Each call leaves a receipt.
+//! nosniff); anything else is always an attachment. Each call leaves a receipt. A view-only
+//! document is refused to those it restricts (see `document_view::refuse_original`).
 
 use rouille::{Request, Response, ResponseBody};
 
@@ -11,7 +12,7 @@ use crate::ids::DocumentId;
 use crate::web::context::Ctx;
 
 /// `filename*` of RFC 6266/5987: UTF-8, percent-encoded.
-fn disposition(kind: &str, name: &str) -> String {
+pub(crate) fn disposition(kind: &str, name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -48,6 +49,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let o = match documents::open(core, &access, id, version, inline) {
         Ok(o) => o,
         Err(DocError::NotFound) => return Err(AppError::NotFound),
+        Err(DocError::ViewOnly) => {
+            return super::document_view::refuse_original(ctx, space, id, inline);
+        }
         Err(DocError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(AppError::Internal(format!("download: {e:?}"))),
     };

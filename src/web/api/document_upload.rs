@@ -54,7 +54,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         }
         Err(DocError::Invalid(i)) => Err(AppError::BadRequest(i.key)),
         Err(DocError::TooLarge) => Err(AppError::TooLarge),
-        Err(DocError::NotFound) => Err(AppError::NotFound),
+        Err(DocError::NotFound | DocError::ViewOnly) => Err(AppError::NotFound),
         Err(DocError::Io(e)) => Err(AppError::Internal(format!("upload: {e}"))),
         Err(DocError::Store(e)) => Err(e.into()),
     }

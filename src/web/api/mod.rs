@@ -4,19 +4,41 @@
 //! `X-CSRF-Token` header. Errors are `{"error": CODE, "message": TEXT}`; unknown and
 //! forbidden ids alike are 404.
 
+pub mod aside_create;
+pub mod aside_document_upload;
+pub mod aside_documents_list;
+pub mod aside_list;
+pub mod aside_message_create;
+pub mod aside_messages_list;
+pub mod aside_openapi;
+pub mod communication_acknowledge;
+pub mod communication_create;
+pub mod communication_show;
 pub mod document_content;
 pub mod document_upload;
+pub mod document_view;
 pub mod documents_list;
 pub mod event_create;
 pub mod events_list;
 pub mod events_openapi;
+pub mod exhibit_case_update;
+pub mod exhibit_create;
+pub mod exhibits_list;
+pub mod exhibits_openapi;
 pub mod library_openapi;
+pub mod mail_draft_create;
+pub mod mail_draft_upload;
+pub mod mail_openapi;
 pub mod me_show;
 pub mod member_add;
 pub mod message_create;
 pub mod messages_list;
 pub mod openapi;
 pub mod openapi_show;
+pub mod question_answer;
+pub mod question_create;
+pub mod questions_list;
+pub mod questions_openapi;
 pub mod request_create;
 pub mod requests_list;
 pub mod requests_openapi;

@@ -104,7 +104,11 @@ pub fn document() -> Value {
     doc["paths"]["/spaces/{id}/requests"] = super::requests_openapi::path();
     doc["paths"]["/spaces/{id}/events"] = super::events_openapi::path_item();
     super::upload_tus::describe(&mut doc);
+    super::exhibits_openapi::describe(&mut doc);
+    super::aside_openapi::describe(&mut doc);
+    super::questions_openapi::describe(&mut doc);
     super::library_openapi::describe(&mut doc);
+    super::mail_openapi::describe(&mut doc);
     doc
 }
 

@@ -30,6 +30,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             name => p.name, display_name => p.display_name, colour => p.colour,
             totp_required => p.totp_required, notice => notice, error_message => error,
             firm_templates => firm_templates, has_logo => has_logo, firm_id => admin.firm.hex(),
+            depot => super::depot_access::settings(ctx, req, &admin)?,
         },
     )
 }

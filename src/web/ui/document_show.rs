@@ -41,6 +41,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .collect();
     let notice =
         (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));
+    let restrictions = crate::domain::view_only::restrictions(core, &access)?;
     let receipts = match access.manage() {
         Some(m) => Some(documents::receipts(core, &m, id)?),
         None => None,
@@ -53,6 +54,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             name => d.name, versions => versions, receipts => receipts,
             inline => documents::content_type(&d.name).1, manage => access.manage().is_some(),
             folders => folders, folder => d.folder.hex(), notice => notice,
+            view_only => restrictions.applies(&access, id, d.owner),
+            view_only_marked => restrictions.marked(id), view_only_space => restrictions.space(),
+            pdf => documents::content_type(&d.name).0 == "application/pdf",
             error_message => super::form_error(ctx, req),
         },
     )

@@ -49,6 +49,10 @@ pub fn render(
             id => access.id.hex(),
             s => space_settings::view(access),
             nav => super::space_nav(access),
+            dataroom => minijinja::context! {
+                questions => crate::domain::questions::enabled(access),
+                view_only => crate::domain::view_only::restrictions(ctx.core()?, access)?.space(),
+            },
             profiles => Profile::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
             firm_staff => firm_staff,
             notice => notice.map(|k| ctx.tr(k)),

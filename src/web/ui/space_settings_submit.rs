@@ -26,6 +26,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         documents: on("module_documents"),
         agenda: on("module_agenda"),
         requests: on("module_requests"),
+        asides: on("module_asides"),
         invitee: Profile::parse(form.get("invitee")).unwrap_or_else(|| access.invitee()),
     };
     match space_settings::save(ctx.core()?, &m, &input) {

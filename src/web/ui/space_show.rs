@@ -37,11 +37,22 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let unread = conversation.iter().filter(|m| m.new).count();
     messages::mark_read(core, &access)?;
     let can_post = access.contribute().is_some() && messages::enabled(&access);
-    let attachable = if can_post {
-        messages::attachable(core, &access)?
+    // The message form offers the documents this page shows (a page of each folder): the
+    // page keeps its size whatever the number of documents (a select of 1,000 options cost
+    // half of its time), and another page of a folder offers that page's documents.
+    let attachable: Vec<messages::AttachmentLine> = if can_post {
+        folders
+            .iter()
+            .flat_map(|f| &f.documents)
+            .map(|d| messages::AttachmentLine {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            })
+            .collect()
     } else {
         Vec::new()
     };
+    let paged = folders.iter().any(|f| f.prev.is_some() || f.next.is_some());
     let notice = match req.get_param("notice").as_deref() {
         Some("invited") => Some(ctx.tr("invite_sent")),
         Some("saved") => Some(ctx.tr("notice_saved")),
@@ -63,6 +74,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             modules => access.modules(),
             request_progress => crate::domain::request_views::progress(core, &access)?,
             nav => super::space_nav(&access),
+            // The rooms (a space with asides): the tabs, and the label of the shared room.
+            rooms => crate::domain::aside_rooms::rooms(core, &access)?,
+            label => crate::domain::aside_rooms::shared_label(),
             members => members,
             folders => folders,
             can_upload => access.upload().is_some(),
@@ -70,6 +84,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             unread => unread,
             can_post => can_post,
             attachable => attachable,
+            attachable_paged => paged,
             max_chars => messages::MAX_CHARS,
             sees_members => access.sees_members(),
             manage => manage.is_some(),

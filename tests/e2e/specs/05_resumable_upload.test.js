@@ -101,7 +101,7 @@ describe('a resumable upload survives a lost connection', () => {
       // While cut: the file's line says it is resuming (in the live region).
       const resuming = page.locator('.progress-list li').filter({ hasText: 'connexion perdue, reprise…' });
       await resuming.waitFor({ timeout: 60_000 });
-      assert.equal(await page.locator('.progress-list[aria-live="polite"]').count(), 1, 'a live region announces it');
+      assert.equal(await page.locator('.uploader:not([data-attach]) .progress-list[aria-live="polite"]').count(), 1, 'a live region announces it');
       await a11y.check(page, 'space while an upload is resuming');
       await done;
 
