@@ -57,7 +57,7 @@ WRK_THREADS=2
 WRK_CONNS=50
 WARMUP_SECS=3
 STARTUP_RUNS="${STARTUP_RUNS:-10}"
-ALL_STEPS="size startup rss static mail login"
+ALL_STEPS="size startup rss static mail login docs"   # + `scale` (named only: long)
 
 mkdir -p "$WORK" "$PEERS" "$RESULTS_DIR" "$LOGS"
 touch "$METRICS"
@@ -186,14 +186,16 @@ server_cmd() {
             if [[ -n "${HC_CONFIG:-}" ]]; then CMD+=(--config "$HC_CONFIG"); fi ;;
         miniserve)
             # Plain directory serve on loopback, no auth, no uploads (defaults).
-            CMD=("$MINISERVE" --interfaces "$HOST" --port "$port" "$WWW") ;;
+            CMD=("$MINISERVE" --interfaces "$HOST" --port "$port" "$WWW")
+            # docs bench: uploads on, their temp files on the same disk as WWW.
+            if (( PEER_UPLOAD )); then CMD+=(--upload-files --temp-directory "$data"); fi ;;
         copyparty)
             # -q quiet; plain HTTP only, no certificate generation; no thumbnails;
             # no disk-usage info; read-only volume; state (hist/config) in DATA;
             # default -j 1 (copyparty's recommended setting).
             CMD=(env "PYTHONPATH=$PYPEERS" "XDG_CONFIG_HOME=$data/cfg" python3 -m copyparty
                  -i "$HOST" -p "$port" -q --http-only --no-crt --no-thumb -nid
-                 --hist "$data/hist" -v "$WWW::r") ;;
+                 --hist "$data/hist" -v "$WWW::$( (( PEER_UPLOAD )) && echo rw || echo r)") ;;
     esac
 }
 
@@ -327,12 +329,15 @@ wrk_parse() {
 }
 
 # wrk_measure SERVER LABEL URL: 3 s warm-up, then WRK_RUNS runs; records the
-# median req/s and median p99 as metrics LABEL_rps, LABEL_p99_ms.
+# median req/s and median p99 as metrics LABEL_rps, LABEL_p99_ms. Extra wrk
+# arguments (a Cookie header) in the array WRK_HDR: set WRK_HDR=(-H "Cookie: x")
+# before the call and WRK_HDR=() after it (an array cannot prefix a function call).
+WRK_HDR=()
 wrk_measure() {
     local s="$1" label="$2" url="$3" i f rps p99 n2 se all_rps="" all_p99="" runs="" disturbed=""
     [[ "$url" == "http://$HOST:"* ]] || die "refusing non-loopback URL $url"
     log "$s $label: warm-up ${WARMUP_SECS}s"
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARMUP_SECS}s" "$url" > /dev/null
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARMUP_SECS}s" "${WRK_HDR[@]}" "$url" > /dev/null
     for i in $(seq "$WRK_RUNS"); do
         f="$LOGS/$s.$label.wrk$i.txt"
         # A run is kept only if the machine is quiet just before and just after
@@ -340,7 +345,7 @@ wrk_measure() {
         local try busy
         for try in 1 2 3; do
             wait_quiet || true
-            wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WRK_DURATION}s" --latency "$url" > "$f"
+            wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WRK_DURATION}s" --latency "${WRK_HDR[@]}" "$url" > "$f"
             busy="$(cpu_busy_pct)"
             (( busy <= QUIET_MAX )) && break
             log "$s $label run $i: machine ${busy}% busy right after the run (other work?), redoing"
@@ -984,6 +989,7 @@ write_results() {
         [[ "$(metric_get huisclos login_noisy)" == 1 ]] && echo "| Note | measured on a busy machine (quiet wait timed out) |"
         echo
         if [[ -f "$BENCH_DIR/notes/login.md" ]]; then cat "$BENCH_DIR/notes/login.md"; echo; fi
+        docs_results
         echo "## Targets"
         echo
         local hr mr cr best
@@ -996,6 +1002,7 @@ write_results() {
         echo "| Idle RSS ≤ 20 MB = 19.07 MiB (VmRSS after start) | $(metric_get huisclos rss_idle_mib) MiB | $(verdict "$(metric_get huisclos rss_idle_mib)" 19.07 le) |"
         echo "| Binary ≤ 20 MB (20 000 000 bytes) | $(metric_get huisclos size_bytes) bytes | $(verdict "$(metric_get huisclos size_bytes)" 20000000 le) |"
         echo "| Static asset req/s ≥ faster peer | $hr vs ${best:-–} | $(verdict "$hr" "${best:-x}" ge) |"
+        docs_targets
         echo "| Mail: $(metric_get huisclos mail_count) notifications drained (first queued → last received) < ${MAIL_TARGET_S} s | $(metric_get huisclos mail_drain_s) s | $(verdict "$(metric_get huisclos mail_drain_s)" "$MAIL_TARGET_S" lt) |"
         echo "| Mail: each delivered exactly once (unique Message-IDs = count, one per recipient) | $(metric_get huisclos mail_unique_ids) unique of $(metric_get huisclos mail_received) received; $(metric_get huisclos mail_rcpt) | $( [[ "$(metric_get huisclos mail_unique_ids)" == "$(metric_get huisclos mail_count)" && "$(metric_get huisclos mail_received)" == "$(metric_get huisclos mail_count)" && "$(metric_get huisclos mail_rcpt)" == "one per recipient: yes"* ]] && echo yes || echo "**no**") |"
         echo "| Mail: all over TLS | $(metric_get huisclos mail_tls) | $( [[ "$(metric_get huisclos mail_tls_all)" == yes ]] && echo yes || echo "**no**") |"
@@ -1051,6 +1058,12 @@ write_results() {
     } > "$RESULTS_MD"
     log "wrote $RESULTS_MD"
 }
+
+# Documents: steps docs and scale, their RESULTS.md section and targets.
+# shellcheck source=bench/docs.sh
+source "$BENCH_DIR/docs.sh"
+# shellcheck source=bench/docs_report.sh
+source "$BENCH_DIR/docs_report.sh"
 
 # ---------------------------------------------------------------------------
 # Main
