@@ -2,72 +2,28 @@
 //! separation of an aside's rows, copies that need confirmation, the confidentiality
 //! undertaking, search, and the deletion of a space with its asides.
 
-use crate::domain::access::{self, Denied, Profile, SpaceAccess, Staff};
+use crate::domain::access::{self, Denied, Profile, SpaceAccess};
 use crate::domain::aside_copy::{self, Copied, CopyError, Item, Room};
-use crate::domain::setup::{SetupInput, complete, tests_support};
-use crate::domain::{Core, aside_rooms, asides, journal, search, space_delete, spaces as dspaces};
+use crate::domain::setup::tests_support;
+use crate::domain::{aside_rooms, asides, journal, search, space_delete};
 use crate::domain::{undertaking, undertaking::UndertakingError};
 use crate::ids::{AccountId, AsideId, SpaceId};
-use crate::secret::Secret;
-use crate::store::accounts::{self, Account, NotifyPref, Role};
-use crate::store::spaces::{self, Membership};
+use crate::store::accounts::Account;
 use crate::store::{documents, journal as store_journal, messages as store_msgs, space_purge};
 
-struct Box_ {
-    _t: tempfile::TempDir,
-    core: Core,
-    admin: Account,
-}
+type Box_ = tests_support::TestFirm;
 
 fn setup() -> Box_ {
-    let (t, core) = tests_support::core();
-    let input = SetupInput {
-        firm_name: "Cabinet Médiation".into(),
-        admin_name: "Maître Médiatrice".into(),
-        admin_email: "mediatrice@example.fr".into(),
-        password: Secret::new("Témoin-7f3a secret 2026!"),
-        password_confirm: Secret::new("Témoin-7f3a secret 2026!"),
-        lang: "fr".into(),
-    };
-    let (_, admin) = complete(&core, None, &input).unwrap();
-    let admin = accounts::by_id(&core.store, admin).unwrap().unwrap();
-    Box_ { _t: t, core, admin }
+    tests_support::firm("Médiatrice")
 }
 
 fn space(b: &Box_, template: &str) -> SpaceId {
-    let staff: Staff<'_> = access::staff(&b.admin).unwrap();
-    dspaces::create(&b.core, &staff, "Médiation SENTINEL", template, None).unwrap()
+    tests_support::space(b, "Médiation SENTINEL", template)
 }
 
 fn person(b: &Box_, space: SpaceId, name: &str, profile: Profile) -> Account {
-    let a = Account {
-        id: AccountId::random(),
-        firm: None,
-        role: Role::External,
-        name: name.into(),
-        email: format!("{}@example.fr", name.to_lowercase().replace(' ', "-")),
-        password_hash: None,
-        created_at: 0,
-        active: true,
-        lang: "fr".into(),
-        notify: NotifyPref::Immediate,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: 0,
-        recovery_codes: Vec::new(),
-        operator: false,
-    };
-    assert!(accounts::create(&b.core.store, &a).unwrap());
-    let s = access::space(&b.core, &b.admin, space).unwrap();
-    let txn = b.core.store.db().begin_write().unwrap();
-    let m = Membership {
-        profile,
-        added_at: 0,
-        added_by: b.admin.id,
-    };
-    spaces::set_member(&b.core.store, &txn, space, s.key(), a.id, &m).unwrap();
-    txn.commit().unwrap();
-    a
+    let email = format!("{}@example.fr", name.to_lowercase().replace(' ', "-"));
+    tests_support::member(b, space, name, &email, profile)
 }
 
 fn open(b: &Box_, who: &Account, space: SpaceId) -> SpaceAccess {

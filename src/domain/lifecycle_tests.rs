@@ -2,74 +2,30 @@
 //! given `now`, deletion with crypto-shredding, and spaces made before the key vault.
 
 use crate::crypto::space_key::SpaceKey;
-use crate::domain::access::{self, Profile, Staff};
-use crate::domain::setup::{SetupInput, complete, tests_support};
+use crate::domain::access::{self, Profile};
+use crate::domain::setup::tests_support;
 use crate::domain::space_settings::{self, DAY, Input};
 use crate::domain::{
-    Core, documents as docs, firm_templates, requests, retention, space_delete, space_duplicate,
+    documents as docs, firm_templates, requests, retention, space_delete, space_duplicate,
     spaces as dspaces,
 };
-use crate::ids::{AccountId, SpaceId};
-use crate::secret::Secret;
-use crate::store::accounts::{self, Account, NotifyPref, Role};
+use crate::ids::SpaceId;
+use crate::store::accounts::Account;
 use crate::store::spaces::{self, Membership, SpaceEntry, SpaceMeta};
 use crate::store::{firm_journal, journal, outbox, space_purge};
 
-struct Box_ {
-    _t: tempfile::TempDir,
-    core: Core,
-    admin: Account,
-}
+type Box_ = tests_support::TestFirm;
 
 fn setup() -> Box_ {
-    let (t, core) = tests_support::core();
-    let input = SetupInput {
-        firm_name: "Cabinet Témoin".into(),
-        admin_name: "Maître Témoin".into(),
-        admin_email: "temoin@example.fr".into(),
-        password: Secret::new("Témoin-7f3a secret 2026!"),
-        password_confirm: Secret::new("Témoin-7f3a secret 2026!"),
-        lang: "fr".into(),
-    };
-    let (_, admin) = complete(&core, None, &input).unwrap();
-    let admin = accounts::by_id(&core.store, admin).unwrap().unwrap();
-    Box_ { _t: t, core, admin }
+    tests_support::firm("Témoin")
 }
 
 fn space(b: &Box_, template: &str) -> SpaceId {
-    let staff: Staff<'_> = access::staff(&b.admin).unwrap();
-    dspaces::create(&b.core, &staff, "Dossier SENTINEL", template, None).unwrap()
+    tests_support::space(b, "Dossier SENTINEL", template)
 }
 
 fn external(b: &Box_, space: SpaceId, email: &str, profile: Profile) -> Account {
-    let a = Account {
-        id: AccountId::random(),
-        firm: None,
-        role: Role::External,
-        name: email.into(),
-        email: email.into(),
-        password_hash: None,
-        created_at: 0,
-        active: true,
-        lang: "fr".into(),
-        notify: NotifyPref::Immediate,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: 0,
-        recovery_codes: Vec::new(),
-        operator: false,
-    };
-    assert!(accounts::create(&b.core.store, &a).unwrap());
-    let s = access::space(&b.core, &b.admin, space).unwrap();
-    let txn = b.core.store.db().begin_write().unwrap();
-    let m = Membership {
-        profile,
-        added_at: 0,
-        added_by: b.admin.id,
-    };
-    spaces::set_member(&b.core.store, &txn, space, s.key(), a.id, &m).unwrap();
-    txn.commit().unwrap();
-    a
+    tests_support::member(b, space, email, email, profile)
 }
 
 fn actions(b: &Box_, id: SpaceId) -> Vec<String> {

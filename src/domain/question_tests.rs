@@ -2,71 +2,26 @@
 //! the status transitions, the journal (ids only), and the view-only rule of downloads.
 
 use super::*;
-use crate::domain::access::{self, Staff};
+use crate::domain::access::{self};
 use crate::domain::question_views;
-use crate::domain::setup::{SetupInput, complete, tests_support};
-use crate::domain::{documents as d, spaces as dspaces, view_only};
+use crate::domain::setup::tests_support;
+use crate::domain::{documents as d, view_only};
 use crate::ids::SpaceId;
-use crate::secret::Secret;
-use crate::store::accounts::{self, Account, NotifyPref, Role};
+use crate::store::accounts::Account;
 use crate::store::journal;
-use crate::store::spaces::{self as sp, Membership};
 
-struct Box_ {
-    _t: tempfile::TempDir,
-    core: Core,
-    admin: Account,
-}
+type Box_ = tests_support::TestFirm;
 
 fn setup() -> Box_ {
-    let (t, core) = tests_support::core();
-    let input = SetupInput {
-        firm_name: "Cabinet Vendeur".into(),
-        admin_name: "Maître Vendeur".into(),
-        admin_email: "vendeur@example.fr".into(),
-        password: Secret::new("Vendeur-7f3a secret 2026!"),
-        password_confirm: Secret::new("Vendeur-7f3a secret 2026!"),
-        lang: "fr".into(),
-    };
-    let (_, admin) = complete(&core, None, &input).unwrap();
-    let admin = accounts::by_id(&core.store, admin).unwrap().unwrap();
-    Box_ { _t: t, core, admin }
+    tests_support::firm("Vendeur")
 }
 
 fn space(b: &Box_, template: &str) -> SpaceId {
-    let staff: Staff<'_> = access::staff(&b.admin).unwrap();
-    dspaces::create(&b.core, &staff, "Projet SENTINEL", template, None).unwrap()
+    tests_support::space(b, "Projet SENTINEL", template)
 }
 
 fn member(b: &Box_, space: SpaceId, email: &str, profile: Profile) -> Account {
-    let a = Account {
-        id: AccountId::random(),
-        firm: None,
-        role: Role::External,
-        name: email.into(),
-        email: email.into(),
-        password_hash: None,
-        created_at: 0,
-        active: true,
-        lang: "fr".into(),
-        notify: NotifyPref::Immediate,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: 0,
-        recovery_codes: Vec::new(),
-        operator: false,
-    };
-    assert!(accounts::create(&b.core.store, &a).unwrap());
-    let s = access::space(&b.core, &b.admin, space).unwrap();
-    let txn = b.core.store.db().begin_write().unwrap();
-    let m = Membership {
-        profile,
-        added_at: 0,
-        added_by: b.admin.id,
-    };
-    sp::set_member(&b.core.store, &txn, space, s.key(), a.id, &m).unwrap();
-    txn.commit().unwrap();
-    a
+    tests_support::member(b, space, email, email, profile)
 }
 
 fn texts(lines: &[question_views::QuestionLine]) -> Vec<&str> {

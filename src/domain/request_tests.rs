@@ -2,70 +2,25 @@
 //! space's), refusals, copying a list, and reminders as of a given day.
 
 use super::*;
-use crate::domain::access::{self, Staff};
+use crate::domain::access::{self};
 use crate::domain::request_views::view;
-use crate::domain::setup::{SetupInput, complete, tests_support};
-use crate::domain::{documents as docs, request_reminders, spaces as dspaces};
+use crate::domain::setup::tests_support;
+use crate::domain::{documents as docs, request_reminders};
 use crate::ids::SpaceId;
-use crate::secret::Secret;
-use crate::store::accounts::{Account, NotifyPref};
-use crate::store::spaces::Membership;
+use crate::store::accounts::Account;
 
-struct Box_ {
-    _t: tempfile::TempDir,
-    core: Core,
-    admin: Account,
-}
+type Box_ = tests_support::TestFirm;
 
 fn setup() -> Box_ {
-    let (t, core) = tests_support::core();
-    let input = SetupInput {
-        firm_name: "Cabinet Témoin".into(),
-        admin_name: "Maître Témoin".into(),
-        admin_email: "temoin@example.fr".into(),
-        password: Secret::new("Témoin-7f3a secret 2026!"),
-        password_confirm: Secret::new("Témoin-7f3a secret 2026!"),
-        lang: "fr".into(),
-    };
-    let (_, admin) = complete(&core, None, &input).unwrap();
-    let admin = accounts::by_id(&core.store, admin).unwrap().unwrap();
-    Box_ { _t: t, core, admin }
+    tests_support::firm("Témoin")
 }
 
 fn space(b: &Box_, template: &str) -> SpaceId {
-    let staff: Staff<'_> = access::staff(&b.admin).unwrap();
-    dspaces::create(&b.core, &staff, "Dossier SENTINEL", template, None).unwrap()
+    tests_support::space(b, "Dossier SENTINEL", template)
 }
 
 fn external(b: &Box_, space: SpaceId, email: &str, profile: Profile) -> Account {
-    let a = Account {
-        id: AccountId::random(),
-        firm: None,
-        role: Role::External,
-        name: email.into(),
-        email: email.into(),
-        password_hash: None,
-        created_at: 0,
-        active: true,
-        lang: "fr".into(),
-        notify: NotifyPref::Immediate,
-        totp_secret: None,
-        totp_pending: None,
-        totp_last_step: 0,
-        recovery_codes: Vec::new(),
-        operator: false,
-    };
-    assert!(accounts::create(&b.core.store, &a).unwrap());
-    let s = access::space(&b.core, &b.admin, space).unwrap();
-    let txn = b.core.store.db().begin_write().unwrap();
-    let m = Membership {
-        profile,
-        added_at: 0,
-        added_by: b.admin.id,
-    };
-    spaces::set_member(&b.core.store, &txn, space, s.key(), a.id, &m).unwrap();
-    txn.commit().unwrap();
-    a
+    tests_support::member(b, space, email, email, profile)
 }
 
 fn draft(title: &str, due: &str) -> Draft {

@@ -170,6 +170,77 @@ pub(crate) mod tests_support {
     use super::*;
     use crate::blobs::BlobStore;
     use crate::datadir::DataDir;
+    use crate::domain::access::{self, Profile};
+    use crate::ids::{AccountId, SpaceId};
+    use crate::store::accounts::{Account, NotifyPref};
+
+    /// A box with one firm and its administrator, for the domain's unit tests.
+    pub(crate) struct TestFirm {
+        pub _t: tempfile::TempDir,
+        pub core: Core,
+        pub admin: Account,
+    }
+
+    /// A fresh box where the firm `name` was set up (admin address derived from the name).
+    pub(crate) fn firm(name: &str) -> TestFirm {
+        let (t, core) = core();
+        let input = SetupInput {
+            firm_name: format!("Cabinet {name}"),
+            admin_name: format!("Maître {name}"),
+            admin_email: format!("{}@example.fr", name.to_lowercase()),
+            password: Secret::new("Témoin-7f3a secret 2026!"),
+            password_confirm: Secret::new("Témoin-7f3a secret 2026!"),
+            lang: "fr".into(),
+        };
+        let (_, admin) = complete(&core, None, &input).unwrap();
+        let admin = accounts::by_id(&core.store, admin).unwrap().unwrap();
+        TestFirm { _t: t, core, admin }
+    }
+
+    /// A space created by the firm's admin (its Gestionnaire).
+    pub(crate) fn space(b: &TestFirm, title: &str, template: &str) -> SpaceId {
+        let staff = access::staff(&b.admin).unwrap();
+        crate::domain::spaces::create(&b.core, &staff, title, template, None).unwrap()
+    }
+
+    /// An external account named `name` (address `email`) made a member of `space` with
+    /// `profile`, without the invitation round trip.
+    pub(crate) fn member(
+        b: &TestFirm,
+        space: SpaceId,
+        name: &str,
+        email: &str,
+        profile: Profile,
+    ) -> Account {
+        let a = Account {
+            id: AccountId::random(),
+            firm: None,
+            role: Role::External,
+            name: name.into(),
+            email: email.into(),
+            password_hash: None,
+            created_at: 0,
+            active: true,
+            lang: "fr".into(),
+            notify: NotifyPref::Immediate,
+            totp_secret: None,
+            totp_pending: None,
+            totp_last_step: 0,
+            recovery_codes: Vec::new(),
+            operator: false,
+        };
+        assert!(accounts::create(&b.core.store, &a).unwrap());
+        let s = access::space(&b.core, &b.admin, space).unwrap();
+        let txn = b.core.store.db().begin_write().unwrap();
+        let m = crate::store::spaces::Membership {
+            profile,
+            added_at: 0,
+            added_by: b.admin.id,
+        };
+        crate::store::spaces::set_member(&b.core.store, &txn, space, s.key(), a.id, &m).unwrap();
+        txn.commit().unwrap();
+        a
+    }
 
     pub(crate) fn core() -> (tempfile::TempDir, Core) {
         let (t, store) = crate::store::testing::temp_store();
