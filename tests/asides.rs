@@ -76,8 +76,7 @@ fn no_trace(text: &str, aside: &str, what: &str) {
 }
 
 fn is_notification_to(m: &str, email: &str) -> bool {
-    m.lines().any(|l| l.starts_with("To:") && l.contains(email))
-        && (m.contains("nouvel élément") || m.contains("new item"))
+    m.lines().any(|l| l.starts_with("To:") && l.contains(email)) && eml::is_notification(m)
 }
 
 #[test]

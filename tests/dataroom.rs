@@ -68,8 +68,7 @@ fn notification_for(data: &Path, email: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let found = eml::all(data).into_iter().any(|m| {
-            m.lines().any(|l| l.starts_with("To:") && l.contains(email))
-                && (m.contains("nouvel élément") || m.contains("new item"))
+            m.lines().any(|l| l.starts_with("To:") && l.contains(email)) && eml::is_notification(&m)
         });
         if found {
             return;

@@ -25,7 +25,7 @@ fn is_to(m: &str, email: &str) -> bool {
 }
 
 fn is_notification(m: &str) -> bool {
-    m.contains("nouvel élément") || m.contains("new item")
+    eml::is_notification(m)
 }
 
 /// Waits for the notification mail to `email`.

@@ -240,10 +240,9 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
     // The client was notified (content-free); no mail carries a title, reason or space.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
-        let notified = eml::all(&s.data).iter().any(|m| {
-            m.contains("client@rho.example")
-                && (m.contains("nouvel élément") || m.contains("nouveaux éléments"))
-        });
+        let notified = eml::all(&s.data)
+            .iter()
+            .any(|m| m.contains("client@rho.example") && eml::is_notification(m));
         if notified {
             break;
         }

@@ -126,6 +126,19 @@ pub fn readable(raw: &str) -> String {
     out
 }
 
+/// Whether a readable mail is a "new things wait" notification, whatever the count: events
+/// that happen before the worker's next batch are counted in one mail ("2 nouveaux éléments").
+pub fn is_notification(m: &str) -> bool {
+    [
+        "nouvel élément",
+        "nouveaux éléments",
+        "new item is",
+        "new items are",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
 /// All mails of `data/mail`, readable.
 pub fn all(data: &Path) -> Vec<String> {
     files(data)
