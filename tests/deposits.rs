@@ -12,6 +12,8 @@ mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
+#[path = "common/lifecycle.rs"]
+mod lifecycle;
 
 use std::path::Path;
 
@@ -573,11 +575,7 @@ fn another_firm_never_sees_a_deposit_and_deletion_removes_it() {
     // A backup taken before the deletion.
     let backup = t.path().join("before.hcb");
     let d = data.to_str().unwrap();
-    let (ok, out, err) = cli(
-        &["backup", "--data", d, "--out", backup.to_str().unwrap()],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::backup(&data, &backup);
     let blobs = blob_count(&data);
     let r = s.post_form(
         &format!("/depot/{id}/delete"),
@@ -602,36 +600,11 @@ fn another_firm_never_sees_a_deposit_and_deletion_removes_it() {
     // The backup from before, restored with the vault as it is now: the deposit's rows are
     // there, but nothing opens them any more.
     let vault = t.path().join("vault-now.json");
-    let (ok, out, err) = cli(
-        &[
-            "keys",
-            "export",
-            "--data",
-            d,
-            "--out",
-            vault.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::keys_export(&data, &vault);
     drop(s);
     let restored = t.path().join("restored");
     let key = data.join("keys/master.key");
-    let (ok, out, err) = cli(
-        &[
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-            restored.to_str().unwrap(),
-            "--master-key",
-            key.to_str().unwrap(),
-            "--keys",
-            vault.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::restore(&backup, &restored, &key, Some(&vault));
     let r = Server::start(&restored, &[]);
     let admin = sign_in(&r, "admin@a.example", PASSWORD).unwrap();
     assert_eq!(r.get(&format!("/depot/{id}"), &admin).status, 404);

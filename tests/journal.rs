@@ -9,6 +9,8 @@ mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
+#[path = "common/lifecycle.rs"]
+mod lifecycle;
 
 use api::*;
 
@@ -201,41 +203,12 @@ fn journal_records_shows_exports_and_verifies() {
     // A restored box keeps its signing key (its identity), still wrapped. Space keys travel
     // apart from backups (the vault copy), as when moving to a new machine.
     let backup = t.path().join("b.hcb");
-    let (ok, out, err) = cli(
-        &["backup", "--data", d, "--out", backup.to_str().unwrap()],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::backup(&data, &backup);
     let vault = t.path().join("vault.keys");
-    let (ok, out, err) = cli(
-        &[
-            "keys",
-            "export",
-            "--data",
-            d,
-            "--out",
-            vault.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::keys_export(&data, &vault);
     let restored = t.path().join("restored");
     let key = data.join("keys/master.key");
-    let (ok, out, err) = cli(
-        &[
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-            restored.to_str().unwrap(),
-            "--keys",
-            vault.to_str().unwrap(),
-            "--master-key",
-            key.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(ok, "{out}{err}");
+    lifecycle::restore(&backup, &restored, &key, Some(&vault));
     assert_eq!(
         std::fs::read(restored.join("keys/signing.key")).unwrap(),
         std::fs::read(data.join("keys/signing.key")).unwrap()

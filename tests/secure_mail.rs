@@ -621,22 +621,9 @@ fn expiry_shreds_the_mail_even_in_a_backup_taken_before() {
 
     // A backup and a vault copy, both before the expiry.
     let backup = t.path().join("before.hcb");
-    cli_ok(&[
-        "backup",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        backup.to_str().unwrap(),
-    ]);
+    lifecycle::backup(&data, &backup);
     let vault_old = t.path().join("vault-before.json");
-    cli_ok(&[
-        "keys",
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        vault_old.to_str().unwrap(),
-    ]);
+    keys_export(&data, &vault_old);
 
     std::thread::sleep(Duration::from_millis(4500));
     let r = s.get(&link, &Jar::default());
@@ -652,14 +639,7 @@ fn expiry_shreds_the_mail_even_in_a_backup_taken_before() {
     let track = s.get(&format!("/mail/{id}"), &st.jar).text();
     assert!(track.contains("Ce courrier a expiré") && track.contains("Courrier sécurisé expiré"));
     let vault_now = t.path().join("vault-now.json");
-    cli_ok(&[
-        "keys",
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        vault_now.to_str().unwrap(),
-    ]);
+    keys_export(&data, &vault_now);
     drop(s);
     // The data folder: no key, no file, no record of it.
     {
@@ -672,19 +652,7 @@ fn expiry_shreds_the_mail_even_in_a_backup_taken_before() {
     }
 
     let key = data.join("keys/master.key");
-    let restore = |dir: &Path, vault: &Path| {
-        cli_ok(&[
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-            dir.to_str().unwrap(),
-            "--master-key",
-            key.to_str().unwrap(),
-            "--keys",
-            vault.to_str().unwrap(),
-        ])
-    };
+    let restore = |dir: &Path, vault: &Path| lifecycle::restore(&backup, dir, &key, Some(vault));
     // The backup taken before, with the current vault: the mail is there, sealed, and shut.
     let restored = t.path().join("restored");
     restore(&restored, &vault_now);

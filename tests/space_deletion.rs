@@ -52,23 +52,10 @@ fn deletion_shreds_the_space_even_in_a_backup_taken_before() {
 
     // A backup and a copy of the vault, both before the deletion.
     let backup = t.path().join("before.hcb");
-    let out = cli_ok(&[
-        "backup",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        backup.to_str().unwrap(),
-    ]);
+    let out = lifecycle::backup(&data, &backup);
     assert!(out.contains("keys export"), "the reminder: {out}");
     let vault_old = t.path().join("vault-before.json");
-    cli_ok(&[
-        "keys",
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        vault_old.to_str().unwrap(),
-    ]);
+    keys_export(&data, &vault_old);
 
     // The title must be typed; then the space is gone for everyone.
     let path = format!("/spaces/{a}/delete");
@@ -104,31 +91,10 @@ fn deletion_shreds_the_space_even_in_a_backup_taken_before() {
         "a tombstone without the title"
     );
     let vault_now = t.path().join("vault-now.json");
-    cli_ok(&[
-        "keys",
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        vault_now.to_str().unwrap(),
-    ]);
+    keys_export(&data, &vault_now);
     drop(s);
     let key = data.join("keys/master.key");
-    let restore = |dir: &Path, vault: Option<&Path>| {
-        let mut args = vec![
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-            dir.to_str().unwrap(),
-            "--master-key",
-            key.to_str().unwrap(),
-        ];
-        if let Some(v) = vault {
-            args.extend(["--keys", v.to_str().unwrap()]);
-        }
-        cli_ok(&args)
-    };
+    let restore = |dir: &Path, vault: Option<&Path>| lifecycle::restore(&backup, dir, &key, vault);
 
     // The backup alone holds no vault: no space opens without a copy of it.
     let bare = t.path().join("bare");

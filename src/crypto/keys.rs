@@ -255,6 +255,12 @@ impl FirmKey {
     pub fn blob_root(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// A fixed key, for known-answer tests of formats that must not change.
+    #[cfg(test)]
+    pub(crate) fn from_test_bytes(b: [u8; 32]) -> Self {
+        FirmKey(Zeroizing::new(b))
+    }
 }
 
 #[cfg(test)]

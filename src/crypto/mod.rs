@@ -10,11 +10,13 @@
 //! - [`stream`]: chunked AES-256-GCM (STREAM construction) for files and backups;
 //! - [`keys`]: master key, sealed mode, key wrapping, derivation;
 //! - [`signing`]: the box's Ed25519 key, which signs journal exports;
-//! - [`vault`]: the per-space shred keys kept outside the database and its backups.
+//! - [`vault`]: the per-space shred keys kept outside the database and its backups;
+//! - [`shreddable`]: item keys wrapped by a firm key and a shred key (deposits, secure mails).
 
 pub mod aside_key;
 pub mod keys;
 pub mod seal;
+pub mod shreddable;
 pub mod signing;
 pub mod space_key;
 pub mod stream;

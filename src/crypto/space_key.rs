@@ -86,21 +86,10 @@ impl FirmKey {
         space_key_from(&raw)
     }
 
-    /// The wrapping key of a vault space: HKDF over the firm key and the shred key together,
-    /// so that neither alone (a backup holds the firm key, the vault holds the shred key)
-    /// opens the space key.
+    /// The wrapping key of a vault space, over the firm key and the shred key together (see
+    /// [`super::shreddable::wrapper`]).
     fn shreddable_wrapper(&self, shred: &ShredKey) -> Result<Aes256Siv, CryptoError> {
-        let mut ikm = Zeroizing::new([0u8; 64]);
-        ikm[..32].copy_from_slice(self.blob_root());
-        ikm[32..].copy_from_slice(shred.bytes());
-        let mut k = Zeroizing::new([0u8; 64]);
-        hkdf(
-            ikm.as_ref(),
-            b"huisclos",
-            b"space key wrap with shred key v2",
-            k.as_mut(),
-        );
-        Aes256Siv::new_from_slice(k.as_ref()).map_err(|_| CryptoError::Format("wrap key"))
+        super::shreddable::wrapper(self, shred, b"space key wrap with shred key v2")
     }
 
     /// Wraps `key` of a vault space (AES-SIV), bound to the space's id.
@@ -189,5 +178,19 @@ mod tests {
         );
         // The firm key alone (what a backup holds) does not open it.
         assert!(firm.unwrap_space_key(s, &w).is_err());
+    }
+
+    #[test]
+    fn vault_space_keys_keep_their_on_disk_format() {
+        let firm = FirmKey::from_test_bytes([1; 32]);
+        let shred = ShredKey::from_test_bytes([2; 32]);
+        let key = SpaceKey::from_raw(&[3; 32]).unwrap();
+        let w = firm
+            .wrap_space_key_shreddable(SpaceId([4; 16]), &shred, &key)
+            .unwrap();
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&w),
+            "a8e1a33ba6808eb1ab3aae005148031abf52472e84785fbfc098294d5fc3711f05c4510102d747821747ea7247932f00"
+        );
     }
 }

@@ -61,6 +61,12 @@ impl ShredKey {
     pub fn bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// A fixed key, for known-answer tests of formats that must not change.
+    #[cfg(test)]
+    pub(crate) fn from_test_bytes(b: [u8; 32]) -> Self {
+        ShredKey(Zeroizing::new(b))
+    }
 }
 
 /// Why the vault failed; carries no key material.

@@ -71,10 +71,24 @@ impl Mailer {
         }
     }
 
+    /// Queues a mail of `kind`: what every mail carries ([`Self::common`], with its link to
+    /// `path` on the box) and the kind's own `vars` (none of them named like a common one).
+    fn send(
+        &self,
+        store: &Store,
+        kind: &'static str,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+        vars: minijinja::Value,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { ..vars, ..self.common(to, from, path) };
+        self.queue(store, kind, to, from, vars)
+    }
+
     /// A test of the relay, sent from the admin page or `huisclos test-email`.
     pub fn test(&self, store: &Store, to: &Recipient, from: &Sender) -> Result<MailId, MailError> {
-        let vars = context! { ..self.common(to, from, "/") };
-        self.queue(store, "test", to, from, vars)
+        self.send(store, "test", to, from, "/", context! {})
     }
 
     /// A one-time sign-in code (8 digits, valid 10 minutes).
@@ -86,8 +100,8 @@ impl Mailer {
         code: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/login") };
-        self.queue(store, "sign_in_code", to, from, vars)
+        let vars = context! { code => code, minutes => minutes };
+        self.send(store, "sign_in_code", to, from, "/login", vars)
     }
 
     /// A password reset link (single use, 30 minutes).
@@ -99,9 +113,9 @@ impl Mailer {
         token: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars =
-            context! { minutes => minutes, ..self.common(to, from, &format!("/reset/{token}")) };
-        self.queue(store, "password_reset", to, from, vars)
+        let path = format!("/reset/{token}");
+        let vars = context! { minutes => minutes };
+        self.send(store, "password_reset", to, from, &path, vars)
     }
 
     /// An invitation: says who invites (the firm), never into what.
@@ -113,8 +127,9 @@ impl Mailer {
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { days => days, ..self.common(to, from, &format!("/invite/{token}")) };
-        self.queue(store, "invitation", to, from, vars)
+        let path = format!("/invite/{token}");
+        let vars = context! { days => days };
+        self.send(store, "invitation", to, from, &path, vars)
     }
 
     /// New things wait: a count, never what.
@@ -125,8 +140,8 @@ impl Mailer {
         from: &Sender,
         count: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { count => count, ..self.common(to, from, "/") };
-        self.queue(store, "notification", to, from, vars)
+        let vars = context! { count => count };
+        self.send(store, "notification", to, from, "/", vars)
     }
 
     /// The daily digest of those who chose it: a count, never what.
@@ -137,8 +152,8 @@ impl Mailer {
         from: &Sender,
         count: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { count => count, ..self.common(to, from, "/") };
-        self.queue(store, "digest", to, from, vars)
+        let vars = context! { count => count };
+        self.send(store, "digest", to, from, "/", vars)
     }
 
     /// A new account: a link to choose a password (no content, no space named).
@@ -150,8 +165,9 @@ impl Mailer {
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { days => days, ..self.common(to, from, &format!("/reset/{token}")) };
-        self.queue(store, "welcome", to, from, vars)
+        let path = format!("/reset/{token}");
+        let vars = context! { days => days };
+        self.send(store, "welcome", to, from, &path, vars)
     }
 
     /// Requests of the firm fall due: how many and the nearest due date (`YYYY-MM-DD`),
@@ -164,8 +180,8 @@ impl Mailer {
         count: u32,
         due: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { count => count, due => due, ..self.common(to, from, "/") };
-        self.queue(store, "request_reminder", to, from, vars)
+        let vars = context! { count => count, due => due };
+        self.send(store, "request_reminder", to, from, "/", vars)
     }
 
     /// A space the recipient manages will be deleted on `date` (its retention date): the
@@ -178,8 +194,8 @@ impl Mailer {
         date: &str,
         path: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { date => date, ..self.common(to, from, path) };
-        self.queue(store, "retention_notice", to, from, vars)
+        let vars = context! { date => date };
+        self.send(store, "retention_notice", to, from, path, vars)
     }
 
     /// The code that confirms a drop-box visitor's address: the firm's display name, the
@@ -193,8 +209,8 @@ impl Mailer {
         code: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/") };
-        self.queue(store, "deposit_code", to, from, vars)
+        let vars = context! { code => code, minutes => minutes };
+        self.send(store, "deposit_code", to, from, "/", vars)
     }
 
     /// Exhibits communicated to the recipient wait for his acknowledgement of receipt: a
@@ -206,8 +222,7 @@ impl Mailer {
         from: &Sender,
         path: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { ..self.common(to, from, path) };
-        self.queue(store, "exhibits_reminder", to, from, vars)
+        self.send(store, "exhibits_reminder", to, from, path, context! {})
     }
 
     /// The account was locked after repeated failed sign-ins.
@@ -218,8 +233,8 @@ impl Mailer {
         from: &Sender,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { minutes => minutes, ..self.common(to, from, "/login") };
-        self.queue(store, "lockout_alert", to, from, vars)
+        let vars = context! { minutes => minutes };
+        self.send(store, "lockout_alert", to, from, "/login", vars)
     }
 
     /// An appointment is near: its local date, time and UTC offset only (`05/11/2026`,
@@ -233,10 +248,8 @@ impl Mailer {
         time: &str,
         offset: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! {
-            date => date, time => time, offset => offset, ..self.common(to, from, "/")
-        };
-        self.queue(store, "event_reminder", to, from, vars)
+        let vars = context! { date => date, time => time, offset => offset };
+        self.send(store, "event_reminder", to, from, "/", vars)
     }
 
     /// A secure mail waits for the recipient at `path` (`/m/{token}`) until `until`
@@ -249,8 +262,8 @@ impl Mailer {
         path: &str,
         until: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { until => until, ..self.common(to, from, path) };
-        self.queue(store, "secure_mail", to, from, vars)
+        let vars = context! { until => until };
+        self.send(store, "secure_mail", to, from, path, vars)
     }
 
     /// The one-time code that opens a secure mail (8 digits, valid `minutes`).
@@ -262,8 +275,8 @@ impl Mailer {
         code: &str,
         minutes: u32,
     ) -> Result<MailId, MailError> {
-        let vars = context! { code => code, minutes => minutes, ..self.common(to, from, "/") };
-        self.queue(store, "secure_mail_code", to, from, vars)
+        let vars = context! { code => code, minutes => minutes };
+        self.send(store, "secure_mail_code", to, from, "/", vars)
     }
 
     /// To the sender: a recipient of his secure mail at `path` (`/mail/{id}`) was locked
@@ -275,8 +288,7 @@ impl Mailer {
         from: &Sender,
         path: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { ..self.common(to, from, path) };
-        self.queue(store, "secure_mail_locked", to, from, vars)
+        self.send(store, "secure_mail_locked", to, from, path, context! {})
     }
 
     /// To the sender: a reply to his secure mail at `path` waits on the box.
@@ -287,7 +299,6 @@ impl Mailer {
         from: &Sender,
         path: &str,
     ) -> Result<MailId, MailError> {
-        let vars = context! { ..self.common(to, from, path) };
-        self.queue(store, "secure_mail_reply", to, from, vars)
+        self.send(store, "secure_mail_reply", to, from, path, context! {})
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::deposit_keys::{self, DepositKey};
+use super::deposit_keys::DepositKey;
 use super::tables::{DEPOSIT_CONTENTS, DEPOSITS};
 use super::{Store, StoreError, db, get, put};
 use crate::crypto::{FirmKey, RecordKey};
@@ -87,7 +87,7 @@ pub fn new_entry(
 ) -> Result<Entry, StoreError> {
     let shred = store.vault().create(store.keys(), id)?;
     Ok(Entry {
-        wrapped_key: data_encoding::HEXLOWER.encode(&deposit_keys::wrap(fk, &shred, id, key)?),
+        wrapped_key: data_encoding::HEXLOWER.encode(&key.wrap(fk, &shred, id)?),
         state: State::Open,
         created_at: now,
         expires_at,
@@ -201,7 +201,7 @@ pub fn key_of(
     let wrapped = data_encoding::HEXLOWER
         .decode(e.wrapped_key.as_bytes())
         .map_err(|_| StoreError::Corrupt("wrapped deposit key"))?;
-    Ok(Some(deposit_keys::unwrap(fk, &shred, id, &wrapped)?))
+    Ok(Some(DepositKey::unwrap(fk, &shred, id, &wrapped)?))
 }
 
 /// Destroys the deposit's shred key (its rows gone, or going): no copy of its records, in a

@@ -4,11 +4,10 @@
 //! never a title or a name. `FIRM_JOURNAL`, `firm | µs (u64 BE) | random` → [`FirmEvent`],
 //! sealed with the firm's key.
 
-use redb::{ReadableDatabase, TableHandle};
 use serde::{Deserialize, Serialize};
 
 use super::tables::FIRM_JOURNAL;
-use super::{Store, StoreError, db, get, put};
+use super::{Store, StoreError, firm_log};
 use crate::ids::{AccountId, FirmId};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,55 +21,25 @@ pub struct FirmEvent {
     pub target: String,
 }
 
-/// The row key: the firm, then the insertion time in microseconds (so that events of the
-/// same second keep their order), then random bytes.
-fn key(firm: FirmId) -> [u8; 32] {
+/// Appends to `firm`'s journal. Rows are ordered by insertion time in microseconds (not by
+/// `at`), so that events of the same second keep their order.
+pub fn add(store: &Store, firm: FirmId, e: &FirmEvent) -> Result<(), StoreError> {
+    let fk = super::firms::key(store, firm)?.ok_or(StoreError::Corrupt("firm key"))?;
     let micros = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64);
-    let mut k = [0u8; 32];
-    k[..16].copy_from_slice(firm.as_bytes());
-    k[16..24].copy_from_slice(&micros.to_be_bytes());
-    k[24..].copy_from_slice(&crate::ids::random::<8>());
-    k
-}
-
-/// Appends to `firm`'s journal.
-pub fn add(store: &Store, firm: FirmId, e: &FirmEvent) -> Result<(), StoreError> {
-    let fk = super::firms::key(store, firm)?.ok_or(StoreError::Corrupt("firm key"))?;
-    let txn = store.db().begin_write().map_err(db)?;
-    {
-        let mut t = txn.open_table(FIRM_JOURNAL).map_err(db)?;
-        put(&mut t, FIRM_JOURNAL.name(), &fk.records(), &key(firm), e)?;
-    }
-    txn.commit().map_err(db)
+    firm_log::append(
+        store,
+        FIRM_JOURNAL,
+        &fk,
+        &firm_log::row_key(firm, micros),
+        e,
+    )
 }
 
 /// The newest `limit` events of `firm`, newest first.
 pub fn events(store: &Store, firm: FirmId, limit: usize) -> Result<Vec<FirmEvent>, StoreError> {
-    let Some(fk) = super::firms::key(store, firm)? else {
-        return Ok(Vec::new());
-    };
-    let sealer = fk.records();
-    let txn = store.db().begin_read().map_err(db)?;
-    let t = txn.open_table(FIRM_JOURNAL).map_err(db)?;
-    let mut start = [0u8; 32];
-    start[..16].copy_from_slice(firm.as_bytes());
-    let mut end = [0xffu8; 32];
-    end[..16].copy_from_slice(firm.as_bytes());
-    let mut out = Vec::new();
-    for row in t
-        .range(start.as_slice()..=end.as_slice())
-        .map_err(db)?
-        .rev()
-        .take(limit)
-    {
-        let (k, _) = row.map_err(db)?;
-        if let Some(e) = get::<FirmEvent>(&t, FIRM_JOURNAL.name(), &sealer, k.value())? {
-            out.push(e);
-        }
-    }
-    Ok(out)
+    firm_log::newest(store, FIRM_JOURNAL, firm, limit)
 }
 
 #[cfg(test)]

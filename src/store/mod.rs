@@ -22,6 +22,7 @@ pub mod dump;
 pub mod events;
 pub mod exhibits;
 pub mod firm_journal;
+mod firm_log;
 pub mod firm_logos;
 pub mod firm_templates;
 pub mod firms;

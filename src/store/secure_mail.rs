@@ -19,7 +19,7 @@ use crate::ids::{AccountId, BlobId, FirmId, SecureMailId};
 
 #[path = "secure_mail_key.rs"]
 mod mail_key;
-pub use mail_key::{MailKey, unwrap_key, wrap_key};
+pub use mail_key::MailKey;
 
 /// Why a mail ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +69,7 @@ pub fn new_key(
     let firm_key = super::firms::key(store, firm)?.ok_or(StoreError::Corrupt("firm key"))?;
     let shred = store.vault().create(store.keys(), id)?;
     let key = MailKey::generate();
-    let wrapped = wrap_key(&firm_key, &shred, id, &key)?;
+    let wrapped = key.wrap(&firm_key, &shred, id)?;
     Ok((key, data_encoding::HEXLOWER.encode(&wrapped)))
 }
 
@@ -92,7 +92,7 @@ pub fn key(
     let wrapped = data_encoding::HEXLOWER
         .decode(entry.wrapped_key.as_bytes())
         .map_err(|_| StoreError::Corrupt("wrapped mail key"))?;
-    Ok(Some(unwrap_key(&firm_key, &shred, id, &wrapped)?))
+    Ok(Some(MailKey::unwrap(&firm_key, &shred, id, &wrapped)?))
 }
 
 pub fn entry(store: &Store, id: SecureMailId) -> Result<Option<MailEntry>, StoreError> {

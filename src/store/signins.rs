@@ -83,46 +83,16 @@ pub fn set_one_time(store: &Store, key: &[u8; 32], v: Option<&OneTime>) -> Resul
     put_one(store, SIGNIN_SECRETS, key, v)
 }
 
-/// Appends to `firm`'s journal (sealed with the firm's key).
+/// Appends to `firm`'s journal (sealed with the firm's key), ordered by `at`.
 pub fn journal_add(store: &Store, firm: FirmId, e: &JournalEntry) -> Result<(), StoreError> {
     let Some(fk) = super::firms::key(store, firm)? else {
         return Ok(());
     };
-    let mut k = [0u8; 32];
-    k[..16].copy_from_slice(firm.as_bytes());
-    k[16..24].copy_from_slice(&(e.at.max(0) as u64).to_be_bytes());
-    k[24..].copy_from_slice(&crate::ids::random::<8>());
-    let txn = store.db().begin_write().map_err(db)?;
-    {
-        let mut t = txn.open_table(SIGNIN_JOURNAL).map_err(db)?;
-        put(&mut t, SIGNIN_JOURNAL.name(), &fk.records(), &k, e)?;
-    }
-    txn.commit().map_err(db)
+    let key = super::firm_log::row_key(firm, e.at.max(0) as u64);
+    super::firm_log::append(store, SIGNIN_JOURNAL, &fk, &key, e)
 }
 
 /// The newest `limit` entries of `firm`'s journal.
 pub fn journal(store: &Store, firm: FirmId, limit: usize) -> Result<Vec<JournalEntry>, StoreError> {
-    let Some(fk) = super::firms::key(store, firm)? else {
-        return Ok(Vec::new());
-    };
-    let sealer = fk.records();
-    let txn = store.db().begin_read().map_err(db)?;
-    let t = txn.open_table(SIGNIN_JOURNAL).map_err(db)?;
-    let mut start = [0u8; 32];
-    start[..16].copy_from_slice(firm.as_bytes());
-    let mut end = [0xffu8; 32];
-    end[..16].copy_from_slice(firm.as_bytes());
-    let mut out = Vec::new();
-    for row in t
-        .range(start.as_slice()..=end.as_slice())
-        .map_err(db)?
-        .rev()
-        .take(limit)
-    {
-        let (k, _) = row.map_err(db)?;
-        if let Some(e) = get::<JournalEntry>(&t, SIGNIN_JOURNAL.name(), &sealer, k.value())? {
-            out.push(e);
-        }
-    }
-    Ok(out)
+    super::firm_log::newest(store, SIGNIN_JOURNAL, firm, limit)
 }

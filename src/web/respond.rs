@@ -1,7 +1,7 @@
 //! The one response builder: every response leaves through [`finish`], which sets the
 //! security headers. Handlers build the body; they never set these headers themselves.
 
-use rouille::Response;
+use rouille::{Response, ResponseBody};
 
 /// No inline script or style, nothing from another origin, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
@@ -49,4 +49,52 @@ pub fn see_other(path: &str) -> Response {
 
 pub fn json(status: u16, value: &serde_json::Value) -> Response {
     Response::from_data("application/json", value.to_string()).with_status_code(status)
+}
+
+/// A file as an attachment (never shown inline: `application/octet-stream`, and nosniff from
+/// [`finish`]), streamed with its exact length and its SHA-256 in `X-Content-SHA256`. The
+/// name goes in `Content-Disposition` as RFC 6266 asks (UTF-8, with an ASCII fallback).
+pub fn attachment<R>(name: &str, sha256: String, reader: R, len: u64) -> Response
+where
+    R: std::io::Read + Send + 'static,
+{
+    Response {
+        status_code: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/octet-stream".into()),
+            (
+                "Content-Disposition".into(),
+                super::api::document_content::disposition("attachment", name).into(),
+            ),
+            ("X-Content-SHA256".into(), sha256.into()),
+        ],
+        data: ResponseBody::from_reader_and_size(reader, len as usize),
+        upgrade: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_names_its_file_and_its_hash() {
+        let r = attachment("état 1.pdf", "ab12".into(), std::io::empty(), 0);
+        let header = |n: &str| {
+            r.headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.to_string())
+        };
+        assert_eq!(r.status_code, 200);
+        assert_eq!(
+            header("Content-Type").as_deref(),
+            Some("application/octet-stream")
+        );
+        assert_eq!(
+            header("Content-Disposition").as_deref(),
+            Some("attachment; filename=\"_tat 1.pdf\"; filename*=UTF-8''%C3%A9tat%201.pdf")
+        );
+        assert_eq!(header("X-Content-SHA256").as_deref(), Some("ab12"));
+    }
 }

@@ -1,5 +1,6 @@
-//! Helpers of the tests of a space's life (`space_lifecycle.rs`, `space_deletion.rs`): forms
-//! with the caller's CSRF token, redirects, CLI calls, and the store of a stopped box.
+//! Helpers of the tests of a space's life (`space_lifecycle.rs`, `space_deletion.rs`,
+//! `secure_mail.rs`): forms with the caller's CSRF token, redirects, CLI calls (backup, vault
+//! export, restore), and the store of a stopped box.
 //! Declare with `#[path = "common/lifecycle.rs"] mod lifecycle;` beside `mod common;`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -41,4 +42,45 @@ pub fn cli_ok(args: &[&str]) -> String {
 pub fn open_store(data: &Path) -> Store {
     let master = MasterKey::load(&data.join("keys/master.key")).unwrap();
     Store::open(&data.join("huisclos.redb"), Arc::new(Keyring::new(&master))).unwrap()
+}
+
+/// `huisclos backup` of `data` to `out`; its output (the reminder to export the vault).
+pub fn backup(data: &Path, out: &Path) -> String {
+    cli_ok(&[
+        "backup",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// `huisclos keys export` of `data`'s key vault to `out`.
+pub fn keys_export(data: &Path, out: &Path) -> String {
+    cli_ok(&[
+        "keys",
+        "export",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// `huisclos restore` of `backup` into `dir` with the master key `key`, and the vault copy
+/// `vault` when given (a backup holds none); its output (the warnings).
+pub fn restore(backup: &Path, dir: &Path, key: &Path, vault: Option<&Path>) -> String {
+    let mut args = vec![
+        "restore",
+        "--from",
+        backup.to_str().unwrap(),
+        "--data",
+        dir.to_str().unwrap(),
+        "--master-key",
+        key.to_str().unwrap(),
+    ];
+    if let Some(v) = vault {
+        args.extend(["--keys", v.to_str().unwrap()]);
+    }
+    cli_ok(&args)
 }

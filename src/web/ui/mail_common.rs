@@ -1,11 +1,9 @@
 //! What the secure mail pages share (`mail_*` for the sender, `secure_*` for the
-//! recipient): the answer to the domain's refusals, the compose page with what was typed,
-//! and file downloads.
+//! recipient): the answer to the domain's refusals and the compose page with what was typed.
 
-use rouille::{Response, ResponseBody};
+use rouille::Response;
 
 use crate::domain::access::Staff;
-use crate::domain::secure_mail::view::Download;
 use crate::domain::secure_mail::{self, SmError, send};
 use crate::domain::{spaces, time};
 use crate::error::AppError;
@@ -142,44 +140,4 @@ pub fn compose_page(
             max_days => secure_mail::MAX_EXPIRY_DAYS,
         },
     )
-}
-
-/// `filename*` of RFC 6266/5987 (UTF-8, percent-encoded) with an ASCII fallback.
-fn disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let enc: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{enc}")
-}
-
-/// A file, always as an attachment (never shown inline: it comes from outside), with its
-/// exact length and its SHA-256.
-pub fn download(d: Download) -> Response {
-    Response {
-        status_code: 200,
-        headers: vec![
-            ("Content-Type".into(), "application/octet-stream".into()),
-            ("Content-Disposition".into(), disposition(&d.name).into()),
-            ("X-Content-SHA256".into(), d.sha256.into()),
-        ],
-        data: ResponseBody::from_reader_and_size(d.reader, d.len as usize),
-        upgrade: None,
-    }
 }

@@ -3,12 +3,13 @@
 
 use rouille::{Request, Response};
 
-use super::mail_common::{app_error, download, mail_id};
+use super::mail_common::{app_error, mail_id};
 use crate::domain::secure_mail::track;
 use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::SecureFileId;
 use crate::web::context::Ctx;
+use crate::web::respond;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let staff = ctx.staff()?;
@@ -18,5 +19,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|p| SecureFileId::parse(p))
         .ok_or(AppError::NotFound)?;
     let d = track::file(ctx.core()?, &staff, id, file, time::now()).map_err(app_error)?;
-    Ok(download(d))
+    Ok(respond::attachment(&d.name, d.sha256, d.reader, d.len))
 }

@@ -4,13 +4,14 @@
 
 use rouille::{Request, Response};
 
-use super::mail_common::{app_error, download};
+use super::mail_common::app_error;
 use super::secure_common::in_session;
 use crate::domain::secure_mail::{SmError, view};
 use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::SecureFileId;
 use crate::web::context::Ctx;
+use crate::web::respond;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let link = in_session(ctx, req, params)?;
@@ -19,7 +20,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .and_then(|p| SecureFileId::parse(p))
         .ok_or(AppError::NotFound)?;
     match view::download(ctx.core()?, &link, file, time::now()) {
-        Ok(d) => Ok(download(d)),
+        Ok(d) => Ok(respond::attachment(&d.name, d.sha256, d.reader, d.len)),
         Err(SmError::Exhausted) => {
             super::error_page(ctx, "secure_error_exhausted").map(|r| r.with_status_code(410))
         }

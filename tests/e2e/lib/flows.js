@@ -1,7 +1,8 @@
 'use strict';
-// Steps shared by the flow specs (02_*): first-run setup, signing in and out,
+// Steps shared by the flow specs (02_* to 10_*): first-run setup, signing in and out,
 // submitting a form and waiting for the page it leads to, axe at both
-// viewports, mail helpers. Elements are found by role and label (French UI).
+// viewports, mail helpers, API calls, a space with invited members, accepting an
+// invitation. Elements are found by role and label (French UI).
 
 const assert = require('node:assert/strict');
 const { checkA11y, setViewport } = require('./browser');
@@ -161,6 +162,82 @@ function linkIn(mail, appUrl, prefix) {
   return m[0];
 }
 
+/**
+ * A call to the JSON API with a bearer token; resolves with `{status, text, json}`. A
+ * Buffer body is sent as is (give its Content-Type in `headers`), anything else as JSON.
+ */
+async function apiCall(appUrl, method, p, token, body, headers = { 'Content-Type': 'application/json' }) {
+  const res = await fetch(`${appUrl}${p}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...headers },
+    body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: text ? JSON.parse(text) : null };
+}
+
+/** Signs `who` ({email, password}) in through the API; resolves with the bearer token. */
+async function apiSession(appUrl, who) {
+  const res = await fetch(`${appUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: who.email, password: who.password }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).token;
+}
+
+/**
+ * The app of an `appSuite` as a spec calls it: `url(path)` on its origin, `api(method,
+ * path, token, body, headers)` (see `apiCall`) and `session(who)` (see `apiSession`). The
+ * server's address is read at each call (it starts in the suite's `before`).
+ */
+function appApi(app) {
+  return {
+    url: (p) => `${app.server.url}${p}`,
+    api: (...args) => apiCall(app.server.url, ...args),
+    session: (who) => apiSession(app.server.url, who),
+  };
+}
+
+/**
+ * Creates a space through the API (`template`: mediation, arbitrage…) and invites each
+ * of `people` ({email}) into it with `profile`; resolves with the space's id.
+ */
+async function createSpaceWith(appUrl, token, { title, template }, people = [], profile = 'contributeur') {
+  const created = await apiCall(appUrl, 'POST', '/api/v1/spaces', token, { title, template });
+  assert.equal(created.status, 201, created.text);
+  const space = created.json.id;
+  await invite(appUrl, token, space, people, profile);
+  return space;
+}
+
+/** Invites each of `people` ({email}) into `space` with `profile`, through the API. */
+async function invite(appUrl, token, space, people, profile = 'contributeur') {
+  for (const who of people) {
+    const r = await apiCall(appUrl, 'POST', `/api/v1/spaces/${space}/members`, token, { email: who.email, profile });
+    assert.equal(r.status, 201, r.text);
+  }
+}
+
+/**
+ * `who` ({email, name, password}) accepts his invitation in a fresh browser: waits for
+ * the mail, follows its link, chooses his name and password. Resolves with `{page, guard}`
+ * on the page the invitation leads to. `openOpts` go to `app.open` (see lib/browser.js).
+ */
+async function acceptInvitation(app, who, viewport, openOpts) {
+  const mail = await app.smtp.waitForMail((m) => m.rcpt_tos.includes(who.email), 15_000);
+  const link = linkIn(mail, app.server.url, '/invite/');
+  const { page, guard } = await app.open(viewport, openOpts);
+  await page.goto(link);
+  await page.getByLabel('Votre nom', { exact: true }).fill(who.name);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(who.password);
+  await page.getByLabel('Confirmer le mot de passe', { exact: true }).fill(who.password);
+  const done = await submit(page, "Accepter l'invitation");
+  assert.equal(done.status(), 200);
+  return { page, guard };
+}
+
 module.exports = {
   checkA11yBoth,
   a11yCollector,
@@ -177,4 +254,10 @@ module.exports = {
   mailSurfaces,
   assertMailDoesNotContain,
   linkIn,
+  apiCall,
+  apiSession,
+  appApi,
+  createSpaceWith,
+  invite,
+  acceptInvitation,
 };

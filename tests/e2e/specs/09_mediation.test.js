@@ -15,7 +15,17 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { appSuite } = require('../lib/harness');
-const { a11yCollector, submit, mainText, setupFirm, assertGuards, linkIn } = require('../lib/flows');
+const {
+  a11yCollector,
+  submit,
+  mainText,
+  setupFirm,
+  assertGuards,
+  appApi,
+  createSpaceWith,
+  invite,
+  acceptInvitation,
+} = require('../lib/flows');
 
 const MEDIATOR = {
   firm: 'Cabinet Médiation-9m4k',
@@ -50,42 +60,14 @@ describe('a mediation: the shared room and one aside per party', () => {
   });
   const state = {};
   const a11y = a11yCollector();
-  const url = (p) => `${app.server.url}${p}`;
-
-  async function api(method, p, token, body) {
-    const res = await fetch(url(p), {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : null };
-  }
-
-  async function session(who) {
-    const res = await fetch(url('/api/v1/session'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: who.email, password: who.password }),
-    });
-    assert.equal(res.status, 200);
-    return (await res.json()).token;
-  }
+  const { url, api, session } = appApi(app);
 
   /**
    * The party accepts the invitation in a fresh browser, is shown the confidentiality
    * undertaking first, accepts it ("J'accepte") and lands in the space.
    */
   async function join(who, viewport) {
-    const mail = await app.smtp.waitForMail((m) => m.rcpt_tos.includes(who.email), 15_000);
-    const link = linkIn(mail, app.server.url, '/invite/');
-    const { page, guard } = await app.open(viewport);
-    await page.goto(link);
-    await page.getByLabel('Votre nom', { exact: true }).fill(who.name);
-    await page.getByLabel('Mot de passe', { exact: true }).fill(who.password);
-    await page.getByLabel('Confirmer le mot de passe', { exact: true }).fill(who.password);
-    const done = await submit(page, "Accepter l'invitation");
-    assert.equal(done.status(), 200);
+    const { page, guard } = await acceptInvitation(app, who, viewport);
     assert.equal(new URL(page.url()).pathname, `/spaces/${state.space}/undertaking`, 'the undertaking comes first');
     await page.getByRole('heading', { level: 1, name: /^Engagement de confidentialité/ }).waitFor();
     assert.ok((await mainText(page)).includes(UNDERTAKING), 'the text to accept');
@@ -103,9 +85,7 @@ describe('a mediation: the shared room and one aside per party', () => {
     state.med = { page, guard };
     await setupFirm(page, app.server.setupLink, MEDIATOR);
     MEDIATOR.token = await session(MEDIATOR);
-    const created = await api('POST', '/api/v1/spaces', MEDIATOR.token, { title: TITLE, template: 'mediation' });
-    assert.equal(created.status, 201, created.text);
-    state.space = created.json.id;
+    state.space = await createSpaceWith(app.server.url, MEDIATOR.token, { title: TITLE, template: 'mediation' });
     // The confidentiality undertaking, from the "Apartés" page.
     await page.goto(url(`/spaces/${state.space}/asides`));
     await page.getByRole('link', { name: "Rédiger ou modifier l'engagement" }).click();
@@ -113,10 +93,8 @@ describe('a mediation: the shared room and one aside per party', () => {
     await submit(page, "Enregistrer l'engagement");
     assert.match(await mainText(page), /Vous avez accepté ce texte\..*Acceptations/, 'who writes it accepts it');
     await a11y.check(page, 'undertaking (mediator)');
-    for (const who of [A, B]) {
-      const r = await api('POST', `/api/v1/spaces/${state.space}/members`, MEDIATOR.token, { email: who.email, profile: 'contributeur' });
-      assert.equal(r.status, 201, r.text);
-    }
+    // The parties are invited once the undertaking is written: it is the first thing they see.
+    await invite(app.server.url, MEDIATOR.token, state.space, [A, B]);
     state.a = await join(A, 'desktop');
     state.b = await join(B, 'phone');
     assertGuards(guard);

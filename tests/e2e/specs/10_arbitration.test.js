@@ -17,7 +17,7 @@ const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const { appSuite } = require('../lib/harness');
 const { findBinary } = require('../lib/server');
-const { a11yCollector, submit, setupFirm, assertGuards, linkIn } = require('../lib/flows');
+const { a11yCollector, submit, setupFirm, assertGuards, appApi, createSpaceWith, acceptInvitation } = require('../lib/flows');
 
 const TRIBUNAL = {
   firm: 'Tribunal Arbitral Quillon-4t7w',
@@ -71,41 +71,13 @@ describe('an arbitration: exhibits communicated, bordereau, acknowledgement, evi
   });
   const state = {};
   const a11y = a11yCollector();
-  const url = (p) => `${app.server.url}${p}`;
-
-  async function api(method, p, token, body, headers = { 'Content-Type': 'application/json' }) {
-    const res = await fetch(url(p), {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...headers },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : null };
-  }
-
-  async function session(who) {
-    const res = await fetch(url('/api/v1/session'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: who.email, password: who.password }),
-    });
-    assert.equal(res.status, 200);
-    return (await res.json()).token;
-  }
+  const { url, api, session } = appApi(app);
 
   /** Accepts the invitation in a fresh browser; lands in the space. */
   async function join(who, viewport) {
-    const mail = await app.smtp.waitForMail((m) => m.rcpt_tos.includes(who.email), 15_000);
-    const link = linkIn(mail, app.server.url, '/invite/');
     // The exhibit forms' date fields make Chromium paint its own calendar icon from a data:
     // URL (browser UI, not a resource of the page): allowed for these profiles only.
-    const { page, guard } = await app.open(viewport, { allowDataImages: true });
-    await page.goto(link);
-    await page.getByLabel('Votre nom', { exact: true }).fill(who.name);
-    await page.getByLabel('Mot de passe', { exact: true }).fill(who.password);
-    await page.getByLabel('Confirmer le mot de passe', { exact: true }).fill(who.password);
-    const done = await submit(page, "Accepter l'invitation");
-    assert.equal(done.status(), 200);
+    const { page, guard } = await acceptInvitation(app, who, viewport, { allowDataImages: true });
     who.token = await session(who);
     return { page, guard };
   }
@@ -121,13 +93,7 @@ describe('an arbitration: exhibits communicated, bordereau, acknowledgement, evi
     state.t = { page, guard };
     await setupFirm(page, app.server.setupLink, TRIBUNAL);
     TRIBUNAL.token = await session(TRIBUNAL);
-    const created = await api('POST', '/api/v1/spaces', TRIBUNAL.token, { title: TITLE, template: 'arbitrage' });
-    assert.equal(created.status, 201, created.text);
-    state.space = created.json.id;
-    for (const who of [D, R]) {
-      const r = await api('POST', `/api/v1/spaces/${state.space}/members`, TRIBUNAL.token, { email: who.email, profile: 'contributeur' });
-      assert.equal(r.status, 201, r.text);
-    }
+    state.space = await createSpaceWith(app.server.url, TRIBUNAL.token, { title: TITLE, template: 'arbitrage' }, [D, R]);
     state.d = await join(D, 'desktop');
     state.r = await join(R, 'phone');
     const c = await api('POST', `/api/v1/spaces/${state.space}/case`, TRIBUNAL.token, {
