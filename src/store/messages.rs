@@ -147,6 +147,16 @@ pub fn mark_read(
     at: i64,
 ) -> Result<Option<u64>, StoreError> {
     let k = read_key(space, account);
+    // Most views find nothing new: check under a read transaction first, so that opening a
+    // page does not queue behind writers nor cost a commit (an fsync).
+    {
+        let txn = store.db().begin_read().map_err(db)?;
+        let t = txn.open_table(READS).map_err(db)?;
+        let old: ReadMark = get(&t, READS.name(), &key.records(), &k)?.unwrap_or_default();
+        if old.last_seq >= seq {
+            return Ok(None);
+        }
+    }
     let txn = store.db().begin_write().map_err(db)?;
     let advanced = {
         let mut t = txn.open_table(READS).map_err(db)?;

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod assets;
 pub mod context;
+pub mod cpu_gate;
 pub mod csrf;
 
 pub mod form;
@@ -56,6 +57,8 @@ pub struct App {
     /// expiry. In memory only: a restart asks for the password again.
     pub pending_2fa:
         std::sync::Mutex<std::collections::HashMap<[u8; 32], (crate::ids::AccountId, i64)>>,
+    /// Reads computed at once, in arrival order (see `cpu_gate`).
+    pub gate: cpu_gate::Gate,
 }
 
 impl App {
@@ -73,6 +76,7 @@ impl App {
             ),
             on_unlock: Box::new(|_| {}),
             pending_2fa: Default::default(),
+            gate: cpu_gate::Gate::per_core(),
         })
     }
 

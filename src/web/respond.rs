@@ -54,11 +54,16 @@ pub fn json(status: u16, value: &serde_json::Value) -> Response {
 /// A file as an attachment (never shown inline: `application/octet-stream`, and nosniff from
 /// [`finish`]), streamed with its exact length and its SHA-256 in `X-Content-SHA256`. The
 /// name goes in `Content-Disposition` as RFC 6266 asks (UTF-8, with an ASCII fallback).
-pub fn attachment<R>(name: &str, sha256: String, reader: R, len: u64) -> Response
+pub fn attachment<R>(
+    name: &str,
+    sha256: String,
+    reader: R,
+    len: u64,
+) -> Result<Response, crate::error::AppError>
 where
     R: std::io::Read + Send + 'static,
 {
-    Response {
+    Ok(Response {
         status_code: 200,
         headers: vec![
             ("Content-Type".into(), "application/octet-stream".into()),
@@ -68,9 +73,27 @@ where
             ),
             ("X-Content-SHA256".into(), sha256.into()),
         ],
-        data: ResponseBody::from_reader_and_size(reader, len as usize),
+        data: body(reader, len)?,
         upgrade: None,
+    })
+}
+
+/// A file's bytes as a response body of exactly `len` bytes. A large file is read (and
+/// decrypted) on another thread while the connection's thread writes it out (see
+/// `readahead`); its buffers take four sealed chunks each, opened in place.
+pub fn body<R>(reader: R, len: u64) -> Result<ResponseBody, crate::error::AppError>
+where
+    R: std::io::Read + Send + 'static,
+{
+    use crate::crypto::stream::CHUNK;
+    use crate::error::AppError;
+    let size = usize::try_from(len).map_err(|_| AppError::Internal("file length".into()))?;
+    if len < crate::readahead::MIN_LEN {
+        return Ok(ResponseBody::from_reader_and_size(reader, size));
     }
+    let ahead = crate::readahead::ReadAhead::start(reader, 4 * (CHUNK + 16))
+        .map_err(|e| AppError::Internal(format!("read-ahead: {e}")))?;
+    Ok(ResponseBody::from_reader_and_size(ahead, size))
 }
 
 #[cfg(test)]
@@ -79,7 +102,7 @@ mod tests {
 
     #[test]
     fn an_attachment_names_its_file_and_its_hash() {
-        let r = attachment("état 1.pdf", "ab12".into(), std::io::empty(), 0);
+        let r = attachment("état 1.pdf", "ab12".into(), std::io::empty(), 0).unwrap();
         let header = |n: &str| {
             r.headers
                 .iter()

@@ -318,6 +318,8 @@ fn wants_json(path: &str) -> bool {
 /// Serves one request: route, access rule, handler, error page, security headers, log line.
 pub fn dispatch(app: &App, req: &Request) -> Response {
     let started = Instant::now();
+    // Held while the handler runs (a body is written after): see `cpu_gate`.
+    let _place = matches!(req.method(), "GET" | "HEAD").then(|| app.gate.enter());
     let path = req.url();
     let found = ROUTES.iter().find_map(|r| {
         (r.method == req.method())

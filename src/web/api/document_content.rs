@@ -3,7 +3,7 @@
 //! nosniff); anything else is always an attachment. Each call leaves a receipt. A view-only
 //! document is refused to those it restricts (see `document_view::refuse_original`).
 
-use rouille::{Request, Response, ResponseBody};
+use rouille::{Request, Response};
 
 use crate::domain::access;
 use crate::domain::documents::{self, DocError};
@@ -71,7 +71,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             ),
             ("X-Content-SHA256".into(), o.sha256.into()),
         ],
-        data: ResponseBody::from_reader_and_size(o.reader, o.len as usize),
+        data: crate::web::respond::body(o.reader, o.len)?,
         upgrade: None,
     };
     if show_inline {

@@ -2,7 +2,7 @@
 //! document of an aside, as `/api/v1/documents/{id}/content` serves a space's (sandboxed when
 //! inline, an attachment otherwise); the receipt and the journal entry go to the aside.
 
-use rouille::{Request, Response, ResponseBody};
+use rouille::{Request, Response};
 
 use crate::domain::documents::{self, DocError};
 use crate::error::AppError;
@@ -41,7 +41,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             ),
             ("X-Content-SHA256".into(), o.sha256.into()),
         ],
-        data: ResponseBody::from_reader_and_size(o.reader, o.len as usize),
+        data: crate::web::respond::body(o.reader, o.len)?,
         upgrade: None,
     };
     if show_inline {

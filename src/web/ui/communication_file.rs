@@ -3,7 +3,7 @@
 //! exhibit as communicated (the stamped copy when it was stamped), for every member of the
 //! space, with its SHA-256 in `X-Content-SHA256`.
 
-use rouille::{Request, Response, ResponseBody};
+use rouille::{Request, Response};
 
 use crate::domain::exhibit_views;
 use crate::error::AppError;
@@ -42,7 +42,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
                 disposition(kind, &o.name).into(),
             ),
         ],
-        data: ResponseBody::from_reader_and_size(o.reader, o.len as usize),
+        data: crate::web::respond::body(o.reader, o.len)?,
         upgrade: None,
     };
     if inline {

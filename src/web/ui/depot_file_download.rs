@@ -16,5 +16,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|n| n.parse::<usize>().ok())
         .ok_or(AppError::NotFound)?;
     let o = deposit_inbox::open_file(ctx.core()?, &staff, id, n).map_err(internal)?;
-    Ok(respond::attachment(&o.name, o.sha256, o.reader, o.len))
+    respond::attachment(&o.name, o.sha256, o.reader, o.len)
 }

@@ -17,5 +17,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|p| ExhibitId::parse(p))
         .ok_or(AppError::NotFound)?;
     let o = exhibits::open(ctx.core()?, &access, id)?;
-    Ok(respond::attachment(&o.name, o.sha256, o.reader, o.len))
+    respond::attachment(&o.name, o.sha256, o.reader, o.len)
 }

@@ -19,5 +19,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|p| SecureFileId::parse(p))
         .ok_or(AppError::NotFound)?;
     let d = track::file(ctx.core()?, &staff, id, file, time::now()).map_err(app_error)?;
-    Ok(respond::attachment(&d.name, d.sha256, d.reader, d.len))
+    respond::attachment(&d.name, d.sha256, d.reader, d.len)
 }

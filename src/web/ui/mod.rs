@@ -140,7 +140,7 @@ pub mod undertaking_update;
 pub mod unlock_show;
 pub mod unlock_submit;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use minijinja::Value;
 use rouille::Response;
@@ -191,7 +191,7 @@ pub fn space_nav(access: &crate::domain::access::SpaceAccess) -> Value {
 /// and the firm whose colours the page wears (`theme`: the viewer's firm, or the space's
 /// when a page of a space sets it).
 pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppError> {
-    let mut all: BTreeMap<String, Value> = BTreeMap::new();
+    let mut all: HashMap<String, Value> = HashMap::with_capacity(48);
     all.insert("tr".into(), ctx.app.i18n.value(ctx.lang));
     all.insert("lang".into(), Value::from(ctx.lang));
     all.insert("csrf".into(), Value::from(csrf::token(ctx)));
@@ -229,7 +229,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     let html = ctx
         .app
         .templates
-        .render(template, Value::from_serialize(&all))?;
+        .render(template, super::render::vars(all))?;
     Ok(Response::html(html))
 }
 

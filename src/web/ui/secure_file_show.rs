@@ -20,7 +20,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .and_then(|p| SecureFileId::parse(p))
         .ok_or(AppError::NotFound)?;
     match view::download(ctx.core()?, &link, file, time::now()) {
-        Ok(d) => Ok(respond::attachment(&d.name, d.sha256, d.reader, d.len)),
+        Ok(d) => respond::attachment(&d.name, d.sha256, d.reader, d.len),
         Err(SmError::Exhausted) => {
             super::error_page(ctx, "secure_error_exhausted").map(|r| r.with_status_code(410))
         }

@@ -125,6 +125,7 @@ pub mod session;
 pub mod websocket;
 
 mod assets;
+mod elastic;
 mod find_route;
 mod log;
 mod response;
@@ -278,8 +279,15 @@ impl Drop for AtomicCounter {
 
 /// Executes a function in either a thread of a thread pool
 enum Executor {
-    Threaded { count: Arc<AtomicUsize> },
-    Pooled { pool: threadpool::ThreadPool },
+    #[allow(dead_code)]
+    Threaded {
+        count: Arc<AtomicUsize>,
+    },
+    // patched: the default, see `elastic`
+    Elastic(elastic::Elastic),
+    Pooled {
+        pool: threadpool::ThreadPool,
+    },
 }
 impl Executor {
     /// `size` must be greater than zero or the call to `ThreadPool::new` will panic.
@@ -301,6 +309,7 @@ impl Executor {
             Executor::Pooled { ref pool } => {
                 pool.execute(f);
             }
+            Executor::Elastic(ref e) => e.execute(f),
         }
     }
 
@@ -314,15 +323,18 @@ impl Executor {
             Executor::Pooled { ref pool } => {
                 pool.join();
             }
+            Executor::Elastic(ref e) => {
+                while e.running() > 0 {
+                    thread::sleep(Duration::from_millis(100));
+                }
+            }
         }
     }
 }
 
 impl Default for Executor {
     fn default() -> Self {
-        Executor::Threaded {
-            count: Arc::new(AtomicUsize::new(0)),
-        }
+        Executor::Elastic(elastic::Elastic::new())
     }
 }
 

@@ -109,8 +109,10 @@ where
     Ok(())
 }
 
-/// Size of the buffer used to copy response bodies to the socket.
-const COPY_BUFFER: usize = 256 * 1024;
+/// Size of the buffer used to copy response bodies to the socket. Larger than one chunk of
+/// an encrypted stream (256 KiB + a 16-byte tag), so that a reader of such a stream can open
+/// a chunk in place in the caller's buffer instead of copying it out of its own.
+const COPY_BUFFER: usize = 512 * 1024;
 
 /// Chunk size for chunked responses (unknown length). Must stay below 0x10000:
 /// chunked_transfer 1.5 reserves only 6 bytes for the "<hex size>\r\n" prelude and
@@ -118,12 +120,16 @@ const COPY_BUFFER: usize = 256 * 1024;
 const CHUNK_SIZE: usize = 32 * 1024;
 
 /// Copies `reader` to `writer` through a large heap buffer, so that bodies reach the socket in
-/// large writes (`io::copy` uses an 8 KiB buffer). Returns the number of bytes copied.
+/// large writes (`io::copy` uses an 8 KiB buffer). The buffer is no larger than `size_hint`
+/// (the body's length when known): a page of a few KB does not allocate and zero 256 KiB.
+/// Returns the number of bytes copied.
 fn copy_large<R: Read + ?Sized, W: Write + ?Sized>(
     reader: &mut R,
     writer: &mut W,
+    size_hint: u64,
 ) -> IoResult<u64> {
-    let mut buf = vec![0u8; COPY_BUFFER];
+    let len = size_hint.clamp(1, COPY_BUFFER as u64) as usize;
+    let mut buf = vec![0u8; len];
     let mut total = 0u64;
     loop {
         let n = match reader.read(&mut buf) {
@@ -478,7 +484,7 @@ where
                     use chunked_transfer::Encoder;
 
                     let mut writer = Encoder::with_chunks_size(writer, CHUNK_SIZE);
-                    copy_large(&mut reader, &mut writer)?;
+                    copy_large(&mut reader, &mut writer, COPY_BUFFER as u64)?;
                 }
 
                 Some(TransferEncoding::Identity) => {
@@ -488,7 +494,7 @@ where
                         // never send more than announced; a short body breaks the framing,
                         // so it is an error (the caller closes the connection)
                         let expected = data_length as u64;
-                        let sent = copy_large(&mut reader.take(expected), &mut writer)?;
+                        let sent = copy_large(&mut reader.take(expected), &mut writer, expected)?;
                         if sent < expected {
                             return Err(io::Error::new(
                                 io::ErrorKind::UnexpectedEof,
