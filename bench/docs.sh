@@ -82,7 +82,21 @@ big_transfers() {
     metric_set "$s" big_up_runs "$rs"
     metric_set "$s" big_up_hwm_mib "$(kb_to_mib "$(printf '%s' "$hwms" | sort -n | tail -n1)")"
     metric_set "$s" big_up_rss_before_mib "$(kb_to_mib "$(printf '%s' "$rsss" | sort -n | tail -n1)")"
-    rs=""
+    # First read of each uploaded file, right after the uploads: whatever the server left in
+    # the page cache (huisclos writes big files past it, O_DIRECT; the peers through it).
+    rs=""; downs=""
+    for i in $(seq 1 "$BIG_RUNS"); do
+        wait_quiet || true
+        read -r code t got < <(curl -s -o /dev/null \
+            -w '%{http_code} %{time_total} %{size_download}\n' "${BIG_AUTH[@]}" "$("$down" "$i")")
+        [[ "$code" == 200 && "$got" == "$bytes" ]] || die "$s: big download $i answered $code with $got bytes"
+        log "$s: first download of upload $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
+        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
+    done
+    metric_set "$s" big_first_down_mb_s "$(printf '%s' "$downs" | median | awk '{printf "%.0f", $1}')"
+    metric_set "$s" big_first_down_runs "$rs"
+    # Then again: each file now read once, from the page cache for every server.
+    rs=""; downs=""
     for i in $(seq 1 "$BIG_RUNS"); do
         wait_quiet || true
         read -r code t got < <(curl -s -o /dev/null -D "$LOGS/$s.big.headers" \

@@ -4,8 +4,8 @@
 //!
 //! Invariants: the bytes come out in order and whole, or the reader fails (an error of the
 //! inner reader, or its thread dying, is an error here, never an early end of file); at most
-//! `DEPTH + 1` buffers exist per reader; dropping the reader stops the thread at its next
-//! buffer.
+//! `DEPTH + 2` buffers exist per reader (queued, being filled, being read); dropping the
+//! reader stops the thread at its next buffer.
 
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
