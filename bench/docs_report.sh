@@ -128,6 +128,12 @@ docs_targets() {
     echo "| Folder page, $n documents: req/s ≥ 5 × the faster peer | $h vs 5 × ${best:-–} | $(verdict "$h" "$(awk -v b="${best:-x}" 'BEGIN {if (b ~ /^[0-9]+$/) print 5*b; else print "x"}')" ge) |"
     echo "| Folder page, $n documents: p99 < 50 ms | $(metric_get huisclos "folder${n}_p99_ms") ms | $(verdict "$(metric_get huisclos "folder${n}_p99_ms")" 50 lt) |"
     local a b m
+    # Upload and download of the big file: MB/s ≥ the faster peer's (medians of the runs).
+    for m in "big_up_mb_s:Upload of $BIG_MIB MiB" "big_down_mb_s:Download of $BIG_MIB MiB (second read, page cache)" "big_first_down_mb_s:Download of $BIG_MIB MiB (first read after the uploads)"; do
+        h="$(metric_get huisclos "${m%%:*}")"
+        best="$(printf '%s\n%s\n' "$(metric_get miniserve "${m%%:*}")" "$(metric_get copyparty "${m%%:*}")" | grep -E '^[0-9]+$' | sort -n | tail -n1 || true)"
+        echo "| ${m#*:}: MB/s ≥ the faster peer | $h vs ${best:-–} | $(verdict "$h" "${best:-x}" ge) |"
+    done
     for m in "folder${n}_p99_ms:folder page $n, p99" "folder${k}_p99_ms:folder page $k, p99" "up1m_ms:1 MiB upload, median"; do
         a="$(metric_get huisclos "${m%%:*}")"; b="$(metric_get huisclos "scale_${m%%:*}")"
         echo "| Scale: ${m#*:} ≤ 2 × the box of \`docs\` | $b vs $a ms | $(verdict "$b" "$(awk -v a="$a" 'BEGIN {if (a ~ /^[0-9.]+$/) print 2*a; else print "x"}')" le) |"
