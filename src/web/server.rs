@@ -30,8 +30,9 @@ pub fn start(
     let tiny = tiny_http::Server::from_listener_with_options(listener, options)
         .map_err(|e| format!("cannot start the web server: {e}"))?;
     let handler: Handler = Box::new(move |req: &Request| super::routes::dispatch(&app, req));
-    // A thread per request (rouille's default executor), bounded by the connection cap: a
-    // request that waits (a sign-in queued for argon2, a slow upload) never holds a slot that
-    // an ordinary page needs, as a fixed pool would.
+    // A thread for every request in flight (rouille's default executor, patched to reuse
+    // idle threads), bounded by the connection cap: a request that waits (a sign-in queued
+    // for argon2, a slow upload) never holds a slot that an ordinary page needs, as a fixed
+    // pool would. Pages are then computed a few at a time in arrival order (`cpu_gate`).
     Ok(rouille::Server::from_tiny_http(tiny, handler))
 }
