@@ -100,9 +100,22 @@ pub fn readable(raw: &str) -> String {
         out.push('\n');
         chunk.clear();
     };
+    // Only the boundaries the mail declares: a body line may start with "--" too (a
+    // quoted-printable line that wraps inside a link whose token holds "--").
+    let boundaries: Vec<&str> = raw
+        .split("boundary=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let is_boundary = |line: &str| {
+        line.strip_prefix("--").is_some_and(|b| {
+            let b = b.strip_suffix("--").unwrap_or(b);
+            boundaries.contains(&b)
+        })
+    };
     for line in body.split('\n') {
         let line = line.trim_end_matches('\r');
-        if line.starts_with("--") && line.len() > 10 && !line.contains(' ') {
+        if is_boundary(line) {
             flush(&encoding, &mut chunk, &mut out);
             in_headers = true;
             encoding.clear();

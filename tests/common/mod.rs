@@ -154,7 +154,11 @@ impl Resp {
     /// The value of the hidden `csrf` field of the page.
     pub fn csrf(&self) -> String {
         let t = self.text();
-        let i = t.find("name=\"csrf\" value=\"").expect("no csrf field") + 19;
+        let Some(at) = t.find("name=\"csrf\" value=\"") else {
+            let start: String = t.chars().take(400).collect();
+            panic!("no csrf field in a {} page: {start}", self.status);
+        };
+        let i = at + 19;
         t[i..i + t[i..].find('"').unwrap()].to_owned()
     }
 }
