@@ -97,9 +97,14 @@ pub fn encode(s: &str) -> Vec<u8> {
 
 /// The width of `s` in points at `size`.
 pub fn width(s: &str, font: Font, size: f32) -> f32 {
-    let units: u32 = encode(s)
-        .into_iter()
-        .map(|b| match font {
+    units(&encode(s), font) as f32 * size / 1000.0
+}
+
+/// The advance width of WinAnsi `bytes` in `font`, in thousandths of an em (AFM metrics).
+pub fn units(bytes: &[u8], font: Font) -> u32 {
+    bytes
+        .iter()
+        .map(|&b| match font {
             Font::Mono => u32::from(metrics::COURIER),
             Font::Regular | Font::Bold => {
                 let table = if font == Font::Bold {
@@ -110,8 +115,7 @@ pub fn width(s: &str, font: Font, size: f32) -> f32 {
                 u32::from(*table.get(usize::from(b).wrapping_sub(32)).unwrap_or(&0))
             }
         })
-        .sum();
-    units as f32 * size / 1000.0
+        .sum()
 }
 
 /// `s` cut into lines of at most `max` points: at spaces, and inside a word that is longer
