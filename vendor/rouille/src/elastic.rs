@@ -139,8 +139,12 @@ mod tests {
             pool.execute(move || {
                 let _ = tx.send((i, thread::current().id()));
             });
-            // One at a time: the thread that ran the last job is idle again.
-            thread::sleep(Duration::from_millis(1));
+            // One at a time: wait until the thread that ran it is idle again.
+            let t = std::time::Instant::now();
+            while pool.running() > 0 || pool.shared.idle.lock().unwrap().is_empty() {
+                assert!(t.elapsed() < Duration::from_secs(5));
+                thread::sleep(Duration::from_millis(1));
+            }
         }
         let mut seen: Vec<_> = (0..200).map(|_| rx.recv().unwrap()).collect();
         seen.sort_by_key(|s| s.0);
@@ -148,7 +152,7 @@ mod tests {
         let mut threads: Vec<_> = seen.iter().map(|s| s.1).collect();
         threads.sort_by_key(|t| format!("{:?}", t));
         threads.dedup();
-        assert!(threads.len() < 20, "{} threads for 200 jobs", threads.len());
+        assert_eq!(threads.len(), 1, "{} threads for 200 jobs", threads.len());
         while pool.running() > 0 {
             thread::sleep(Duration::from_millis(1));
         }
@@ -167,7 +171,16 @@ mod tests {
             let _ = tx.send(());
         });
         assert!(rx.recv_timeout(Duration::from_secs(5)).is_ok());
-        assert_eq!(pool.running(), 1);
+        // The second job has sent, and its count drops just after: then only the first runs.
+        let t = std::time::Instant::now();
+        while pool.running() != 1 {
+            assert!(
+                t.elapsed() < Duration::from_secs(5),
+                "{} running",
+                pool.running()
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
         block_tx.send(()).unwrap();
         let t = std::time::Instant::now();
         while pool.running() > 0 {
