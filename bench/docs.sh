@@ -130,13 +130,13 @@ hc_box() {
     local data="$1" pw="$2" r
     DOCS_TOKEN="$(dc token --email "$DOCS_EMAIL" --password-file "$pw")"
     DOCS_COOKIE="$(dc cookie --email "$DOCS_EMAIL" --password-file "$pw")"
-    SPACE_A="$(dc space --token "$DOCS_TOKEN" --title "Bench folder $DOCS_FOLDER_N")"
-    r="$(dc populate --token "$DOCS_TOKEN" --space "$SPACE_A" --count "$DOCS_FOLDER_N" --size "$DOCS_FILE_BYTES")"
+    SPACE_A="$(dc space --token="$DOCS_TOKEN" --title "Bench folder $DOCS_FOLDER_N")"
+    r="$(dc populate --token="$DOCS_TOKEN" --space "$SPACE_A" --count "$DOCS_FOLDER_N" --size "$DOCS_FILE_BYTES")"
     log "huisclos: space A, $DOCS_FOLDER_N documents uploaded: $r"
-    SPACE_B="$(dc space --token "$DOCS_TOKEN" --title "Bench folder $DOCS_SMALL_N")"
-    r="$(dc populate --token "$DOCS_TOKEN" --space "$SPACE_B" --count "$DOCS_SMALL_N" --size "$DOCS_FILE_BYTES")"
+    SPACE_B="$(dc space --token="$DOCS_TOKEN" --title "Bench folder $DOCS_SMALL_N")"
+    r="$(dc populate --token="$DOCS_TOKEN" --space "$SPACE_B" --count "$DOCS_SMALL_N" --size "$DOCS_FILE_BYTES")"
     log "huisclos: space B, $DOCS_SMALL_N documents uploaded: $r"
-    HC_BIG_SPACE="$(dc space --token "$DOCS_TOKEN" --title "Bench big files")"
+    HC_BIG_SPACE="$(dc space --token="$DOCS_TOKEN" --title "Bench big files")"
 }
 
 # hc_measure PREFIX: folder pages A and B (wrk, cookie), 1 MiB uploads into B.
@@ -156,7 +156,7 @@ hc_measure() {
     r="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $DOCS_COOKIE" "$SERVER_URL/")"
     metric_set huisclos "${p}dashboard" "HTTP ${r% *}, ${r#* } s"
     wait_quiet || true
-    r="$(dc uploads --token "$DOCS_TOKEN" --space "$SPACE_B" --count "$UP1M_COUNT" --size 1048576 --prefix "Un Mio")"
+    r="$(dc uploads --token="$DOCS_TOKEN" --space "$SPACE_B" --count "$UP1M_COUNT" --size 1048576 --prefix "Un Mio")"
     log "huisclos: $UP1M_COUNT uploads of 1 MiB: $r"
     metric_set huisclos "${p}up1m_ms" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["median_ms"])' "$r")"
     metric_set huisclos "${p}up1m" "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("median %s ms (%s MB/s), p90 %s ms, max %s ms" % (d["median_ms"], d["median_mb_s"], d["p90_ms"], d["max_ms"]))' "$r")"

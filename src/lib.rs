@@ -28,7 +28,6 @@ pub mod logging;
 pub mod mail;
 pub mod net;
 pub mod pdf;
-pub mod readahead;
 pub mod secret;
 pub mod service;
 pub mod store;

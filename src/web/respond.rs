@@ -78,22 +78,16 @@ where
     })
 }
 
-/// A file's bytes as a response body of exactly `len` bytes. A large file is read (and
-/// decrypted) on another thread while the connection's thread writes it out (see
-/// `readahead`); its buffers take four sealed chunks each, opened in place.
+/// A file's bytes as a response body of exactly `len` bytes. A large body is read (and
+/// decrypted) on the connection's thread while another writes the previous buffer to the
+/// socket (tiny_http's body pipe, `vendor/PATCHES.md` T9).
 pub fn body<R>(reader: R, len: u64) -> Result<ResponseBody, crate::error::AppError>
 where
     R: std::io::Read + Send + 'static,
 {
-    use crate::crypto::stream::CHUNK;
-    use crate::error::AppError;
-    let size = usize::try_from(len).map_err(|_| AppError::Internal("file length".into()))?;
-    if len < crate::readahead::MIN_LEN {
-        return Ok(ResponseBody::from_reader_and_size(reader, size));
-    }
-    let ahead = crate::readahead::ReadAhead::start(reader, 4 * (CHUNK + 16))
-        .map_err(|e| AppError::Internal(format!("read-ahead: {e}")))?;
-    Ok(ResponseBody::from_reader_and_size(ahead, size))
+    let size =
+        usize::try_from(len).map_err(|_| crate::error::AppError::Internal("file length".into()))?;
+    Ok(ResponseBody::from_reader_and_size(reader, size))
 }
 
 #[cfg(test)]

@@ -48,6 +48,14 @@ impl From<unix_net::UnixListener> for Listener {
     }
 }
 
+/// Unsent bytes a TCP socket may hold before a write waits. The bytes in flight are not
+/// limited by it (the congestion window still follows the path), only the queue behind
+/// them: without it the kernel lets that queue grow to megabytes, filled long before the
+/// peer reads them (likely out of the CPU's cache by then). Measured on loopback, 1 GiB
+/// from the page cache: 2,300-2,600 MB/s without it, 3,400-3,500 MB/s with 64 KiB
+/// (16 and 32 KiB close behind, 128 and 512 KiB in between).
+pub(crate) const NOTSENT_LOWAT: u32 = 64 * 1024;
+
 /// Unified connection. Either a [`TcpStream`] or [`std::os::unix::net::UnixStream`].
 #[derive(Debug)]
 pub(crate) enum Connection {
@@ -123,10 +131,15 @@ impl Connection {
         }
     }
 
-    /// Disables Nagle's algorithm on TCP sockets; no-op on Unix sockets.
+    /// Disables Nagle's algorithm and limits the unsent bytes queued in the kernel to
+    /// [`NOTSENT_LOWAT`] on TCP sockets; no-op on Unix sockets.
     pub(crate) fn set_nodelay(&self) -> std::io::Result<()> {
         match self {
-            Self::Tcp(s) => s.set_nodelay(true),
+            Self::Tcp(s) => {
+                // Best effort: a kernel without the option still serves, with more queued.
+                let _ = socket2::SockRef::from(s).set_tcp_notsent_lowat(NOTSENT_LOWAT);
+                s.set_nodelay(true)
+            }
             #[cfg(unix)]
             Self::Unix(_) => Ok(()),
         }
@@ -407,5 +420,25 @@ impl std::fmt::Display for ListenAddr {
             #[cfg(unix)]
             Self::Unix(s) => std::fmt::Debug::fmt(s, f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_tcp_sockets_queue_at_most_notsent_lowat_unsent_bytes() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        let conn = Connection::from(accepted);
+        conn.set_nodelay().unwrap();
+        let Connection::Tcp(s) = &conn else {
+            panic!("a TCP connection");
+        };
+        let sock = socket2::SockRef::from(s);
+        assert_eq!(sock.tcp_notsent_lowat().unwrap(), NOTSENT_LOWAT);
+        assert!(sock.tcp_nodelay().unwrap());
     }
 }

@@ -119,6 +119,7 @@ pub use request::{ReadWrite, Request};
 pub use response::{Response, ResponseBox};
 pub use test::TestRequest;
 
+mod body_pipe;
 mod client;
 mod common;
 mod connection;

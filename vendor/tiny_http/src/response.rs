@@ -382,7 +382,7 @@ where
     ///  decide which features (most notably, encoding) to use.
     ///
     /// Note: does not flush the writer.
-    pub fn raw_print<W: Write>(
+    pub fn raw_print<W: Write + Send>(
         mut self,
         mut writer: W,
         http_version: HTTPVersion,
@@ -494,7 +494,12 @@ where
                         // never send more than announced; a short body breaks the framing,
                         // so it is an error (the caller closes the connection)
                         let expected = data_length as u64;
-                        let sent = copy_large(&mut reader.take(expected), &mut writer, expected)?;
+                        let mut body = reader.take(expected);
+                        let sent = if expected >= crate::body_pipe::MIN_LEN {
+                            crate::body_pipe::copy(&mut body, &mut writer)?
+                        } else {
+                            copy_large(&mut body, &mut writer, expected)?
+                        };
                         if sent < expected {
                             return Err(io::Error::new(
                                 io::ErrorKind::UnexpectedEof,

@@ -157,6 +157,35 @@ fn known_length_response_is_not_chunked() {
 }
 
 #[test]
+fn a_large_body_read_and_written_on_two_threads_arrives_whole_and_keeps_the_connection() {
+    // Above body_pipe::MIN_LEN, with a reader that returns odd sizes.
+    const SIZE: usize = 9 * 1024 * 1024 + 12_345;
+    struct Odd(usize);
+    impl Read for Odd {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = out.len().min(SIZE - self.0).min(100_003);
+            for (k, b) in out[..n].iter_mut().enumerate() {
+                *b = ((self.0 + k) % 251) as u8;
+            }
+            self.0 += n;
+            Ok(n)
+        }
+    }
+    let ts = TestServer::start(ServerOptions::default(), |rq| {
+        let _ = rq.respond(Response::new(200.into(), vec![], Odd(0), Some(SIZE), None));
+    });
+    let mut s = ts.connect();
+    for _ in 0..2 {
+        s.write_all(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let (head, body) = read_response(&mut s);
+        assert!(head.starts_with("HTTP/1.1 200"), "{}", head);
+        assert_eq!(body.len(), SIZE);
+        assert!(body.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8));
+    }
+}
+
+#[test]
 fn unknown_length_response_is_chunked_on_http11() {
     let ts = TestServer::start(ServerOptions::default(), |rq| {
         let data = std::io::Cursor::new(vec![b'z'; 100_000]);
@@ -635,8 +664,8 @@ fn stop_accepting_finishes_in_flight_and_closes_idle() {
     let mut buf = [0u8; 512];
     let n = busy.read(&mut buf).unwrap();
     answer.push_str(&String::from_utf8_lossy(&buf[..n]));
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.ends_with("2000"), "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{}", answer);
+    assert!(answer.ends_with("2000"), "{}", answer);
     // The idle connection was closed, and new connections are refused.
     let started = Instant::now();
     let mut idle = idle;
