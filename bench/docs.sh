@@ -60,7 +60,8 @@ hwm_kb() { rss_of "$1" | cut -d' ' -f2; }
 mb_s() { awk -v b="$1" -v t="$2" 'BEGIN {if (t > 0) printf "%.0f", b/1e6/t; else print "nan"}'; }
 
 # big_transfers SERVER UPLOAD_FN DOWNLOAD_URL_FN: BIG_RUNS uploads then downloads, each
-# timed by curl; records big_up_mb_s, big_up_hwm_mib (max of runs), big_down_mb_s.
+# timed by curl; records big_up_mb_s, big_up_hwm_mib (max of runs), big_first_down_mb_s,
+# big_down_mb_s and big_cold_down_mb_s.
 big_transfers() {
     local s="$1" up="$2" down="$3" i t code hwm rss ups="" downs="" hwms="" rsss="" rs="" got
     local bytes=$((BIG_MIB * 1048576))
@@ -107,6 +108,21 @@ big_transfers() {
     done
     metric_set "$s" big_down_mb_s "$(printf '%s' "$downs" | median | awk '{printf "%.0f", $1}')"
     metric_set "$s" big_down_runs "$rs"
+    # Cold: every server reads from the disk (the page cache dropped before each read; needs
+    # root, otherwise recorded as not measured).
+    rs=""; downs=""
+    for i in $(seq 1 "$BIG_RUNS"); do
+        sync
+        if ! { echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null; then rs="not measured (drop_caches needs root)"; downs=""; break; fi
+        wait_quiet || true
+        read -r code t got < <(curl -s -o /dev/null \
+            -w '%{http_code} %{time_total} %{size_download}\n' "${BIG_AUTH[@]}" "$("$down" "$i")")
+        [[ "$code" == 200 && "$got" == "$bytes" ]] || die "$s: cold download $i answered $code with $got bytes"
+        log "$s: cold download $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
+        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
+    done
+    metric_set "$s" big_cold_down_mb_s "$( [[ -n "$downs" ]] && printf '%s' "$downs" | median | awk '{printf "%.0f", $1}' || echo –)"
+    metric_set "$s" big_cold_down_runs "$rs"
     # The bytes themselves, once (outside the timed runs).
     got="$(curl -s "${BIG_AUTH[@]}" "$("$down" 1)" | sha256sum | cut -d' ' -f1)"
     metric_set "$s" big_sha_ok "$([[ "$got" == "$BIG_SHA" ]] && echo yes || echo "**no**")"
@@ -177,7 +193,7 @@ bench_docs() {
         case "$s" in
         huisclos)
             new_tmp
-            data="$TMP_DIR/data"; pw="$TMP_DIR/password"
+            data="$TMP_DIR/data"; pw="$TMP_DIR/password"; HC_DATA="$data"
             ( umask 077; printf 'bench-%s-docs-pass\n' "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" > "$pw" )
             "$HUISCLOS" setup --data "$data" --firm Bench --admin-email "$DOCS_EMAIL" < "$pw" \
                 > "$LOGS/docs.setup.log" 2>&1 || { cat "$LOGS/docs.setup.log" >&2; die "huisclos setup failed"; }
@@ -212,6 +228,55 @@ bench_docs() {
         esac
         metric_set "$s" docs_at "$(now)"
         metric_set "$s" docs_noisy "$NOISY"
+    done
+    docs_duel
+}
+
+# docs_duel: the warm download again, with every server running at once and read in turn,
+# DUEL_ROUNDS times (the first server of a round moves on by one each round). The sections
+# above measure each server minutes apart, and this machine's speed drifts by 20 % or more
+# over minutes; taken in turn, the drift falls on all of them alike. huisclos serves the
+# first file uploaded in its section; the peers serve a hard link to the same file.
+DUEL_ROUNDS="${DUEL_ROUNDS:-7}"
+HC_DATA=""
+docs_duel() {
+    local names=() urls=() pids=() i r k s code t got saved="$WWW" bytes=$((BIG_MIB * 1048576))
+    [[ -n "$HC_DATA" && -n "${HC_BIG_IDS[1]:-}" ]] || { log "duel: no huisclos section ran; skipped"; return 0; }
+    new_tmp
+    local dw="$TMP_DIR/www"
+    # The asset too: the peers are ready when they serve it.
+    mkdir -p "$dw/static/css"
+    cp "$ASSET" "$dw/static/css/app.css"
+    ln "$BIG" "$dw/big-1.bin" 2>/dev/null || cp "$BIG" "$dw/big-1.bin"
+    for s in $SERVERS; do
+        case "$s" in
+        huisclos) start_server huisclos "$HC_DATA"; urls+=("$(hc_big_down 1)") ;;
+        *) WWW="$dw"; PEER_UPLOAD=0; new_tmp; start_server "$s" "$TMP_DIR"; urls+=("$(peer_big_down 1)") ;;
+        esac
+        names+=("$s"); pids+=("$SERVER_PID")
+    done
+    WWW="$saved"
+    declare -A runs=()
+    # One read each first, so that every server reads from the page cache.
+    for r in 0 $(seq 1 "$DUEL_ROUNDS"); do
+        for k in "${!names[@]}"; do
+            i=$(( (k + r) % ${#names[@]} )); s="${names[$i]}"
+            local auth=()
+            [[ "$s" == huisclos ]] && auth=(-H "Authorization: Bearer $DOCS_TOKEN")
+            wait_quiet || true
+            read -r code t got < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' \
+                "${auth[@]}" "${urls[$i]}")
+            [[ "$code" == 200 && "$got" == "$bytes" ]] || die "duel: $s answered $code with $got bytes"
+            (( r == 0 )) && continue
+            log "duel round $r: $s $(mb_s "$bytes" "$t") MB/s"
+            runs[$s]+="${runs[$s]:+, }$(mb_s "$bytes" "$t")"
+        done
+    done
+    for i in "${!names[@]}"; do
+        s="${names[$i]}"
+        metric_set "$s" duel_down_runs "${runs[$s]}"
+        metric_set "$s" duel_down_mb_s "$(tr ',' '\n' <<< "${runs[$s]}" | tr -d ' ' | median | awk '{printf "%.0f", $1}')"
+        stop_pid "${pids[$i]}"
     done
 }
 peer_big_up_miniserve() {

@@ -30,12 +30,16 @@ docs_results() {
     echo "miniserve \`POST /upload?path=/\` (multipart), copyparty \`PUT /name\`; MB/s = bytes /"
     echo "curl's total time (until the answer: after the server's fsync). The server's VmHWM is"
     echo "reset (\`/proc/PID/clear_refs\`) before each upload and read after it. Then each uploaded"
-    echo "file is downloaded twice (\`curl -o /dev/null\`; huisclos \`GET /api/v1/documents/{id}/content\`):"
+    echo "file is downloaded three times (\`curl -o /dev/null\`; huisclos \`GET /api/v1/documents/{id}/content\`):"
     echo "first right after the uploads (from the page cache where the server wrote through it, as"
     echo "the peers do; from the disk for huisclos, which writes big files past the cache), then"
-    echo "again (from the page cache for every server), and"
+    echo "again (from the page cache for every server), then cold (\`sync\` and the page cache"
+    echo "dropped, \`/proc/sys/vm/drop_caches\`, before each read: from the disk for every server), and"
     echo "once the bytes are compared by SHA-256 with the file (huisclos: also the SHA-256 its"
-    echo "API reports). curl on loopback moves several GB/s, so the client is not the limit."
+    echo "API reports). Last, the three servers run at once and the same file is downloaded from"
+    echo "each in turn, $DUEL_ROUNDS rounds after one unmeasured read each (the first server of a round"
+    echo "moves on by one each round): the sections above run minutes apart, and this machine's"
+    echo "speed drifts over minutes. curl on loopback moves several GB/s, so the client is not the limit."
     echo
     echo "| Measure | huisclos | miniserve | copyparty |"
     echo "|---|---|---|---|"
@@ -54,6 +58,10 @@ docs_results() {
     drow "Download $BIG_MIB MiB, first read after the uploads: runs (MB/s)" big_first_down_runs
     drow "Download $BIG_MIB MiB, second read (file in the page cache): MB/s (median of $BIG_RUNS)" big_down_mb_s
     drow "Download $BIG_MIB MiB, second read: runs (MB/s)" big_down_runs
+    drow "Download $BIG_MIB MiB, cold (page cache dropped): MB/s (median of $BIG_RUNS)" big_cold_down_mb_s
+    drow "Download $BIG_MIB MiB, cold: runs (MB/s)" big_cold_down_runs
+    drow "Download $BIG_MIB MiB, the servers running at once and read in turn (page cache): MB/s (median of $DUEL_ROUNDS)" duel_down_mb_s
+    drow "Download $BIG_MIB MiB, read in turn: runs (MB/s)" duel_down_runs
     drow "Downloaded bytes = file (SHA-256)" big_sha_ok
     drow "1 MiB uploads (\`docs_client.py uploads\`, $UP1M_COUNT in a row)" up1m
     for m in "folder${n}_non2xx" "folder${k}_non2xx" "folder${n}_disturbed" "folder${k}_disturbed"; do
@@ -129,7 +137,7 @@ docs_targets() {
     echo "| Folder page, $n documents: p99 < 50 ms | $(metric_get huisclos "folder${n}_p99_ms") ms | $(verdict "$(metric_get huisclos "folder${n}_p99_ms")" 50 lt) |"
     local a b m
     # Upload and download of the big file: MB/s ≥ the faster peer's (medians of the runs).
-    for m in "big_up_mb_s:Upload of $BIG_MIB MiB" "big_down_mb_s:Download of $BIG_MIB MiB (second read, page cache)" "big_first_down_mb_s:Download of $BIG_MIB MiB (first read after the uploads)"; do
+    for m in "big_up_mb_s:Upload of $BIG_MIB MiB" "duel_down_mb_s:Download of $BIG_MIB MiB (servers read in turn, page cache)" "big_down_mb_s:Download of $BIG_MIB MiB (second read in its own section, page cache)" "big_cold_down_mb_s:Download of $BIG_MIB MiB (cold, page cache dropped)" "big_first_down_mb_s:Download of $BIG_MIB MiB (first read after the uploads)"; do
         h="$(metric_get huisclos "${m%%:*}")"
         best="$(printf '%s\n%s\n' "$(metric_get miniserve "${m%%:*}")" "$(metric_get copyparty "${m%%:*}")" | grep -E '^[0-9]+$' | sort -n | tail -n1 || true)"
         echo "| ${m#*:}: MB/s ≥ the faster peer | $h vs ${best:-–} | $(verdict "$h" "${best:-x}" ge) |"

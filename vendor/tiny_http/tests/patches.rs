@@ -549,6 +549,25 @@ mod tls {
     }
 
     #[test]
+    fn tls_large_body_through_the_body_pipe_arrives_whole() {
+        // Above body_pipe::MIN_LEN: the TLS stream is written from the pipe's thread.
+        const SIZE: usize = 6 * 1024 * 1024 + 7;
+        let (_, _, der, key) = cert();
+        let options = ServerOptions {
+            tls: Some(server_config(der.clone(), key)),
+            ..ServerOptions::default()
+        };
+        let ts = TestServer::start(options, |rq| {
+            let data: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
+            let _ = rq.respond(Response::from_data(data));
+        });
+        let (head, body) = tls_get(ts.port, &der);
+        assert!(head.starts_with("HTTP/1.1 200"), "{}", head);
+        assert_eq!(body.len(), SIZE);
+        assert!(body.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8));
+    }
+
+    #[test]
     fn tls_from_pem_ssl_config() {
         let (cert_pem, key_pem, der, _) = cert();
         let server = Server::https(
