@@ -1,5 +1,6 @@
 //! Documents: upload streamed and encrypted, versions, download with the exact length,
-//! the Déposant rule, receipts, trash, limits, and nothing readable on disk.
+//! the Déposant rule, receipts, trash, limits, nothing readable on disk, and a file altered
+//! on disk cut off before the altered part.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "common/api.rs"]
@@ -254,4 +255,76 @@ fn files_without_a_record_are_swept_at_start_and_documents_survive() {
         b"",
     );
     assert_eq!(got.body, b"kept");
+}
+
+/// The biggest file under `dir`, recursively.
+fn biggest_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut best: Option<(u64, std::path::PathBuf)> = None;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let candidate = if p.is_dir() { biggest_file(&p) } else { p };
+        let len = std::fs::metadata(&candidate).map(|m| m.len()).unwrap_or(0);
+        if best.as_ref().is_none_or(|(l, _)| len > *l) {
+            best = Some((len, candidate));
+        }
+    }
+    best.unwrap().1
+}
+
+#[test]
+fn a_large_document_altered_on_disk_is_cut_off_before_the_altered_part() {
+    use std::io::{Read, Write};
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    web_setup(&s, "Cabinet Beth", "beth@example.fr");
+    let admin = bearer(&s, "beth@example.fr");
+    let x = new_space(&s, &admin, "dossier");
+    // Above the size the server reads and writes on two threads.
+    let original: Vec<u8> = (0..6 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+    let id = json(&upload(&s, &admin, &x, "big.bin", &original))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let kept = json(&upload(&s, &admin, &x, "small.txt", b"intact"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let blob = biggest_file(&data.join("blobs"));
+    let mut sealed = std::fs::read(&blob).unwrap();
+    let at = 4 * 1024 * 1024;
+    sealed[at] ^= 1;
+    std::fs::write(&blob, &sealed).unwrap();
+
+    let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        c,
+        "GET /api/v1/documents/{id}/content HTTP/1.1\r\nHost: x\r\n{}: {}\r\n\r\n",
+        admin.0, admin.1
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    // The server closes the connection short of the announced length.
+    let _ = c.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&raw[..split]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains(&format!("Content-Length: {}", original.len())));
+    let body = &raw[split..];
+    assert!(body.len() < at, "{} bytes arrived", body.len());
+    assert!(
+        original.starts_with(body),
+        "what arrived is the original's start"
+    );
+    // The server goes on serving.
+    let got = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{kept}/content"),
+        std::slice::from_ref(&admin),
+        b"",
+    );
+    assert_eq!(got.body, b"intact");
 }
