@@ -85,47 +85,45 @@ big_transfers() {
     metric_set "$s" big_up_rss_before_mib "$(kb_to_mib "$(printf '%s' "$rsss" | sort -n | tail -n1)")"
     # First read of each uploaded file, right after the uploads: whatever the server left in
     # the page cache (huisclos writes big files past it, O_DIRECT; the peers through it).
-    rs=""; downs=""
-    for i in $(seq 1 "$BIG_RUNS"); do
-        wait_quiet || true
-        read -r code t got < <(curl -s -o /dev/null \
-            -w '%{http_code} %{time_total} %{size_download}\n' "${BIG_AUTH[@]}" "$("$down" "$i")")
-        [[ "$code" == 200 && "$got" == "$bytes" ]] || die "$s: big download $i answered $code with $got bytes"
-        log "$s: first download of upload $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
-        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
-    done
-    metric_set "$s" big_first_down_mb_s "$(printf '%s' "$downs" | median | awk '{printf "%.0f", $1}')"
-    metric_set "$s" big_first_down_runs "$rs"
+    big_reads "$s" "$down" big_first_down "first download of upload"
     # Then again: each file now read once, from the page cache for every server.
-    rs=""; downs=""
-    for i in $(seq 1 "$BIG_RUNS"); do
-        wait_quiet || true
-        read -r code t got < <(curl -s -o /dev/null -D "$LOGS/$s.big.headers" \
-            -w '%{http_code} %{time_total} %{size_download}\n' "${BIG_AUTH[@]}" "$("$down" "$i")")
-        [[ "$code" == 200 && "$got" == "$bytes" ]] || die "$s: big download $i answered $code with $got bytes"
-        log "$s: download $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
-        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
-    done
-    metric_set "$s" big_down_mb_s "$(printf '%s' "$downs" | median | awk '{printf "%.0f", $1}')"
-    metric_set "$s" big_down_runs "$rs"
-    # Cold: every server reads from the disk (the page cache dropped before each read; needs
-    # root, otherwise recorded as not measured).
-    rs=""; downs=""
-    for i in $(seq 1 "$BIG_RUNS"); do
-        sync
-        if ! { echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null; then rs="not measured (drop_caches needs root)"; downs=""; break; fi
-        wait_quiet || true
-        read -r code t got < <(curl -s -o /dev/null \
-            -w '%{http_code} %{time_total} %{size_download}\n' "${BIG_AUTH[@]}" "$("$down" "$i")")
-        [[ "$code" == 200 && "$got" == "$bytes" ]] || die "$s: cold download $i answered $code with $got bytes"
-        log "$s: cold download $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
-        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
-    done
-    metric_set "$s" big_cold_down_mb_s "$( [[ -n "$downs" ]] && printf '%s' "$downs" | median | awk '{printf "%.0f", $1}' || echo –)"
-    metric_set "$s" big_cold_down_runs "$rs"
+    big_reads "$s" "$down" big_down download
+    # Cold: every server reads from the disk.
+    big_reads "$s" "$down" big_cold_down "cold download" cold
     # The bytes themselves, once (outside the timed runs).
     got="$(curl -s "${BIG_AUTH[@]}" "$("$down" 1)" | sha256sum | cut -d' ' -f1)"
     metric_set "$s" big_sha_ok "$([[ "$got" == "$BIG_SHA" ]] && echo yes || echo "**no**")"
+}
+
+# timed_get SERVER WHAT URL [CURL_ARGS...]: one download of the big file to /dev/null, which
+# must arrive whole; prints curl's total time (s).
+timed_get() {
+    local s="$1" what="$2" url="$3" code t got
+    shift 3
+    read -r code t got < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' "$@" "$url")
+    [[ "$code" == 200 && "$got" == "$((BIG_MIB * 1048576))" ]] || die "$s: $what answered $code with $got bytes"
+    echo "$t"
+}
+
+# big_reads SERVER DOWNLOAD_URL_FN METRIC LABEL [cold]: reads each of the BIG_RUNS files once;
+# records METRIC_mb_s (median) and METRIC_runs. With "cold", the page cache is dropped
+# before each read (needs root; otherwise recorded as not measured).
+big_reads() {
+    local s="$1" down="$2" m="$3" label="$4" cold="${5:-}" i t rs="" downs="" bytes=$((BIG_MIB * 1048576))
+    for i in $(seq 1 "$BIG_RUNS"); do
+        if [[ -n "$cold" ]]; then
+            sync
+            if ! { echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null; then
+                rs="not measured (drop_caches needs root)"; downs=""; break
+            fi
+        fi
+        wait_quiet || true
+        t="$(timed_get "$s" "$label $i" "$("$down" "$i")" "${BIG_AUTH[@]}")" || exit 1
+        log "$s: $label $i: $(mb_s "$bytes" "$t") MB/s (${t}s)"
+        downs+="$(mb_s "$bytes" "$t")"$'\n'; rs+="${rs:+, }$(mb_s "$bytes" "$t")"
+    done
+    metric_set "$s" "${m}_mb_s" "$( [[ -n "$downs" ]] && printf '%s' "$downs" | median | awk '{printf "%.0f", $1}' || echo –)"
+    metric_set "$s" "${m}_runs" "$rs"
 }
 
 # --- huisclos -----------------------------------------------------------------------------
@@ -240,7 +238,7 @@ bench_docs() {
 DUEL_ROUNDS="${DUEL_ROUNDS:-7}"
 HC_DATA=""
 docs_duel() {
-    local names=() urls=() pids=() i r k s code t got saved="$WWW" bytes=$((BIG_MIB * 1048576))
+    local names=() urls=() pids=() i r k s t saved="$WWW" bytes=$((BIG_MIB * 1048576))
     [[ -n "$HC_DATA" && -n "${HC_BIG_IDS[1]:-}" ]] || { log "duel: no huisclos section ran; skipped"; return 0; }
     new_tmp
     local dw="$TMP_DIR/www"
@@ -264,9 +262,7 @@ docs_duel() {
             local auth=()
             [[ "$s" == huisclos ]] && auth=(-H "Authorization: Bearer $DOCS_TOKEN")
             wait_quiet || true
-            read -r code t got < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' \
-                "${auth[@]}" "${urls[$i]}")
-            [[ "$code" == 200 && "$got" == "$bytes" ]] || die "duel: $s answered $code with $got bytes"
+            t="$(timed_get "$s" "duel round $r" "${urls[$i]}" "${auth[@]}")" || exit 1
             (( r == 0 )) && continue
             log "duel round $r: $s $(mb_s "$bytes" "$t") MB/s"
             runs[$s]+="${runs[$s]:+, }$(mb_s "$bytes" "$t")"
