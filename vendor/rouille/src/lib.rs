@@ -110,7 +110,6 @@ use std::net::ToSocketAddrs;
 use std::panic;
 use std::panic::AssertUnwindSafe;
 use std::slice::Iter as SliceIter;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -262,32 +261,11 @@ where
     panic!("The server socket closed unexpectedly")
 }
 
-struct AtomicCounter(Arc<AtomicUsize>);
-
-impl AtomicCounter {
-    fn new(count: &Arc<AtomicUsize>) -> Self {
-        count.fetch_add(1, Ordering::Relaxed);
-        AtomicCounter(Arc::clone(count))
-    }
-}
-
-impl Drop for AtomicCounter {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Release);
-    }
-}
-
 /// Executes a function in either a thread of a thread pool
 enum Executor {
-    #[allow(dead_code)]
-    Threaded {
-        count: Arc<AtomicUsize>,
-    },
-    // patched: the default, see `elastic`
+    // patched: the default, see `elastic` (stock spawned a thread per request)
     Elastic(elastic::Elastic),
-    Pooled {
-        pool: threadpool::ThreadPool,
-    },
+    Pooled { pool: threadpool::ThreadPool },
 }
 impl Executor {
     /// `size` must be greater than zero or the call to `ThreadPool::new` will panic.
@@ -299,13 +277,6 @@ impl Executor {
     #[inline]
     fn execute<F: FnOnce() + Send + 'static>(&self, f: F) {
         match *self {
-            Executor::Threaded { ref count } => {
-                let counter = AtomicCounter::new(count);
-                thread::spawn(move || {
-                    let _counter = counter;
-                    f()
-                });
-            }
             Executor::Pooled { ref pool } => {
                 pool.execute(f);
             }
@@ -315,11 +286,6 @@ impl Executor {
 
     fn join(&self) {
         match *self {
-            Executor::Threaded { ref count } => {
-                while count.load(Ordering::Acquire) > 0 {
-                    thread::sleep(Duration::from_millis(100));
-                }
-            }
             Executor::Pooled { ref pool } => {
                 pool.join();
             }
