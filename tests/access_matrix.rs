@@ -516,6 +516,149 @@ fn head(addr: std::net::SocketAddr, path: &str, headers: &[(String, String)]) ->
     }
 }
 
+// ---------------------------------------------------------------- uploads
+
+/// Uploads `body` as `name` into `space` as `who` through the upload route `r`; returns the
+/// new document's id. A route that takes a file must be taught here: the caller fails on
+/// one it does not know, so a new upload path cannot escape the check below.
+fn upload_through(
+    s: &Server,
+    r: &Route,
+    who: &Ident,
+    space: &str,
+    name: &str,
+    body: &[u8],
+) -> Result<String, String> {
+    let auth = (
+        "Authorization".to_owned(),
+        format!("Bearer {}", who.bearer.as_deref().unwrap_or_default()),
+    );
+    let path = r.pattern.replace("{id}", space);
+    let id_of = |r: &Resp, header: Option<&str>| -> Result<String, String> {
+        let id = match header {
+            Some(h) => r.header(h).map(str::to_owned),
+            None => serde_json::from_slice::<serde_json::Value>(&r.body)
+                .ok()
+                .and_then(|v| v["id"].as_str().map(str::to_owned)),
+        };
+        id.ok_or_else(|| format!("no document id in {} {}", r.status, r.text()))
+    };
+    match r.pattern {
+        "/api/v1/spaces/{id}/documents" => {
+            let r = request(
+                s.addr,
+                "POST",
+                &format!("{path}?name={name}"),
+                &[auth],
+                body,
+            );
+            id_of(&r, None)
+        }
+        "/api/v1/spaces/{id}/uploads" => {
+            let tus = ("Tus-Resumable".to_owned(), "1.0.0".to_owned());
+            let meta = format!("filename {}", data_encoding::BASE64.encode(name.as_bytes()));
+            let h = [
+                auth.clone(),
+                tus.clone(),
+                ("Upload-Length".into(), body.len().to_string()),
+                ("Upload-Metadata".into(), meta),
+            ];
+            let c = request(s.addr, "POST", &path, &h, b"");
+            let loc = c
+                .header("Location")
+                .ok_or_else(|| format!("tus creation: {} {}", c.status, c.text()))?
+                .to_owned();
+            let h = [
+                auth,
+                tus,
+                ("Upload-Offset".into(), "0".into()),
+                (
+                    "Content-Type".into(),
+                    "application/offset+octet-stream".into(),
+                ),
+            ];
+            let r = request(s.addr, "PATCH", &loc, &h, body);
+            id_of(&r, Some("Huis-Clos-Document"))
+        }
+        other => Err(format!(
+            "upload route {} {other} is not taught to upload_through: teach it, so that the \
+             Déposant rule is checked on it",
+            r.method
+        )),
+    }
+}
+
+/// Issue 12, generated from the route table: through every route that lets a Déposant
+/// upload into a space, X_deposant uploads a file named like admin A's document `matrix.txt`.
+/// It must become a new deposit, the firm's document must keep serving its own bytes to
+/// every member, and the deposit must be read by its depositor and X's Gestionnaires only.
+fn depositor_uploads_stay_deposits(s: &Server, ids: &[Ident], fx: &Fixtures) -> Vec<String> {
+    let mut failures = Vec::new();
+    let Some(dep) = ids.iter().find(|i| i.name == "X_deposant") else {
+        return vec!["no X_deposant among the callers".into()];
+    };
+    let read = |who: &Ident, id: &str| {
+        let mut h = Vec::new();
+        if let Some(b) = &who.bearer {
+            h.push(("Authorization".to_owned(), format!("Bearer {b}")));
+        }
+        request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/documents/{id}/content"),
+            &h,
+            b"",
+        )
+    };
+    let routes = ROUTES
+        .iter()
+        .filter(|r| r.right == Right::SpaceUploader && r.method == "POST");
+    for (n, r) in routes.enumerate() {
+        let body = format!("the depositor's bytes, route {n}");
+        let made = match upload_through(s, r, dep, &fx.x, "matrix.txt", body.as_bytes()) {
+            Ok(id) => id,
+            Err(e) => {
+                failures.push(format!("deposit through {} {}: {e}", r.method, r.pattern));
+                continue;
+            }
+        };
+        if made == fx.doc {
+            failures.push(format!(
+                "deposit through {} {}: became a version of admin A's document",
+                r.method, r.pattern
+            ));
+        }
+        for who in ids {
+            let firm = read(who, &fx.doc);
+            let denied = if who.signed_in { 404 } else { 401 };
+            let want = if who.member_x { 200 } else { denied };
+            if firm.status != want || (want == 200 && firm.body != b"shared with all") {
+                failures.push(format!(
+                    "after a deposit through {} {}: {} reads admin A's document: {} {:?}",
+                    r.method,
+                    r.pattern,
+                    who.name,
+                    firm.status,
+                    String::from_utf8_lossy(&firm.body)
+                ));
+            }
+            let own = read(who, &made);
+            let want = if who.name == "X_deposant" || who.manager_x {
+                200
+            } else {
+                denied
+            };
+            if own.status != want {
+                failures.push(format!(
+                    "deposit through {} {}: {} reads it: {} instead of {want}",
+                    r.method, r.pattern, who.name, own.status
+                ));
+            }
+        }
+    }
+    failures
+}
+
 // ---------------------------------------------------------------- mails
 
 fn quoted_printable(s: &str) -> String {
@@ -1399,6 +1542,9 @@ fn every_route_honours_its_declared_access_and_right() {
             ));
         }
     }
+
+    // Every upload path: a Déposant's file named like the firm's document stays his deposit.
+    failures.extend(depositor_uploads_stay_deposits(&s, &ids, &fx));
 
     let mut matrix: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut oracle_checks = 0;

@@ -328,3 +328,136 @@ fn a_large_document_altered_on_disk_is_cut_off_before_the_altered_part() {
     );
     assert_eq!(got.body, b"intact");
 }
+
+/// The ids of the documents `who` sees in `space`, by the API listing.
+fn listed(s: &Server, who: &Auth, space: &str) -> Vec<String> {
+    let r = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/spaces/{space}/documents"),
+        std::slice::from_ref(who),
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    json(&r)["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `who` uploads `body` as `name` through tus (creation, one PATCH); returns the document id.
+fn tus_upload(s: &Server, who: &Auth, space: &str, name: &str, body: &[u8]) -> String {
+    let meta = format!("filename {}", data_encoding::BASE64.encode(name.as_bytes()));
+    let tus = ("Tus-Resumable".to_owned(), "1.0.0".to_owned());
+    let h = vec![
+        who.clone(),
+        tus.clone(),
+        ("Upload-Length".into(), body.len().to_string()),
+        ("Upload-Metadata".into(), meta),
+    ];
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("/api/v1/spaces/{space}/uploads"),
+        &h,
+        b"",
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let loc = r.header("Location").unwrap().to_owned();
+    let h = vec![
+        who.clone(),
+        tus,
+        ("Upload-Offset".into(), "0".into()),
+        (
+            "Content-Type".into(),
+            "application/offset+octet-stream".into(),
+        ),
+    ];
+    let r = request(s.addr, "PATCH", &loc, &h, body);
+    assert_eq!(r.status, 204, "{}", r.text());
+    r.header("Huis-Clos-Document").unwrap().to_owned()
+}
+
+/// Issue 12, item 1: in a collecte, a Déposant's upload named like the firm's document, or
+/// like another member's, is always a deposit of its own, by the raw API and by tus alike;
+/// the firm's file keeps serving its bytes to everyone, and deposits are seen by their
+/// depositor and the Gestionnaires only (never other Déposants, Lecteurs, Contributeurs).
+#[test]
+fn a_depositors_upload_never_becomes_a_version_of_a_document_he_did_not_deposit() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    web_setup(&s, "Cabinet Kappa", "kappa@example.fr");
+    let admin = bearer(&s, "kappa@example.fr");
+    let x = new_space(&s, &admin, "collecte");
+    let a = member(&s, &admin, &x, "a@kappa.example", "deposant");
+    let b = member(&s, &admin, &x, "b@kappa.example", "deposant");
+    let l = member(&s, &admin, &x, "l@kappa.example", "lecteur");
+    let c = member(&s, &admin, &x, "c@kappa.example", "contributeur");
+    let id_of = |r: Resp| {
+        assert_eq!(r.status, 201, "{}", r.text());
+        json(&r)["id"].as_str().unwrap().to_owned()
+    };
+    let get = |who: &Auth, id: &str| {
+        request(
+            s.addr,
+            "GET",
+            &format!("/api/v1/documents/{id}/content"),
+            std::slice::from_ref(who),
+            b"",
+        )
+    };
+    let model = id_of(upload(&s, &admin, &x, "modele.txt", b"the firm's model"));
+
+    // Same name, by the raw API and by tus: each a deposit of its own.
+    let da = id_of(upload(&s, &a, &x, "modele.txt", b"A's bytes"));
+    let da_tus = tus_upload(&s, &a, &x, "modele.txt", b"A's second bytes");
+    let db = tus_upload(&s, &b, &x, "modele.txt", b"B's bytes");
+    assert_ne!(da, model, "a deposit never continues the firm's document");
+    assert_ne!(db, model);
+    assert_ne!(db, da, "nor another depositor's");
+    assert_eq!(da_tus, da, "the same depositor continues his own deposit");
+
+    // The firm's document still serves its own single version to everyone.
+    for who in [&admin, &a, &b, &l, &c] {
+        let r = get(who, &model);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, b"the firm's model");
+    }
+    let page = s.get(&format!("/spaces/{x}/documents/{model}"), &Jar::default());
+    assert_ne!(page.status, 500);
+
+    // Who sees each deposit: its depositor and the Gestionnaires, nobody else.
+    assert_eq!(get(&a, &da).body, b"A's second bytes");
+    assert_eq!(get(&admin, &da).body, b"A's second bytes");
+    for who in [&b, &l, &c] {
+        assert_eq!(get(who, &da).status, 404);
+    }
+    assert_eq!(get(&a, &db).status, 404);
+    assert_eq!(get(&l, &db).status, 404);
+    let seen = |who: &Auth| {
+        let mut v = listed(&s, who, &x);
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<&String>| {
+        v.sort();
+        v.into_iter().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(seen(&admin), sorted(vec![&model, &da, &db]));
+    assert_eq!(seen(&a), sorted(vec![&model, &da]));
+    assert_eq!(seen(&b), sorted(vec![&model, &db]));
+    assert_eq!(seen(&l), vec![model.clone()]);
+    assert_eq!(seen(&c), vec![model.clone()]);
+
+    // The other way round: the firm's upload named like a deposit is shared and new; the
+    // depositor's file is not replaced under him.
+    let shared = id_of(upload(&s, &admin, &x, "modele.txt", b"the firm's model v2"));
+    assert_eq!(shared, model, "the firm continues its own document");
+    let firm_named_like_deposit = id_of(upload(&s, &c, &x, "bulletin.pdf", b"contrib"));
+    let dep = id_of(upload(&s, &a, &x, "bulletin.pdf", b"A's payslip"));
+    assert_ne!(dep, firm_named_like_deposit);
+    assert_eq!(get(&a, &dep).body, b"A's payslip");
+    assert_eq!(get(&l, &firm_named_like_deposit).body, b"contrib");
+}

@@ -521,8 +521,8 @@ fn only_its_uploader_reaches_an_upload_everyone_else_gets_the_unknown_404() {
         b"",
     );
     assert_eq!(
-        peek.status, 200,
-        "a Lecteur sees deposits (only other Déposants do not)"
+        peek.status, 404,
+        "deposits are for their depositor and the Gestionnaires: never a Lecteur's"
     );
 }
 

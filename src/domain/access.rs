@@ -232,6 +232,41 @@ pub fn space_before_undertaking(
     })
 }
 
+/// **The one read rule of a space's documents.** Whether `viewer` sees a document that
+/// `owner` put in the space, `deposit` saying whether it was a Déposant's upload.
+///
+/// What is shared with the space is seen by every member. A deposit is seen by the one who
+/// deposited it and by the space's Gestionnaires, never by other Déposants, Lecteurs or
+/// Contributeurs: in a collecte, a client's papers are for the firm, not for the other
+/// clients nor for those who only follow the matter. Every listing, count, search, download,
+/// view and attachment of a document asks this function (through
+/// `documents::visible` and `doc_listing::Line::visible_to`), so the rule exists once.
+pub fn sees_document(viewer: &SpaceAccess, owner: AccountId, deposit: bool) -> bool {
+    !deposit || owner == viewer.account || viewer.profile == Profile::Gestionnaire
+}
+
+/// **The one rule of new versions.** Whether a file that `up` uploads under the name of the
+/// existing document (`owner`, `deposit`) becomes a new version of that document, rather
+/// than a document of its own.
+///
+/// A Déposant's upload is always a deposit: it may only continue one of his own deposits,
+/// never a shared document (that would let him replace the firm's file under everyone's
+/// eyes) nor another depositor's. Anyone else who may upload continues only what is shared
+/// with the space, never a deposit (a Gestionnaire who sees a client's deposit does not
+/// write into it: his file is shared, the client's stays the client's). Every path that
+/// turns "same name" into "new version" (uploads by form, API and tus, copies between
+/// space and asides, filing from the drop box) asks this function.
+pub fn continues_document(up: &Upload<'_>, owner: AccountId, deposit: bool) -> bool {
+    let s = up.space();
+    let own_deposits = s.profile == Profile::Deposant;
+    sees_document(s, owner, deposit) && deposit == own_deposits && (!deposit || owner == s.account)
+}
+
+/// Whether what `up` uploads is a deposit (seen only by its depositor and the Gestionnaires).
+pub fn uploads_deposits(up: &Upload<'_>) -> bool {
+    up.space().profile == Profile::Deposant
+}
+
 /// A member of a firm's staff (administrator or not).
 #[derive(Debug)]
 pub struct Staff<'a> {

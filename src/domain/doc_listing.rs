@@ -44,10 +44,7 @@ pub struct Line {
 impl Line {
     /// Whether `access` sees this document (the rule of [`super::documents::visible`]).
     pub fn visible_to(&self, access: &SpaceAccess) -> bool {
-        !self.deleted
-            && (access.profile != super::access::Profile::Deposant
-                || !self.deposit
-                || self.owner == access.account)
+        !self.deleted && super::access::sees_document(access, self.owner, self.deposit)
     }
 }
 

@@ -9,7 +9,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use super::access::{Manage, Profile, SpaceAccess, Upload};
+use super::access::{Manage, SpaceAccess, Upload};
 use super::{Core, Invalid, journal, time};
 use crate::blobs::{BlobError, Written};
 use crate::ids::{DocumentId, FolderId, SpaceId};
@@ -101,9 +101,9 @@ pub fn create_folders(
     Ok(())
 }
 
-/// Whether the viewer sees `d` (a Déposant sees shared files and his own deposits only).
+/// Whether the viewer sees `d`: the one read rule, [`super::access::sees_document`].
 pub(crate) fn visible(access: &SpaceAccess, d: &Document) -> bool {
-    access.profile != Profile::Deposant || !d.deposit || d.owner == access.account
+    super::access::sees_document(access, d.owner, d.deposit)
 }
 
 /// Uploads `input` as `name` into `folder` (the first folder when `None`).
@@ -169,7 +169,7 @@ pub fn add_written(
     also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
 ) -> Result<DocumentId, (DocError, bool)> {
     let s = up.space();
-    let (id, version) = record(core, s, folder, name, w, also).map_err(|e| (e, false))?;
+    let (id, version) = record(core, up, folder, name, w, also).map_err(|e| (e, false))?;
     journal::append(core, s, "uploaded", &format!("document:{id}:v{version}"))
         .map_err(|e| (e.into(), true))?;
     Ok(id)
@@ -177,12 +177,13 @@ pub fn add_written(
 
 fn record(
     core: &Core,
-    s: &SpaceAccess,
+    up: &Upload<'_>,
     folder: FolderId,
     name: &str,
     w: &Written,
     also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
 ) -> Result<(DocumentId, usize), DocError> {
+    let s = up.space();
     let version = Version {
         blob: w.id,
         size: w.size,
@@ -191,14 +192,14 @@ fn record(
         uploaded_by: s.account,
         uploaded_at: time::now(),
     };
-    let deposit = s.profile == Profile::Deposant;
+    let deposit = super::access::uploads_deposits(up);
     let existing = documents::documents(&core.store, s.id, s.key())?
         .into_iter()
         .find(|(_, d)| {
             d.deleted_at.is_none()
                 && d.folder == folder
                 && d.name == name
-                && (!d.deposit || d.owner == s.account)
+                && super::access::continues_document(up, d.owner, d.deposit)
         });
     let (id, doc) = match existing {
         Some((id, mut d)) => {

@@ -18,10 +18,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .ok_or(AppError::NotFound)?;
     let d = store_docs::document(&core.store, access.id, access.key(), id)?
         .ok_or(AppError::NotFound)?;
-    let visible = access.profile != crate::domain::access::Profile::Deposant
-        || !d.deposit
-        || d.owner == access.account;
-    if d.deleted_at.is_some() || !visible {
+    if d.deleted_at.is_some() || !documents::visible(&access, &d) {
         return Err(AppError::NotFound);
     }
     let mut versions = Vec::new();
