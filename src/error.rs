@@ -20,6 +20,8 @@ pub enum AppError {
     /// A member of the space (hex id) who must first accept its confidentiality
     /// undertaking: pages redirect to it, the API answers 403 `undertaking_required`.
     Undertaking(String),
+    /// The space is archived: nothing in it changes until a Gestionnaire unarchives it.
+    Archived,
     /// Something failed on our side; the detail is logged, never shown.
     Internal(String),
 }
@@ -34,6 +36,7 @@ impl AppError {
             AppError::TooLarge => 413,
             AppError::Forbidden(_) => 403,
             AppError::Undertaking(_) => 403,
+            AppError::Archived => 409,
             AppError::Internal(_) => 500,
         }
     }
@@ -48,6 +51,7 @@ impl AppError {
             AppError::TooLarge => "error_too_large",
             AppError::Forbidden(k) => k,
             AppError::Undertaking(_) => "error_undertaking_required",
+            AppError::Archived => "error_space_archived",
             AppError::Internal(_) => "error_internal",
         }
     }
@@ -62,6 +66,7 @@ impl AppError {
             AppError::TooLarge => "too_large",
             AppError::Forbidden(_) => "forbidden",
             AppError::Undertaking(_) => "undertaking_required",
+            AppError::Archived => "archived",
             AppError::Internal(_) => "internal",
         }
     }

@@ -168,7 +168,7 @@ fn an_archived_space_is_read_only_for_api_and_forms() {
     });
     let writes = |expect: u16| {
         let up = upload(&s, &admin, &x, "pendant.pdf", b"x");
-        assert_eq!(up.status, if expect == 201 { 201 } else { 404 });
+        assert_eq!(up.status, expect, "upload: {}", up.text());
         let m = post_json(
             &s,
             &admin,
@@ -192,7 +192,7 @@ fn an_archived_space_is_read_only_for_api_and_forms() {
         &[("action", "archive")],
     );
     assert_eq!(r.status, 303);
-    writes(404);
+    writes(409);
     let home = s.get(&format!("/spaces/{x}"), &jar).text();
     assert!(home.contains("archived-banner") && home.contains("Espace archivé"));
     assert!(!home.contains("id=\"upload-files\"") && !home.contains("id=\"message-body\""));
@@ -204,7 +204,8 @@ fn an_archived_space_is_read_only_for_api_and_forms() {
         &format!("/spaces/{x}/messages"),
         &[("body", "non")],
     );
-    assert_eq!(form.status, 404);
+    assert_eq!(form.status, 409);
+    assert!(form.text().contains("désarchivez-le"), "{}", form.text());
     let form = post(
         &s,
         &jar,
@@ -215,7 +216,7 @@ fn an_archived_space_is_read_only_for_api_and_forms() {
             ("end", "2031-01-15T11:00"),
         ],
     );
-    assert_eq!(form.status, 404);
+    assert_eq!(form.status, 409);
     // Reading still works.
     let got = request(
         s.addr,
@@ -237,6 +238,130 @@ fn an_archived_space_is_read_only_for_api_and_forms() {
         .get(&format!("/spaces/{x}/journal?action=archived"), &jar)
         .text();
     assert!(journal.contains("<td>Espace archivé</td>"), "journaled");
+}
+
+/// Issue 13: an archived space is read-only for everyone through every route, generated from
+/// the route table: every route that `refused_while_archived` names is called on an archived
+/// space by its Gestionnaire (the most powerful member) and by a Contributeur, and must answer
+/// 409 `archived` while the space's journal does not move. A route added later is covered
+/// without editing this test. The lifecycle actions (`WHILE_ARCHIVED`) stay open.
+#[test]
+fn every_change_to_an_archived_space_is_refused_through_every_route() {
+    use huisclos::web::routes::{ROUTES, WHILE_ARCHIVED};
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let jar = web_setup(&s, "Cabinet Nu", "nu@example.fr");
+    let admin = bearer(&s, "nu@example.fr");
+    let x = create_space(&s, &admin, "Dossier Nu", "dossier");
+    let contrib_jar = join(&s, &admin, &x, "contrib@nu.example", "contributeur");
+    let contrib = bearer(&s, "contrib@nu.example");
+    let doc = json(&upload(&s, &admin, &x, "acte.pdf", b"lisible"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = post(
+        &s,
+        &jar,
+        &format!("/spaces/{x}/archive"),
+        &[("action", "archive")],
+    );
+    assert_eq!(r.status, 303);
+    let journal = |s: &Server| {
+        let r = request(
+            s.addr,
+            "GET",
+            &format!("/spaces/{x}/journal.json"),
+            std::slice::from_ref(&admin),
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.body.len()
+    };
+    let before = journal(&s);
+    // Any well-formed id: the refusal comes before the handler looks at it.
+    let fill = |pattern: &str| {
+        pattern
+            .split('/')
+            .map(|seg| match seg {
+                "{id}" => x.clone(),
+                "{doc}" => doc.clone(),
+                "{n}" => "1".to_owned(),
+                p if p.starts_with('{') => "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_owned(),
+                p => p.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for r in ROUTES.iter().filter(|r| r.refused_while_archived()) {
+        let path = fill(r.pattern);
+        for (who, auth, jar) in [
+            ("gestionnaire", &admin, &jar),
+            ("contributeur", &contrib, &contrib_jar),
+        ] {
+            let resp = if r.pattern.starts_with("/api/") {
+                let ct = ("Content-Type".to_owned(), "application/json".to_owned());
+                request(s.addr, r.method, &path, &[auth.clone(), ct], b"{}")
+            } else {
+                let token = csrf(&s, jar);
+                s.post_form(&path, jar, &[("csrf", token.as_str()), ("title", "Changé")])
+            };
+            checked += 1;
+            if resp.status != 409 {
+                failures.push(format!(
+                    "{} {path} as {who}: {} {}",
+                    r.method,
+                    resp.status,
+                    resp.text()
+                ));
+            } else if r.pattern.starts_with("/api/") {
+                assert_eq!(json(&resp)["error"], "archived");
+            }
+        }
+    }
+    assert!(
+        checked > 40,
+        "only {checked} calls: the route table lost its space routes?"
+    );
+    assert!(
+        failures.is_empty(),
+        "changes accepted on an archived space:\n{}",
+        failures.join("\n")
+    );
+    assert_eq!(
+        journal(&s),
+        before,
+        "nothing was journaled: nothing changed"
+    );
+    // The lifecycle actions are still reached (a refused form is a 400/303, never a 409).
+    for (m, p) in WHILE_ARCHIVED {
+        let token = csrf(&s, &jar);
+        let resp = s.post_form(
+            &fill(p),
+            &jar,
+            &[("csrf", token.as_str()), ("confirm", "non")],
+        );
+        assert_ne!(
+            resp.status, 409,
+            "{m} {p} must stay open on an archived space"
+        );
+    }
+    // Unarchived, the same request is made (API 201).
+    let r = post(
+        &s,
+        &jar,
+        &format!("/spaces/{x}/archive"),
+        &[("action", "unarchive")],
+    );
+    assert_eq!(r.status, 303);
+    let req = post_json(
+        &s,
+        &admin,
+        &format!("/api/v1/spaces/{x}/requests"),
+        serde_json::json!({"title": "Pièce d'identité"}),
+    );
+    assert_eq!(req.status, 201, "{}", req.text());
 }
 
 #[test]

@@ -82,6 +82,43 @@ pub struct Route {
     pub handler: Handler,
 }
 
+impl Route {
+    /// Whether `{id}` names the space whose access check the route's right is.
+    pub fn names_a_space(&self) -> bool {
+        matches!(
+            self.right,
+            Right::SpaceMember
+                | Right::SpaceManager
+                | Right::SpaceUploader
+                | Right::SpaceContributor
+                | Right::AsideMember
+                | Right::AsideContributor
+                | Right::AsideUploader
+                | Right::AsideManager
+        )
+    }
+
+    /// Whether the route would change an archived space, and is therefore refused there
+    /// (409) for every member, whatever his profile: every method but GET, HEAD and OPTIONS
+    /// on a space, except the few lifecycle actions of [`WHILE_ARCHIVED`].
+    pub fn refused_while_archived(&self) -> bool {
+        !matches!(self.method, "GET" | "HEAD" | "OPTIONS")
+            && self.names_a_space()
+            && !WHILE_ARCHIVED
+                .iter()
+                .any(|(m, p)| *m == self.method && *p == self.pattern)
+    }
+}
+
+/// What a Gestionnaire may still do to an archived space: unarchive it (the same form),
+/// delete it, and make a new space or template from it (which leaves it as it is).
+pub const WHILE_ARCHIVED: &[(&str, &str)] = &[
+    ("POST", "/spaces/{id}/archive"),
+    ("POST", "/spaces/{id}/delete"),
+    ("POST", "/spaces/{id}/duplicate"),
+    ("POST", "/spaces/{id}/template"),
+];
+
 const fn route(
     method: &'static str,
     pattern: &'static str,
@@ -390,6 +427,15 @@ fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Respo
         && crate::domain::account::totp_missing(core, a)?
     {
         return Ok(respond::see_other("/account/totp"));
+    }
+    // An archived space is read-only for everyone, through every route: decided here once
+    // from the route table rather than in each handler. Only a member learns that the space
+    // is archived; anyone else goes on to the handler's own 404.
+    if r.refused_while_archived()
+        && ctx.account.is_some()
+        && ctx.space(params.first()).is_ok_and(|a| a.meta.archived)
+    {
+        return Err(AppError::Archived);
     }
     (r.handler)(ctx, req, params)
 }
