@@ -568,3 +568,117 @@ fn api_session_me_and_personal_tokens() {
     let doc = request(s.addr, "GET", "/api/v1/openapi.json", &[], b"");
     assert_eq!(json(&doc)["openapi"], "3.1.0");
 }
+
+/// Makes a personal API token in `jar`'s account page; returns it (shown once).
+fn personal_token(s: &Server, jar: &Jar, name: &str) -> String {
+    let page = s.post_form(
+        "/account/tokens",
+        jar,
+        &[("csrf", &csrf(s, jar)), ("name", name)],
+    );
+    page.text()
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn me_status(s: &Server, token: &str) -> u16 {
+    request(
+        s.addr,
+        "GET",
+        "/api/v1/me",
+        &[("Authorization".into(), format!("Bearer {token}"))],
+        b"",
+    )
+    .status
+}
+
+/// Issue 13, item 5: a personal API token ends with what ends the person's access. Signing
+/// out everywhere revokes them; `DELETE /api/v1/session` with a personal token revokes that
+/// token; a deactivated member's tokens never work again, reactivated or not.
+#[test]
+fn personal_tokens_end_with_sign_out_everywhere_their_own_delete_and_deactivation() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let admin = web_setup(&s, "Cabinet Tau", "tau@example.fr");
+
+    // DELETE /api/v1/session with a personal token revokes that one token only.
+    let one = personal_token(&s, &admin, "script 1");
+    let two = personal_token(&s, &admin, "script 2");
+    assert_eq!((me_status(&s, &one), me_status(&s, &two)), (200, 200));
+    let r = request(
+        s.addr,
+        "DELETE",
+        "/api/v1/session",
+        &[("Authorization".into(), format!("Bearer {one}"))],
+        b"",
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!((me_status(&s, &one), me_status(&s, &two)), (401, 200));
+
+    // Sign out everywhere: the browser's sessions and every personal token.
+    let three = personal_token(&s, &admin, "script 3");
+    let r = s.post_form(
+        "/account/sessions/end",
+        &admin,
+        &[("csrf", &csrf(&s, &admin))],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!((me_status(&s, &two), me_status(&s, &three)), (401, 401));
+    assert_eq!(s.get("/", &admin).status, 303, "the browser is signed out");
+
+    // Deactivation revokes a staff member's tokens; reactivation does not bring them back.
+    let admin = sign_in(&s, "tau@example.fr", PASSWORD).unwrap();
+    let r = s.post_form(
+        "/admin/staff",
+        &admin,
+        &[
+            ("csrf", &csrf(&s, &admin)),
+            ("name", "Paul Collaborateur"),
+            ("email", "paul@tau.example"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let welcome = eml::wait_for(&s.data, "<paul@tau.example>");
+    let link = eml::link(&welcome, "/reset/");
+    let mut paul = Jar::default();
+    let form = s.get(&link, &paul);
+    paul.take(&form);
+    let r = s.post_form(
+        &link,
+        &paul,
+        &[
+            ("csrf", &form.csrf()),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    paul.take(&r);
+    let pauls = personal_token(&s, &paul, "paul's script");
+    assert_eq!(me_status(&s, &pauls), 200);
+    let list = s.get("/admin/staff", &admin).text();
+    let id = list
+        .split("/admin/staff/")
+        .filter_map(|p| p.get(..32))
+        .find(|id| id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap()
+        .to_owned();
+    for action in ["deactivate", "activate"] {
+        let r = s.post_form(
+            &format!("/admin/staff/{id}"),
+            &admin,
+            &[("csrf", &csrf(&s, &admin)), ("action", action)],
+        );
+        assert_eq!(r.status, 303, "{action}");
+        assert_eq!(me_status(&s, &pauls), 401, "after {action}");
+    }
+    assert!(
+        sign_in(&s, "paul@tau.example", PASSWORD).is_some(),
+        "the account itself is back"
+    );
+}

@@ -71,6 +71,32 @@ pub fn revoke(core: &Core, account: &Account, id: &str) -> Result<bool, StoreErr
     Ok(false)
 }
 
+/// Revokes the personal token `token` itself (its holder signing out with it); whether it
+/// was one.
+pub fn revoke_token(core: &Core, token: &str) -> Result<bool, StoreError> {
+    let h = hash(token);
+    let Some(t) = api_tokens::by_hash(&core.store, &h)? else {
+        return Ok(false);
+    };
+    api_tokens::remove(&core.store, &h)?;
+    log::info!("API token of account {} revoked by its holder", t.account);
+    Ok(true)
+}
+
+/// Revokes every personal token of `account`: a token is a standing credential, so whatever
+/// ends all of a person's access (signing out everywhere, deactivation, a password reset)
+/// ends it too, for good: a reactivated account starts with none.
+pub fn revoke_all(core: &Core, account: crate::ids::AccountId) -> Result<usize, StoreError> {
+    let all = api_tokens::of_account(&core.store, account)?;
+    for (h, _) in &all {
+        api_tokens::remove(&core.store, h)?;
+    }
+    if !all.is_empty() {
+        log::info!("{} API tokens of account {account} revoked", all.len());
+    }
+    Ok(all.len())
+}
+
 /// The account of a bearer token; records its last use (at most once a minute).
 pub fn account_for(core: &Core, token: &str) -> Result<Option<Account>, StoreError> {
     let h = hash(token);

@@ -98,6 +98,14 @@ pub fn close_all(core: &Core, account: AccountId) -> Result<usize, StoreError> {
     Ok(n)
 }
 
+/// Ends every way `account` has in: its sessions and its personal API tokens. What a person
+/// means by "sign me out everywhere", and what deactivation and a password reset do.
+pub fn end_everywhere(core: &Core, account: AccountId) -> Result<(), StoreError> {
+    close_all(core, account)?;
+    super::api_tokens::revoke_all(core, account)?;
+    Ok(())
+}
+
 /// One of an account's sessions, as listed to its owner.
 #[derive(Debug, serde::Serialize)]
 pub struct SessionLine {

@@ -301,7 +301,8 @@ pub fn reset_account(core: &Core, token: &str) -> Result<Option<Account>, StoreE
     }
 }
 
-/// Sets the new password, uses up the link and ends every session of the account.
+/// Sets the new password, uses up the link and ends every session and personal API token of
+/// the account (a reset is what someone does who lost control of it).
 pub fn complete_reset(
     core: &Core,
     token: &str,
@@ -313,7 +314,7 @@ pub fn complete_reset(
     a.password_hash = password::hash(pw).ok();
     accounts::update(&core.store, &a)?;
     signins::set_one_time(&core.store, &auth::hash_token(token), None::<&OneTime>)?;
-    auth::close_all(core, a.id)?;
+    auth::end_everywhere(core, a.id)?;
     succeed(core, &[addr_key(core, &a.email)])?;
     journal(core, &a, "password_changed", ip);
     Ok(())

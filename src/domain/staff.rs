@@ -118,7 +118,8 @@ fn staff_member(core: &Core, admin: &FirmAdmin<'_>, id: AccountId) -> Result<Acc
     Ok(a)
 }
 
-/// Activates or deactivates; deactivation ends every session at once.
+/// Activates or deactivates; deactivation ends every session at once and revokes the personal
+/// API tokens for good (a reactivated member makes new ones).
 pub fn set_active(
     core: &Core,
     admin: &FirmAdmin<'_>,
@@ -130,7 +131,7 @@ pub fn set_active(
     a.active = active;
     accounts::update(&core.store, &a)?;
     if !active {
-        auth::close_all(core, a.id)?;
+        auth::end_everywhere(core, a.id)?;
     }
     signin::journal(
         core,

@@ -49,7 +49,7 @@ pub fn document() -> Value {
                 "post": op("Sign in; returns a bearer token", Some(json!({"type": "object", "required": ["email", "password"],
                     "properties": {"email": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string"}}})),
                     ("200", json!({"type": "object", "properties": {"token": {"type": "string"}}}))),
-                "delete": {"summary": "End the session of the bearer token", "responses": {"204": {"description": "ended"}, "401": error_ref()}},
+                "delete": {"summary": "End the session of the bearer token", "description": "With a session token, ends that session. With a personal token (hcpat_…), revokes that token: it stops working at once.", "responses": {"204": {"description": "ended"}, "401": error_ref()}},
             },
             "/me": {"get": op("The signed-in account", None, ("200", json!({"type": "object", "properties": {
                 "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"},

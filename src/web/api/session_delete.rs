@@ -1,4 +1,5 @@
-//! `DELETE /api/v1/session` → 204: ends the session of the bearer token (or cookie).
+//! `DELETE /api/v1/session` → 204: ends the session of the bearer token (or cookie); a
+//! personal API token used here is revoked, so that "sign out" never leaves it working.
 
 use rouille::{Request, Response};
 
@@ -10,6 +11,14 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     super::check_write(ctx, req)?;
     if let Some(t) = &ctx.session_token {
         auth::close_session(ctx.core()?, t)?;
+    }
+    let personal = req
+        .header("Authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(crate::domain::api_tokens::PREFIX));
+    if let Some(t) = personal {
+        crate::domain::api_tokens::revoke_token(ctx.core()?, t)?;
     }
     Ok(Response::empty_204())
 }

@@ -1,4 +1,5 @@
-//! `POST /account/sessions/end`: sign out everywhere (this browser included).
+//! `POST /account/sessions/end`: sign out everywhere (this browser included), and revoke
+//! the personal API tokens, which are sign-ins too.
 
 use rouille::{Request, Response};
 
@@ -13,7 +14,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let form = Form::read(req)?;
     csrf::check(ctx, req, form.get("csrf"))?;
     let (core, user) = ctx.signed_in()?;
-    auth::close_all(core, user.id)?;
+    auth::end_everywhere(core, user.id)?;
     ctx.set_cookie(SESSION_COOKIE, "", Some(0));
     Ok(see_other("/login"))
 }
