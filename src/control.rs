@@ -82,6 +82,12 @@ fn serve_one(app: &App, mut conn: UnixStream) {
     let req: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
     let op = req["op"].as_str().unwrap_or("").to_owned();
     log::info!("control request: {op}");
+    if op == "setup-link"
+        && let Some(url) = app.issue_seal_link()
+    {
+        let _ = reply(&mut conn, &json!({"ok": true, "url": url}));
+        return;
+    }
     let Some(core) = app.core() else {
         let _ = reply(
             &mut conn,

@@ -70,29 +70,91 @@ fn sealed_mode_serves_only_the_unlock_page_until_the_passphrase() {
             "{p}"
         );
     }
+    // Issue 13: the first visitor of a new sealed box may not choose its passphrase: only
+    // the holder of the one-time link printed at start (or by `huisclos setup-link`).
     let mut jar = Jar::default();
     let page = s.get("/unlock", &jar);
     assert!(
-        page.text().contains("passphrase_confirm"),
-        "first start asks to choose it"
+        !page.text().contains("passphrase_confirm"),
+        "no form without the link"
+    );
+    assert!(
+        page.text().contains("huisclos setup-link"),
+        "says where the link is"
     );
     jar.take(&page);
+    let text = s.stderr();
+    let link = text
+        .lines()
+        .find(|l| l.starts_with("Setup link"))
+        .and_then(|l| l.split_whitespace().find(|w| w.contains("/unlock?setup=")))
+        .unwrap_or_else(|| panic!("no sealed setup link printed:\n{text}"));
+    let path = &link[link.find("/unlock").unwrap()..];
+    let page = s.get(path, &jar);
+    assert!(
+        page.text().contains("passphrase_confirm"),
+        "the link asks to choose it"
+    );
+    jar.take(&page);
+    // A form with a valid CSRF token but without (or with a forged) link is refused.
+    let csrf = page.csrf();
+    let theirs = "la phrase de passe d'un inconnu";
+    let fields = vec![
+        ("csrf", csrf.as_str()),
+        ("passphrase", theirs),
+        ("passphrase_confirm", theirs),
+    ];
+    let r = s.post_form("/unlock", &jar, &fields);
+    assert_eq!(r.status, 403, "no passphrase without the link");
+    let mut forged = fields.clone();
+    forged.push(("setup", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    assert_eq!(s.post_form("/unlock", &jar, &forged).status, 403);
+    assert!(
+        !data.join("keys/sealed.json").exists(),
+        "nothing was chosen"
+    );
+    assert_eq!(s.get("/healthz", &Jar::default()).status, 503);
+    let setup = path.split("setup=").nth(1).unwrap();
     let r = s.post_form(
         "/unlock",
         &jar,
         &[
             ("csrf", &page.csrf()),
+            ("setup", setup),
             ("passphrase", pass),
             ("passphrase_confirm", pass),
         ],
     );
     assert_eq!(r.status, 303);
+    let next = r.header("Location").unwrap().to_owned();
+    assert!(
+        next.starts_with("/setup/"),
+        "then on to naming the firm: {next}"
+    );
     assert_eq!(s.get("/healthz", &Jar::default()).status, 200);
     assert!(
         !data.join("keys/master.key").exists(),
         "no key on disk in sealed mode"
     );
-    let jar = web_setup(&s, "Cabinet Theta", "theta@example.fr");
+    // The link is used up, and the firm is named through the page it led to.
+    let mut jar = Jar::default();
+    let page = s.get(&next, &jar);
+    assert_eq!(page.status, 200, "{}", page.text());
+    jar.take(&page);
+    let r = s.post_form(
+        &next,
+        &jar,
+        &[
+            ("csrf", &page.csrf()),
+            ("firm_name", "Cabinet Theta"),
+            ("admin_name", "Theta"),
+            ("admin_email", "theta@example.fr"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    jar.take(&r);
     assert_eq!(s.get("/", &jar).status, 200);
     assert_eq!(s.stop(10).code(), Some(0));
 

@@ -60,6 +60,21 @@ fn announce_setup(core: &Core, config: &Config) {
     }
 }
 
+/// Prints the one-time link that lets the person who started a new sealed box choose its
+/// passphrase (then name the firm): the same rule as the setup link, which the box cannot
+/// keep before it has a key.
+fn announce_seal_link(app: &crate::web::App) {
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        log::info!(
+            "sealed, first start: run `huisclos setup-link --config …` to get the one-time link"
+        );
+        return;
+    }
+    if let Some(link) = app.issue_seal_link() {
+        eprintln!("Setup link (valid once, choose the passphrase): {link}");
+    }
+}
+
 /// The mail worker of the running box, started once the core is open.
 type WorkerSlot = Arc<std::sync::Mutex<Option<crate::mail::worker::Worker>>>;
 /// The housekeeping thread of the running box, started with the mail worker.
@@ -180,6 +195,7 @@ pub fn serve(config: Config) -> Result<(), String> {
     );
     match app.state() {
         State::Ready(core) => after_ready(&core, &config, &worker, &keeper),
+        State::Locked if app.first_seal() => announce_seal_link(&app),
         State::Locked => eprintln!(
             "Sealed: open {}/unlock to enter the passphrase",
             config.base_url()

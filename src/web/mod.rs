@@ -59,6 +59,10 @@ pub struct App {
         std::sync::Mutex<std::collections::HashMap<[u8; 32], (crate::ids::AccountId, i64)>>,
     /// Reads computed at once, in arrival order (see `cpu_gate`).
     pub gate: cpu_gate::Gate,
+    /// The first start of a sealed box: the SHA-256 of the one-time link's token that lets
+    /// its holder choose the passphrase (see [`App::issue_seal_link`]). Held in memory only:
+    /// there is no database yet to keep it in.
+    first_seal: std::sync::Mutex<Option<[u8; 32]>>,
 }
 
 impl App {
@@ -77,7 +81,38 @@ impl App {
             on_unlock: Box::new(|_| {}),
             pending_2fa: Default::default(),
             gate: cpu_gate::Gate::per_core(),
+            first_seal: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Whether the box is sealed and has never been given its passphrase.
+    pub fn first_seal(&self) -> bool {
+        self.config.server.sealed && !self.data.sealed_params().exists()
+    }
+
+    /// A new one-time link for choosing the passphrase of a sealed box on its first start
+    /// (replacing any earlier one), or `None` when the box is not at that point. Whoever
+    /// reaches a fresh sealed box without it is refused: the passphrase, like the first
+    /// firm, is set only by the person who started the server (DESIGN: setup link).
+    pub fn issue_seal_link(&self) -> Option<String> {
+        if !self.first_seal() || self.core().is_some() {
+            return None;
+        }
+        let token = data_encoding::BASE64URL_NOPAD.encode(&crate::ids::random::<32>());
+        let mut slot = self.first_seal.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(crate::crypto::sha256(token.as_bytes()));
+        Some(format!("{}/unlock?setup={token}", self.config.base_url()))
+    }
+
+    /// Whether `token` is the current first-seal token (compared in constant time).
+    pub fn seal_token_valid(&self, token: &str) -> bool {
+        let slot = self.first_seal.lock().unwrap_or_else(|p| p.into_inner());
+        slot.is_some_and(|h| crate::crypto::ct_eq(&h, &crate::crypto::sha256(token.as_bytes())))
+    }
+
+    /// Uses up the first-seal token once the passphrase is set.
+    pub fn seal_token_used(&self) {
+        *self.first_seal.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     pub fn state(&self) -> State {
