@@ -64,7 +64,8 @@ pub fn ensure_generated(data: &DataDir, config: &Config) -> Result<String, TlsEr
     let cert_path = data.tls().join("cert.pem");
     let key_path = data.tls().join("key.pem");
     if !cert_path.exists() {
-        std::fs::create_dir_all(data.tls()).map_err(|e| TlsError::Read(data.tls(), e))?;
+        crate::datadir::create_private_dir(&data.tls())
+            .map_err(|e| TlsError::Read(data.tls(), e))?;
         let mut names = vec!["localhost".to_owned()];
         let ip = config.server.listen.ip();
         if !ip.is_unspecified() {

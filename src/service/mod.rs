@@ -27,6 +27,7 @@ pub fn init(config: &Config) -> Result<(), String> {
             data.root().display()
         )
     })?;
+    close_data_folder(&data);
     if !config.server.sealed {
         let master = keys::load_or_create_master(&data)?;
         let ring = crate::crypto::Keyring::new(&master);
@@ -38,6 +39,22 @@ pub fn init(config: &Config) -> Result<(), String> {
     }
     println!("Data folder ready: {}", data.root().display());
     Ok(())
+}
+
+/// Closes what an older version left open to group or others in the data folder (the
+/// database 0644, blob folders 0755): see `datadir::modes`. Before the database is opened.
+fn close_data_folder(data: &DataDir) {
+    match crate::datadir::tighten(data) {
+        Ok(t) if t == crate::datadir::Tightened::default() => {}
+        Ok(t) => log::info!(
+            "data folder: {} files and {} folders were open to other users; now private to the service user",
+            t.files,
+            t.dirs
+        ),
+        Err(e) => log::warn!(
+            "data folder: modes not checked ({e}); everything in it must belong to the service user"
+        ),
+    }
 }
 
 /// Prints how to reach the setup page, if the box still needs it.
@@ -141,6 +158,7 @@ pub fn serve(config: Config) -> Result<(), String> {
             data.root().display()
         )
     })?;
+    close_data_folder(&data);
     let state = if config.server.sealed {
         if data.master_key().exists() {
             return Err("sealed mode, but keys/master.key exists: a sealed box keeps no key on disk; start without --sealed".into());
