@@ -145,6 +145,17 @@ fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot, keeper: &Ke
     announce_setup(core, config);
 }
 
+/// Renews the generated TLS certificate if it nears its end; served from the next handshake.
+fn renew_certificate(cert: &crate::tls::Generated) {
+    match cert.renew_if_due(crate::domain::time::now()) {
+        Ok(None) => {}
+        Ok(Some(fingerprint)) => {
+            log::info!("TLS certificate renewed; SHA-256 fingerprint: {fingerprint}")
+        }
+        Err(e) => log::error!("TLS certificate not renewed ({e}); it is tried again later"),
+    }
+}
+
 /// How long a stop waits for requests in progress (systemd's own limit is longer).
 const STOP_GRACE_SECS: u64 = 20;
 
@@ -172,6 +183,7 @@ pub fn serve(config: Config) -> Result<(), String> {
     if let Some(t) = &tls {
         eprintln!("TLS certificate SHA-256 fingerprint: {}", t.fingerprint);
     }
+    let generated_cert = tls.as_ref().and_then(|t| t.generated.clone());
     let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
     let cfg = config.clone();
     let worker: WorkerSlot = Arc::default();
@@ -207,8 +219,17 @@ pub fn serve(config: Config) -> Result<(), String> {
 
     let watchdog = notify::watchdog_interval();
     let mut last_ping = Instant::now();
+    let mut last_cert_check = Instant::now();
     while !term.load(Ordering::Relaxed) {
         server.poll_timeout(Duration::from_millis(200));
+        // Checked here rather than by the housekeeping jobs: a sealed box serves TLS
+        // before it is unlocked, and the certificate needs no key of the core.
+        if let Some(cert) = &generated_cert
+            && last_cert_check.elapsed() >= housekeeping::EVERY
+        {
+            renew_certificate(cert);
+            last_cert_check = Instant::now();
+        }
         if let Some(every) = watchdog
             && last_ping.elapsed() >= every
         {
