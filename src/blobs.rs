@@ -114,7 +114,7 @@ impl BlobStore {
         let parent = dest
             .parent()
             .ok_or_else(|| io::Error::other("blob path has no parent"))?;
-        fs::create_dir_all(parent)?;
+        crate::datadir::create_private_dir(parent)?;
         fs::rename(tmp, &dest)?;
         File::open(parent)?.sync_all()?;
         let mut sha256 = [0u8; 32];
@@ -158,7 +158,7 @@ impl BlobStore {
         let parent = dest
             .parent()
             .ok_or_else(|| io::Error::other("blob path has no parent"))?;
-        fs::create_dir_all(parent)?;
+        crate::datadir::create_private_dir(parent)?;
         let file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)

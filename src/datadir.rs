@@ -10,6 +10,10 @@
 //! ```
 //! The folder and everything created in it are private to the service user (0700/0600).
 
+mod modes;
+
+pub use modes::{Tightened, create_private, create_private_dir, open_private, tighten};
+
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};

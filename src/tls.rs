@@ -1,19 +1,32 @@
 //! TLS for the web front (rustls 0.23 with the ring provider).
 //!
 //! Off loopback, TLS is not optional: either the admin's certificate files, or a self-signed
-//! certificate generated once in `DATA/keys/tls/` whose SHA-256 fingerprint is printed so
-//! that it can be checked in the browser. A reverse proxy is the only other way
+//! certificate generated in `DATA/keys/tls/` whose SHA-256 fingerprint is printed so that it
+//! can be checked in the browser. A reverse proxy is the only other way
 //! (see [`crate::config::TlsMode`]).
+//!
+//! The generated certificate names the box ([`names`]), lasts 397 days and is renewed
+//! before its end, at start and while serving, with the same key ([`generated`],
+//! [`validity`]); the server picks it up at the next handshake. The admin's own files are
+//! read at start only: a new certificate of theirs needs a restart.
+
+mod generated;
+mod inspect;
+mod names;
+mod validity;
+
+pub use generated::Generated;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use rustls::ServerConfig;
+use rustls::crypto::CryptoProvider;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::config::{Config, TlsMode};
-use crate::datadir::{DataDir, write_private};
+use crate::datadir::DataDir;
 
 #[derive(Debug)]
 pub enum TlsError {
@@ -44,52 +57,57 @@ impl std::error::Error for TlsError {}
 pub struct Tls {
     pub config: Arc<ServerConfig>,
     pub fingerprint: String,
+    /// The generated certificate, to renew while serving (`None` for the admin's files).
+    pub generated: Option<Arc<Generated>>,
 }
 
 /// The TLS configuration `config` asks for, or `None` for plain HTTP.
 pub fn load(config: &Config, data: &DataDir) -> Result<Option<Tls>, TlsError> {
-    let (cert, key) = match config.tls_mode() {
-        TlsMode::PlainLoopback | TlsMode::BehindProxy => return Ok(None),
-        TlsMode::Files { cert, key } => (cert, key),
+    match config.tls_mode() {
+        TlsMode::PlainLoopback | TlsMode::BehindProxy => Ok(None),
+        TlsMode::Files { cert, key } => build(&cert, &key).map(Some),
         TlsMode::Generated => {
-            ensure_generated(data, config)?;
-            (data.tls().join("cert.pem"), data.tls().join("key.pem"))
+            let generated = Arc::new(open_generated(data, config)?);
+            let server = builder()?.with_cert_resolver(generated.clone());
+            Ok(Some(Tls {
+                config: finish(server),
+                fingerprint: generated.fingerprint(),
+                generated: Some(generated),
+            }))
         }
-    };
-    build(&cert, &key).map(Some)
+    }
 }
 
-/// Generates the self-signed certificate if it does not exist yet; returns its fingerprint.
+/// Generates the self-signed certificate if it does not exist yet, or renews it if it is due
+/// (see [`validity`]); returns its fingerprint.
 pub fn ensure_generated(data: &DataDir, config: &Config) -> Result<String, TlsError> {
-    let cert_path = data.tls().join("cert.pem");
-    let key_path = data.tls().join("key.pem");
-    if !cert_path.exists() {
-        std::fs::create_dir_all(data.tls()).map_err(|e| TlsError::Read(data.tls(), e))?;
-        let mut names = vec!["localhost".to_owned()];
-        let ip = config.server.listen.ip();
-        if !ip.is_unspecified() {
-            names.push(ip.to_string());
-        }
-        if let Ok(h) = std::fs::read_to_string("/etc/hostname") {
-            let h = h.trim();
-            if !h.is_empty() {
-                names.push(h.to_owned());
-            }
-        }
-        let certified = rcgen::generate_simple_self_signed(names)
-            .map_err(|e| TlsError::Generate(e.to_string()))?;
-        write_private(
-            &key_path,
-            certified.signing_key.serialize_pem().as_bytes(),
-            false,
-        )
-        .map_err(|e| TlsError::Read(key_path.clone(), e))?;
-        write_private(&cert_path, certified.cert.pem().as_bytes(), false)
-            .map_err(|e| TlsError::Read(cert_path.clone(), e))?;
-        log::info!("self-signed TLS certificate generated");
-    }
-    let certs = read_certs(&cert_path)?;
-    Ok(fingerprint(&certs[0]))
+    Ok(open_generated(data, config)?.fingerprint())
+}
+
+fn open_generated(data: &DataDir, config: &Config) -> Result<Generated, TlsError> {
+    let identity = generated::Identity {
+        listen: config.server.listen.ip(),
+        public_url: config.server.public_url.clone(),
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    Generated::open(&data.tls(), identity, provider(), now)
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn builder()
+-> Result<rustls::ConfigBuilder<ServerConfig, rustls::server::WantsServerCert>, TlsError> {
+    Ok(ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(TlsError::Rustls)?
+        .with_no_client_auth())
+}
+
+fn finish(mut config: ServerConfig) -> Arc<ServerConfig> {
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Arc::new(config)
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
@@ -110,17 +128,13 @@ fn build(cert: &Path, key: &Path) -> Result<Tls, TlsError> {
     let key_der =
         PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| TlsError::Pem(key.to_owned()))?;
     let fingerprint = fingerprint(&certs[0]);
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(TlsError::Rustls)?
-        .with_no_client_auth()
+    let config = builder()?
         .with_single_cert(certs, key_der)
         .map_err(TlsError::Rustls)?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Tls {
-        config: Arc::new(config),
+        config: finish(config),
         fingerprint,
+        generated: None,
     })
 }
 

@@ -213,7 +213,7 @@ pub fn restore(path: &Path, data: &DataDir, master: &MasterKey) -> Result<Summar
             let dest = data.root().join(rel);
             let mut buf = Vec::with_capacity(len.min(1 << 20) as usize);
             if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                crate::datadir::create_private_dir(parent).map_err(|e| e.to_string())?;
             }
             r.read_to_end(&mut buf).map_err(|e| e.to_string())?;
             write_private(&dest, &buf, false).map_err(|e| format!("cannot write {rel}: {e}"))

@@ -67,7 +67,7 @@ pub(super) fn dkim_generate(
     let data = DataDir::new(&config.data_dir);
     let path = out.unwrap_or_else(|| data.keys().join(format!("dkim-{selector}.pem")));
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        crate::datadir::create_private_dir(parent).map_err(|e| e.to_string())?;
     }
     let (pem, txt) = generate_dkim_key(kind).map_err(|e| e.to_string())?;
     crate::datadir::write_private(&path, pem.as_bytes(), false)
@@ -146,7 +146,10 @@ pub(super) fn backup_to(config: &Config, data: &DataDir, out: &Path) -> Result<(
         .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".huisclos-backup-{}.part", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)
+        // 0600 whatever the umask (renamed into place, so `out` is too); a leftover of a
+        // killed run with the same process id is replaced.
+        let _ = std::fs::remove_file(&tmp);
+        let mut file = crate::datadir::create_private(&tmp)
             .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
         match crate::control::call(data, &json!({"op": "backup"}))? {
             Some((_, mut reader)) => {

@@ -27,6 +27,7 @@ pub fn init(config: &Config) -> Result<(), String> {
             data.root().display()
         )
     })?;
+    close_data_folder(&data);
     if !config.server.sealed {
         let master = keys::load_or_create_master(&data)?;
         let ring = crate::crypto::Keyring::new(&master);
@@ -38,6 +39,22 @@ pub fn init(config: &Config) -> Result<(), String> {
     }
     println!("Data folder ready: {}", data.root().display());
     Ok(())
+}
+
+/// Closes what an older version left open to group or others in the data folder (the
+/// database 0644, blob folders 0755): see `datadir::modes`. Before the database is opened.
+fn close_data_folder(data: &DataDir) {
+    match crate::datadir::tighten(data) {
+        Ok(t) if t == crate::datadir::Tightened::default() => {}
+        Ok(t) => log::info!(
+            "data folder: {} files and {} folders were open to other users; now private to the service user",
+            t.files,
+            t.dirs
+        ),
+        Err(e) => log::warn!(
+            "data folder: modes not checked ({e}); everything in it must belong to the service user"
+        ),
+    }
 }
 
 /// Prints how to reach the setup page, if the box still needs it.
@@ -143,6 +160,17 @@ fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot, keeper: &Ke
     announce_setup(core, config);
 }
 
+/// Renews the generated TLS certificate if it nears its end; served from the next handshake.
+fn renew_certificate(cert: &crate::tls::Generated) {
+    match cert.renew_if_due(crate::domain::time::now()) {
+        Ok(None) => {}
+        Ok(Some(fingerprint)) => {
+            log::info!("TLS certificate renewed; SHA-256 fingerprint: {fingerprint}")
+        }
+        Err(e) => log::error!("TLS certificate not renewed ({e}); it is tried again later"),
+    }
+}
+
 /// How long a stop waits for requests in progress (systemd's own limit is longer).
 const STOP_GRACE_SECS: u64 = 20;
 
@@ -156,6 +184,7 @@ pub fn serve(config: Config) -> Result<(), String> {
             data.root().display()
         )
     })?;
+    close_data_folder(&data);
     let state = if config.server.sealed {
         if data.master_key().exists() {
             return Err("sealed mode, but keys/master.key exists: a sealed box keeps no key on disk; start without --sealed".into());
@@ -169,6 +198,7 @@ pub fn serve(config: Config) -> Result<(), String> {
     if let Some(t) = &tls {
         eprintln!("TLS certificate SHA-256 fingerprint: {}", t.fingerprint);
     }
+    let generated_cert = tls.as_ref().and_then(|t| t.generated.clone());
     let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
     let cfg = config.clone();
     let worker: WorkerSlot = Arc::default();
@@ -205,8 +235,17 @@ pub fn serve(config: Config) -> Result<(), String> {
 
     let watchdog = notify::watchdog_interval();
     let mut last_ping = Instant::now();
+    let mut last_cert_check = Instant::now();
     while !term.load(Ordering::Relaxed) {
         server.poll_timeout(Duration::from_millis(200));
+        // Checked here rather than by the housekeeping jobs: a sealed box serves TLS
+        // before it is unlocked, and the certificate needs no key of the core.
+        if let Some(cert) = &generated_cert
+            && last_cert_check.elapsed() >= housekeeping::EVERY
+        {
+            renew_certificate(cert);
+            last_cert_check = Instant::now();
+        }
         if let Some(every) = watchdog
             && last_ping.elapsed() >= every
         {

@@ -42,7 +42,11 @@ impl Import {
                 "a database already exists in the target folder; restore into an empty folder",
             )));
         }
-        let database = Database::create(path).map_err(db)?;
+        // 0600 whatever the umask: it becomes the restored box's database.
+        let file = crate::datadir::create_private(path)?;
+        let database = Database::builder()
+            .create_with_backend(redb::backends::FileBackend::new(file).map_err(db)?)
+            .map_err(db)?;
         let txn = database.begin_write().map_err(db)?;
         for def in tables::ALL {
             txn.open_table(*def).map_err(db)?;

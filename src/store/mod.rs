@@ -143,9 +143,12 @@ impl Store {
     pub fn open(path: &Path, keys: Arc<Keyring>) -> Result<Store, StoreError> {
         // redb caches up to 1 GiB by default; a box's records are small, and memory must stay
         // flat under load (a sign-in storm writes a session per sign-in).
+        // Opened here rather than by redb, so that the file is 0600 whatever the umask, and
+        // one made 0644 by an older version is closed (see `datadir::modes`).
+        let file = crate::datadir::open_private(path)?;
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
-            .create(path)
+            .create_with_backend(redb::backends::FileBackend::new(file).map_err(db)?)
             .map_err(db)?;
         let root = path.parent().unwrap_or(Path::new("."));
         let vault = crate::crypto::vault::Vault::new(crate::datadir::DataDir::new(root).vault());
