@@ -11,7 +11,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use crate::crypto::stream::{self, CHUNK, DecryptReader, EncryptWriter, HEADER_LEN};
+use crate::crypto::stream::{self, CHUNK, DecryptReader, EncryptWriter, HEADER_LEN, SEALED_CHUNK};
 use crate::datadir::DataDir;
 use crate::ids::BlobId;
 
@@ -125,8 +125,11 @@ impl BlobStore {
     /// A reader of the plaintext and its length. A read fails if the file was altered.
     pub fn open(&self, root: &[u8; 32], id: BlobId) -> io::Result<(DecryptReader<File>, u64)> {
         let file = File::open(self.path(id))?;
-        let len = plain_len(file.metadata()?.len())?;
-        Ok((DecryptReader::new(file, &blob_key(root, id))?, len))
+        let sealed = file.metadata()?.len();
+        let reader = DecryptReader::new(file, &blob_key(root, id))?;
+        let len = stream::plain_len(reader.header(), sealed)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "blob truncated"))?;
+        Ok((reader, len))
     }
 
     /// The plaintext length and SHA-256 of a finished blob (reads it whole, chunk by chunk).
@@ -172,7 +175,9 @@ impl BlobStore {
 
     /// Reopens a partial blob as last committed: `chunks` sealed chunks under `header`,
     /// then `pending` plaintext that the caller kept sealed elsewhere. Bytes after those
-    /// chunks (written but never committed, e.g. before a crash) are cut off first.
+    /// chunks (written but never committed, e.g. before a crash) are cut off first; what is
+    /// sealed again in their place gets fresh nonces (the stream's version 2). A version 1
+    /// partial (begun before it) is refused: continuing it would reuse its nonces.
     pub fn resume_partial(
         &self,
         root: &[u8; 32],
@@ -187,10 +192,10 @@ impl BlobStore {
             .read(true)
             .write(true)
             .open(self.path(id))?;
-        let committed = HEADER_LEN as u64 + u64::from(chunks) * (CHUNK + 16) as u64;
+        let committed = HEADER_LEN as u64 + u64::from(chunks) * SEALED_CHUNK as u64;
         let mut on_disk = [0u8; HEADER_LEN];
         file.read_exact_at(&mut on_disk, 0)?;
-        if file.metadata()?.len() < committed || on_disk != header {
+        if file.metadata()?.len() < committed || on_disk != header || !stream::resumable(&header) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "partial blob does not match its record",
@@ -280,21 +285,6 @@ impl Partial {
     pub fn finish(self) -> io::Result<()> {
         self.enc.finish()?.sync_all()
     }
-}
-
-/// The plaintext length of a stream of `sealed` bytes (inverse of [`stream::sealed_len`]).
-fn plain_len(sealed: u64) -> io::Result<u64> {
-    let body = sealed
-        .checked_sub(HEADER_LEN as u64)
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "blob too short"))?;
-    let full = (CHUNK + 16) as u64;
-    let rem = body % full;
-    if rem < 16 {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "blob truncated"));
-    }
-    let plain = (body / full) * CHUNK as u64 + rem - 16;
-    debug_assert_eq!(stream::sealed_len(plain), sealed);
-    Ok(plain)
 }
 
 #[cfg(test)]
@@ -407,3 +397,7 @@ mod tests {
         let _ = orphan;
     }
 }
+
+#[cfg(test)]
+#[path = "blobs_resume_tests.rs"]
+mod resume_tests;

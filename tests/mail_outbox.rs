@@ -59,3 +59,59 @@ fn test_email_command_works_with_and_without_the_server() {
     assert!(!ok && err.contains("not an e-mail address"), "{err}");
     drop(s);
 }
+
+/// The purge form's number of days is bounded: `days * 86400` once wrapped into the past
+/// (or panicked) for a huge count, purging every sent mail instead of none.
+#[test]
+fn a_purge_beyond_ten_years_is_refused_and_purges_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    let jar = web_setup(&s, "Cabinet Kappa", "kappa@example.fr");
+    let page = s.get("/admin/mail", &jar);
+    let r = s.post_form(
+        "/admin/mail/test",
+        &jar,
+        &[("csrf", &page.csrf()), ("to", "dest@example.fr")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let rows = || {
+        let page = s.get("/admin/mail", &jar);
+        assert_eq!(page.status, 200);
+        (page.text().matches("<time datetime=").count(), page.csrf())
+    };
+    let (before, csrf) = rows();
+    assert_eq!(before, 1, "the test mail is listed");
+    for days in [
+        "106751991167301",
+        "18446744073709551615",
+        "3651",
+        "-1",
+        "trois",
+    ] {
+        let r = s.post_form(
+            "/admin/mail/purge",
+            &jar,
+            &[("csrf", &csrf), ("days", days)],
+        );
+        assert_eq!(r.status, 400, "{days}: {}", r.text());
+        assert!(
+            r.text()
+                .contains("Indiquez un nombre de jours, de 0 à 3650."),
+            "{days}: {}",
+            r.text()
+        );
+        assert_eq!(rows().0, before, "{days}: nothing purged");
+    }
+    let r = s.post_form(
+        "/admin/mail/purge",
+        &jar,
+        &[("csrf", &csrf), ("days", "3650")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        rows().0,
+        before,
+        "a mail of today is younger than ten years"
+    );
+}

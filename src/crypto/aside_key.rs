@@ -27,12 +27,7 @@ impl std::fmt::Debug for AsideKey {
 /// The wrapping key of a space's aside keys: derived from the space key, for this use only.
 fn wrapper(space: &SpaceKey) -> Result<Aes256Siv, CryptoError> {
     let mut k = Zeroizing::new([0u8; 64]);
-    hkdf(
-        space.blob_root(),
-        b"huisclos",
-        b"aside key wrap v1",
-        k.as_mut(),
-    );
+    hkdf(space.blob_root(), b"huisclos", b"aside key wrap v1", &mut k);
     Aes256Siv::new_from_slice(k.as_ref()).map_err(|_| CryptoError::Format("wrap key"))
 }
 

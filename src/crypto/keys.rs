@@ -145,17 +145,16 @@ impl std::fmt::Debug for Keyring {
 
 impl Keyring {
     pub fn new(master: &MasterKey) -> Self {
-        let derive = |info: &[u8], out: &mut [u8]| hkdf(master.bytes(), b"huisclos", info, out);
-        let mut records = Zeroizing::new([0u8; 64]);
-        derive(b"box records v1", records.as_mut());
-        let mut wrap = Zeroizing::new([0u8; 64]);
-        derive(b"key wrap v1", wrap.as_mut());
-        let mut index = Zeroizing::new([0u8; 32]);
-        derive(b"blind index v1", index.as_mut());
-        let mut csrf = Zeroizing::new([0u8; 32]);
-        derive(b"csrf v1", csrf.as_mut());
-        let mut backup = Zeroizing::new([0u8; 32]);
-        derive(b"backup v1", backup.as_mut());
+        fn derive<const N: usize>(master: &MasterKey, info: &[u8]) -> Zeroizing<[u8; N]> {
+            let mut out = Zeroizing::new([0u8; N]);
+            hkdf(master.bytes(), b"huisclos", info, &mut out);
+            out
+        }
+        let records: Zeroizing<[u8; 64]> = derive(master, b"box records v1");
+        let wrap = derive(master, b"key wrap v1");
+        let index: Zeroizing<[u8; 32]> = derive(master, b"blind index v1");
+        let csrf: Zeroizing<[u8; 32]> = derive(master, b"csrf v1");
+        let backup = derive(master, b"backup v1");
         Keyring {
             master_id: master.key_id(),
             records: RecordKey::new(&records),
@@ -247,7 +246,7 @@ impl FirmKey {
     /// Seals this firm's records.
     pub fn records(&self) -> RecordKey {
         let mut k = Zeroizing::new([0u8; 64]);
-        hkdf(self.0.as_ref(), b"huisclos", b"firm records v1", k.as_mut());
+        hkdf(self.0.as_ref(), b"huisclos", b"firm records v1", &mut k);
         RecordKey::new(&k)
     }
 

@@ -56,13 +56,38 @@ impl ring::hkdf::KeyType for Len {
     }
 }
 
-/// HKDF-SHA-256 of `ikm` with `salt` and `info`, `out.len()` bytes (at most 8160).
-pub(crate) fn hkdf(ikm: &[u8], salt: &[u8], info: &[u8], out: &mut [u8]) {
+/// The most HKDF-SHA-256 can give: 255 blocks of 32 bytes (RFC 5869, 2.3).
+const HKDF_MAX: usize = 255 * 32;
+
+/// HKDF-SHA-256 of `ikm` with `salt` and `info`, filling `out` (`N` bytes).
+///
+/// The length is part of the type and bounded when compiling (1 to 8160 bytes), so the
+/// expansion has no failure left at run time and no caller can ever be handed a key of
+/// zeros instead of an error:
+///
+/// ```compile_fail
+/// let mut too_long = [0u8; 8161];
+/// huisclos::crypto::hkdf(b"ikm", b"salt", b"info", &mut too_long);
+/// ```
+/// ```
+/// let mut longest = [0u8; 8160];
+/// huisclos::crypto::hkdf(b"ikm", b"salt", b"info", &mut longest);
+/// assert!(longest.iter().any(|b| *b != 0));
+/// ```
+pub fn hkdf<const N: usize>(ikm: &[u8], salt: &[u8], info: &[u8], out: &mut [u8; N]) {
+    const { assert!(N > 0 && N <= HKDF_MAX, "HKDF-SHA-256 gives 1 to 8160 bytes") };
     let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, salt).extract(ikm);
     let info = [info];
-    // Fails only when out.len() > 255 * 32, which no caller asks for.
-    if let Ok(okm) = prk.expand(&info, Len(out.len())) {
-        let _ = okm.fill(out);
+    if prk
+        .expand(&info, Len(N))
+        .and_then(|okm| okm.fill(out))
+        .is_err()
+    {
+        // Unreachable: ring refuses only a length above HKDF_MAX, refused above when
+        // compiling, or an output not of the length asked, and `out` is `N` long. Were it
+        // reached, no key may come out of here: stop, as for a failing random source.
+        log::error!("HKDF expansion failed for a length checked when compiling");
+        std::process::abort();
     }
 }
 
@@ -78,4 +103,33 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hkdf_gives_the_rfc_5869_answers_at_every_length() {
+        // RFC 5869, A.1 (SHA-256, 42 bytes).
+        let (ikm, salt, info) = (
+            [0x0b; 22],
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9],
+        );
+        let mut okm = [0u8; 42];
+        hkdf(&ikm, &salt, &info, &mut okm);
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&okm),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+        );
+        // A shorter output is a prefix of a longer one; the longest is not zeros.
+        let mut short = [0u8; 16];
+        hkdf(&ikm, &salt, &info, &mut short);
+        assert_eq!(short[..], okm[..16]);
+        let mut longest = [0u8; HKDF_MAX];
+        hkdf(&ikm, &salt, &info, &mut longest);
+        assert_eq!(longest[..42], okm[..]);
+        assert!(longest[HKDF_MAX - 32..].iter().any(|b| *b != 0));
+    }
 }

@@ -58,7 +58,7 @@ pub(crate) fn wrapper(
     ikm[..32].copy_from_slice(firm.blob_root());
     ikm[32..].copy_from_slice(shred.bytes());
     let mut k = Zeroizing::new([0u8; 64]);
-    hkdf(ikm.as_ref(), b"huisclos", info, k.as_mut());
+    hkdf(ikm.as_ref(), b"huisclos", info, &mut k);
     Aes256Siv::new_from_slice(k.as_ref()).map_err(|_| CryptoError::Format("wrap key"))
 }
 
@@ -77,7 +77,7 @@ impl<P: Purpose> ShreddableKey<P> {
     /// Seals the item's records.
     pub fn records(&self) -> RecordKey {
         let mut k = Zeroizing::new([0u8; 64]);
-        hkdf(self.key.as_ref(), b"huisclos", P::RECORDS_INFO, k.as_mut());
+        hkdf(self.key.as_ref(), b"huisclos", P::RECORDS_INFO, &mut k);
         RecordKey::new(&k)
     }
 

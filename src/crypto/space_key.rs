@@ -34,12 +34,7 @@ impl SpaceKey {
     /// Seals this space's records.
     pub fn records(&self) -> RecordKey {
         let mut k = Zeroizing::new([0u8; 64]);
-        hkdf(
-            self.0.as_ref(),
-            b"huisclos",
-            b"space records v1",
-            k.as_mut(),
-        );
+        hkdf(self.0.as_ref(), b"huisclos", b"space records v1", &mut k);
         RecordKey::new(&k)
     }
 
@@ -57,12 +52,7 @@ impl SpaceKey {
 impl FirmKey {
     fn wrapper(&self) -> Result<Aes256Siv, CryptoError> {
         let mut k = Zeroizing::new([0u8; 64]);
-        hkdf(
-            self.blob_root(),
-            b"huisclos",
-            b"firm key wrap v1",
-            k.as_mut(),
-        );
+        hkdf(self.blob_root(), b"huisclos", b"firm key wrap v1", &mut k);
         Aes256Siv::new_from_slice(k.as_ref()).map_err(|_| CryptoError::Format("wrap key"))
     }
 

@@ -1,11 +1,21 @@
 //! Chunked authenticated encryption of files (AES-256-GCM, the STREAM construction).
 //!
-//! A stream is a 12-byte header (`"HCS1"`, a random 7-byte nonce prefix, a zero byte) then
-//! chunks of [`CHUNK`] plaintext bytes, each sealed with the nonce
-//! `prefix (7) | counter (4, big endian) | last (1)` and the header as associated data.
-//! Every chunk but the last is full; the last one is shorter (possibly empty) and carries the
-//! last flag, so truncation, reordering, and appending are all detected.
-//! Chunks are 256 KiB so that the disk sees large writes.
+//! A stream is a 12-byte header (magic, a random 7-byte stream id, a zero byte) then chunks
+//! of [`CHUNK`] plaintext bytes. Every chunk but the last is full; the last one is shorter
+//! (possibly empty) and flagged last, so truncation, reordering, and appending are all
+//! detected. Chunks are 256 KiB so that the disk sees large writes.
+//!
+//! **Version 2** (`"HCS2"`, the one written): each chunk is stored as
+//! `nonce (12) | ciphertext | tag (16)`, sealed with the associated data
+//! `header | counter (4, big endian) | last (1)`. The nonce is drawn from the system's random
+//! source at every seal, so nonce reuse is impossible by construction: a chunk sealed again
+//! at the same position (a resumed upload whose cut-off chunk comes back with other bytes)
+//! gets a fresh nonce. Random 96-bit nonces are safe below 2^32 seals per key (NIST SP
+//! 800-38D); a blob has its own key and 10 GiB make 40,960 chunks.
+//!
+//! **Version 1** (`"HCS1"`, read only, for the blobs and backups written before): the nonce
+//! was `stream id (7) | counter (4) | last (1)` and the associated data the header alone, so
+//! a chunk sealed twice at one position reused its nonce. It is opened, never continued.
 
 use std::io::{self, Read, Write};
 
@@ -16,13 +26,61 @@ use super::CryptoError;
 /// Plaintext bytes per chunk.
 pub const CHUNK: usize = 256 * 1024;
 const TAG: usize = 16;
-const MAGIC: &[u8; 4] = b"HCS1";
+const NONCE: usize = 12;
+const MAGIC_V1: &[u8; 4] = b"HCS1";
+const MAGIC_V2: &[u8; 4] = b"HCS2";
 pub const HEADER_LEN: usize = 12;
+/// A whole chunk as version 2 stores it.
+pub const SEALED_CHUNK: usize = NONCE + CHUNK + TAG;
 
-/// The size of the encrypted stream for `plain` bytes of plaintext.
+/// The stream formats, told apart by the header's magic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V1,
+    V2,
+}
+
+impl Version {
+    fn of(header: &[u8; HEADER_LEN]) -> Option<Version> {
+        if header[11] != 0 {
+            return None;
+        }
+        match &header[..4] {
+            m if m == MAGIC_V1 => Some(Version::V1),
+            m if m == MAGIC_V2 => Some(Version::V2),
+            _ => None,
+        }
+    }
+
+    /// Bytes a chunk takes on disk beyond its plaintext.
+    fn overhead(self) -> usize {
+        match self {
+            Version::V1 => TAG,
+            Version::V2 => NONCE + TAG,
+        }
+    }
+}
+
+/// The size of the encrypted stream (as written now) for `plain` bytes of plaintext.
 pub fn sealed_len(plain: u64) -> u64 {
     let full = plain / CHUNK as u64;
-    HEADER_LEN as u64 + plain + (full + 1) * TAG as u64
+    HEADER_LEN as u64 + plain + (full + 1) * (NONCE + TAG) as u64
+}
+
+/// The plaintext length of a stream of `sealed` bytes that starts with `header` (the inverse
+/// of [`sealed_len`], for either version); `None` if no stream has that length.
+pub fn plain_len(header: &[u8; HEADER_LEN], sealed: u64) -> Option<u64> {
+    let overhead = Version::of(header)?.overhead() as u64;
+    let body = sealed.checked_sub(HEADER_LEN as u64)?;
+    let whole = CHUNK as u64 + overhead;
+    let last = (body % whole).checked_sub(overhead)?;
+    (body / whole).checked_mul(CHUNK as u64)?.checked_add(last)
+}
+
+/// Whether a stream with this header can be continued ([`EncryptWriter::resume`]): only
+/// version 2, whose every seal draws a fresh nonce.
+pub fn resumable(header: &[u8; HEADER_LEN]) -> bool {
+    Version::of(header) == Some(Version::V2)
 }
 
 fn aead_key(key: &[u8; 32]) -> Result<LessSafeKey, CryptoError> {
@@ -31,20 +89,31 @@ fn aead_key(key: &[u8; 32]) -> Result<LessSafeKey, CryptoError> {
         .map_err(|_| CryptoError::Format("stream key"))
 }
 
-fn nonce(prefix: &[u8], counter: u32, last: bool) -> Nonce {
-    let mut n = [0u8; 12];
+/// Version 1's nonce, derived from the chunk's position.
+fn nonce_v1(prefix: &[u8], counter: u32, last: bool) -> Nonce {
+    let mut n = [0u8; NONCE];
     n[..7].copy_from_slice(prefix);
     n[7..11].copy_from_slice(&counter.to_be_bytes());
     n[11] = u8::from(last);
     Nonce::assume_unique_for_key(n)
 }
 
+/// Version 2's associated data: the header and the chunk's position.
+fn aad_v2(header: &[u8; HEADER_LEN], counter: u32, last: bool) -> [u8; HEADER_LEN + 5] {
+    let mut a = [0u8; HEADER_LEN + 5];
+    a[..HEADER_LEN].copy_from_slice(header);
+    a[HEADER_LEN..HEADER_LEN + 4].copy_from_slice(&counter.to_be_bytes());
+    a[HEADER_LEN + 4] = u8::from(last);
+    a
+}
+
 fn io_err(e: CryptoError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e)
 }
 
-/// Encrypts everything written to it into `inner`. Call [`EncryptWriter::finish`] at the end:
-/// a stream that is not finished has no last chunk and will not open.
+/// Encrypts everything written to it into `inner` (version 2). Call
+/// [`EncryptWriter::finish`] at the end: a stream that is not finished has no last chunk and
+/// will not open.
 pub struct EncryptWriter<W: Write> {
     inner: W,
     key: LessSafeKey,
@@ -57,7 +126,7 @@ impl<W: Write> EncryptWriter<W> {
     pub fn new(mut inner: W, key: &[u8; 32]) -> io::Result<Self> {
         let key = aead_key(key).map_err(io_err)?;
         let mut header = [0u8; HEADER_LEN];
-        header[..4].copy_from_slice(MAGIC);
+        header[..4].copy_from_slice(MAGIC_V2);
         header[4..11].copy_from_slice(&crate::ids::random::<7>());
         inner.write_all(&header)?;
         Ok(EncryptWriter {
@@ -69,11 +138,10 @@ impl<W: Write> EncryptWriter<W> {
         })
     }
 
-    /// Continues a stream that was cut between chunks (a resumable upload): `inner` is
-    /// positioned after `counter` full chunks sealed under `header`, and `pending` holds
-    /// the plaintext not yet sealed (less than a chunk). Invariant kept by the caller: a
-    /// `(header, counter)` pair is only sealed again with the same plaintext, so no nonce
-    /// is ever reused for different data.
+    /// Continues a version 2 stream that was cut between chunks (a resumable upload):
+    /// `inner` is positioned after `counter` full chunks sealed under `header`, and `pending`
+    /// holds the plaintext not yet sealed (less than a chunk). Whatever was sealed before at
+    /// those positions, every chunk sealed from here gets a fresh random nonce.
     pub fn resume(
         inner: W,
         key: &[u8; 32],
@@ -81,7 +149,7 @@ impl<W: Write> EncryptWriter<W> {
         counter: u32,
         pending: &[u8],
     ) -> io::Result<Self> {
-        if &header[..4] != MAGIC || header[11] != 0 || pending.len() >= CHUNK {
+        if !resumable(&header) || pending.len() >= CHUNK {
             return Err(io_err(CryptoError::Format("stream resume")));
         }
         let mut buf = Vec::with_capacity(CHUNK + TAG);
@@ -95,7 +163,7 @@ impl<W: Write> EncryptWriter<W> {
         })
     }
 
-    /// The stream's header (magic and nonce prefix), to resume it later.
+    /// The stream's header (magic and stream id), to resume it later.
     pub fn header(&self) -> [u8; HEADER_LEN] {
         self.header
     }
@@ -115,10 +183,17 @@ impl<W: Write> EncryptWriter<W> {
     }
 
     fn seal_chunk(&mut self, last: bool) -> io::Result<()> {
-        let n = nonce(&self.header[4..11], self.counter, last);
+        // Fresh for every seal, never derived from the position: see the module's overview.
+        let nonce = crate::ids::random::<NONCE>();
+        let aad = aad_v2(&self.header, self.counter, last);
         self.key
-            .seal_in_place_append_tag(n, Aad::from(&self.header), &mut self.buf)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad),
+                &mut self.buf,
+            )
             .map_err(|_| io_err(CryptoError::Format("seal")))?;
+        self.inner.write_all(&nonce)?;
         self.inner.write_all(&self.buf)?;
         self.buf.clear();
         self.counter = self
@@ -153,12 +228,14 @@ impl<W: Write> Write for EncryptWriter<W> {
     }
 }
 
-/// Decrypts a stream; a read fails with `InvalidData` at the first altered, missing or extra
-/// byte, so a consumer never gets unauthenticated plaintext past a bad chunk.
+/// Decrypts a stream of either version; a read fails with `InvalidData` at the first
+/// altered, missing or extra byte, so a consumer never gets unauthenticated plaintext past a
+/// bad chunk.
 pub struct DecryptReader<R: Read> {
     inner: R,
     key: LessSafeKey,
     header: [u8; HEADER_LEN],
+    version: Version,
     counter: u32,
     plain: Vec<u8>,
     pos: usize,
@@ -172,13 +249,13 @@ impl<R: Read> DecryptReader<R> {
         inner
             .read_exact(&mut header)
             .map_err(|_| io_err(CryptoError::Format("stream header missing")))?;
-        if &header[..4] != MAGIC || header[11] != 0 {
-            return Err(io_err(CryptoError::Format("not an encrypted stream")));
-        }
+        let version = Version::of(&header)
+            .ok_or_else(|| io_err(CryptoError::Format("not an encrypted stream")))?;
         Ok(DecryptReader {
             inner,
             key,
             header,
+            version,
             counter: 0,
             plain: Vec::new(),
             pos: 0,
@@ -186,10 +263,20 @@ impl<R: Read> DecryptReader<R> {
         })
     }
 
-    /// Reads the next sealed chunk into `buf` (at least `CHUNK + TAG` long) and opens it in
-    /// place; returns the plaintext length, now at the start of `buf`.
+    /// The stream's header, as read.
+    pub fn header(&self) -> &[u8; HEADER_LEN] {
+        &self.header
+    }
+
+    /// A whole chunk as this stream stores it.
+    fn sealed_chunk(&self) -> usize {
+        CHUNK + self.version.overhead()
+    }
+
+    /// Reads the next sealed chunk into `buf` (at least [`SEALED_CHUNK`] long) and opens it
+    /// in place; returns the plaintext length, now at the start of `buf`.
     fn open_next(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let buf = &mut buf[..CHUNK + TAG];
+        let buf = &mut buf[..self.sealed_chunk()];
         let mut filled = 0;
         while filled < buf.len() {
             match self.inner.read(&mut buf[filled..]) {
@@ -199,16 +286,29 @@ impl<R: Read> DecryptReader<R> {
                 Err(e) => return Err(e),
             }
         }
-        if filled < TAG {
+        if filled < self.version.overhead() {
             return Err(io_err(CryptoError::Format("stream truncated")));
         }
-        let last = filled < CHUNK + TAG;
-        let n = nonce(&self.header[4..11], self.counter, last);
-        let len = self
-            .key
-            .open_in_place(n, Aad::from(&self.header), &mut buf[..filled])
-            .map_err(|_| io_err(CryptoError::Open))?
-            .len();
+        let last = filled < buf.len();
+        let opened = match self.version {
+            Version::V1 => self.key.open_in_place(
+                nonce_v1(&self.header[4..11], self.counter, last),
+                Aad::from(&self.header),
+                &mut buf[..filled],
+            ),
+            Version::V2 => {
+                let mut nonce = [0u8; NONCE];
+                nonce.copy_from_slice(&buf[..NONCE]);
+                // Opens what follows the nonce and moves the plaintext to the start.
+                self.key.open_within(
+                    Nonce::assume_unique_for_key(nonce),
+                    Aad::from(aad_v2(&self.header, self.counter, last)),
+                    &mut buf[..filled],
+                    NONCE..,
+                )
+            }
+        };
+        let len = opened.map_err(|_| io_err(CryptoError::Open))?.len();
         self.counter = self
             .counter
             .checked_add(1)
@@ -222,7 +322,7 @@ impl<R: Read> DecryptReader<R> {
 
 impl<R: Read> Read for DecryptReader<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.plain.len() && !self.done && out.len() >= CHUNK + TAG {
+        if self.pos == self.plain.len() && !self.done && out.len() >= self.sealed_chunk() {
             // A caller with room for a whole sealed chunk gets it opened in its own buffer:
             // one copy of the file's bytes fewer (downloads pass 512 KiB buffers).
             return self.open_next(out);
@@ -232,7 +332,7 @@ impl<R: Read> Read for DecryptReader<R> {
                 return Ok(0);
             }
             let mut plain = std::mem::take(&mut self.plain);
-            plain.resize(CHUNK + TAG, 0);
+            plain.resize(SEALED_CHUNK, 0);
             let opened = self.open_next(&mut plain);
             plain.truncate(*opened.as_ref().unwrap_or(&0));
             self.plain = plain;
@@ -247,105 +347,5 @@ impl<R: Read> Read for DecryptReader<R> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn seal(key: &[u8; 32], data: &[u8]) -> Vec<u8> {
-        let mut w = EncryptWriter::new(Vec::new(), key).unwrap();
-        w.write_all(data).unwrap();
-        w.finish().unwrap()
-    }
-
-    fn open(key: &[u8; 32], data: &[u8]) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        DecryptReader::new(data, key)?.read_to_end(&mut out)?;
-        Ok(out)
-    }
-
-    #[test]
-    fn round_trips_at_chunk_boundaries() {
-        let key = crate::ids::random::<32>();
-        for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK] {
-            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-            let sealed = seal(&key, &data);
-            assert_eq!(sealed.len() as u64, sealed_len(len as u64), "len {len}");
-            assert_eq!(open(&key, &sealed).unwrap(), data, "len {len}");
-        }
-    }
-
-    #[test]
-    fn a_resumed_stream_is_the_same_stream() {
-        let key = crate::ids::random::<32>();
-        let data: Vec<u8> = (0..(2 * CHUNK + 1234)).map(|i| (i % 241) as u8).collect();
-        let mut w = EncryptWriter::new(Vec::new(), &key).unwrap();
-        w.write_all(&data[..CHUNK + 99]).unwrap();
-        let (header, chunks, pending) = (w.header(), w.chunks(), w.pending().to_vec());
-        assert_eq!((chunks, pending.len()), (1, 99));
-        let sealed_so_far = w.get_mut().clone();
-        let mut r = EncryptWriter::resume(sealed_so_far, &key, header, chunks, &pending).unwrap();
-        r.write_all(&data[CHUNK + 99..]).unwrap();
-        let sealed = r.finish().unwrap();
-        assert_eq!(sealed.len() as u64, sealed_len(data.len() as u64));
-        assert_eq!(open(&key, &sealed).unwrap(), data);
-        assert!(EncryptWriter::resume(Vec::new(), &key, header, 0, &vec![0; CHUNK]).is_err());
-    }
-
-    /// Reads everything with buffers of the given sizes in turn (big ones take the in-place
-    /// path, small ones the copying path).
-    fn open_with(key: &[u8; 32], data: &[u8], sizes: &[usize]) -> io::Result<Vec<u8>> {
-        let mut r = DecryptReader::new(data, key)?;
-        let mut out = Vec::new();
-        for i in 0.. {
-            let mut buf = vec![0u8; sizes[i % sizes.len()]];
-            let n = r.read(&mut buf)?;
-            if n == 0 {
-                return Ok(out);
-            }
-            out.extend_from_slice(&buf[..n]);
-        }
-        unreachable!()
-    }
-
-    #[test]
-    fn big_and_small_reader_buffers_give_the_same_bytes_and_the_same_checks() {
-        let key = crate::ids::random::<32>();
-        let big = 2 * CHUNK;
-        for len in [0, 10, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
-            let data: Vec<u8> = (0..len).map(|i| (i % 239) as u8).collect();
-            let sealed = seal(&key, &data);
-            for sizes in [&[big][..], &[CHUNK + TAG], &[1000, big], &[big, 1000, 7]] {
-                assert_eq!(
-                    open_with(&key, &sealed, sizes).unwrap(),
-                    data,
-                    "{len} {sizes:?}"
-                );
-                if len > CHUNK {
-                    let mut bad = sealed.clone();
-                    bad[HEADER_LEN + CHUNK + 3] ^= 1;
-                    assert!(open_with(&key, &bad, sizes).is_err(), "{len} {sizes:?}");
-                    let cut = &sealed[..HEADER_LEN + CHUNK + TAG];
-                    assert!(open_with(&key, cut, sizes).is_err(), "{len} {sizes:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn truncation_extension_and_flips_are_detected() {
-        let key = crate::ids::random::<32>();
-        let data = vec![7u8; 2 * CHUNK + 10];
-        let sealed = seal(&key, &data);
-        // Cut at a chunk boundary: the last-chunk flag is missing.
-        assert!(open(&key, &sealed[..HEADER_LEN + CHUNK + TAG]).is_err());
-        assert!(open(&key, &sealed[..sealed.len() - 1]).is_err());
-        let mut longer = sealed.clone();
-        longer.push(0);
-        assert!(open(&key, &longer).is_err());
-        for i in [0, 5, HEADER_LEN, HEADER_LEN + CHUNK, sealed.len() - 1] {
-            let mut bad = sealed.clone();
-            bad[i] ^= 0x80;
-            assert!(open(&key, &bad).is_err(), "flip at {i}");
-        }
-        assert!(open(&crate::ids::random::<32>(), &sealed).is_err());
-    }
-}
+#[path = "stream_tests.rs"]
+mod tests;

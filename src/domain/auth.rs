@@ -25,7 +25,7 @@ pub fn idle_secs(core: &Core, account: &Account) -> i64 {
         Role::FirmAdmin | Role::Staff => s.staff_idle_minutes,
         Role::External => s.client_idle_minutes,
     };
-    (minutes * 60) as i64
+    time::span(minutes, time::MINUTE)
 }
 
 /// Opens a session with a new token (returned for the cookie, shown nowhere else).
@@ -39,7 +39,8 @@ pub fn open_session(core: &Core, account: &Account, agent: &str) -> Result<Strin
             account: account.id,
             created_at: now,
             last_seen: now,
-            expires_at: now + (core.config.sessions.absolute_hours * 3600) as i64,
+            expires_at: now
+                .saturating_add(time::span(core.config.sessions.absolute_hours, time::HOUR)),
             idle_secs: idle_secs(core, account),
             agent: describe_agent(agent),
         },

@@ -10,10 +10,11 @@
 //! the upload resumes. So a crash leaves a resumable upload at its last commit, or (at the
 //! end) the document, whose commit removes the upload in the same transaction.
 //!
-//! A cut-off chunk is sealed again under the same nonce; a well-behaved client resends the
-//! same bytes at the same offset, so the same ciphertext results. A client sending other
-//! bytes there only weakens its own blob's key, and only for someone who can read both the
-//! discarded and the new ciphertext off the disk (outside the threat model).
+//! A cut-off chunk is sealed again when the client resends its offset, possibly with other
+//! bytes: every seal draws a fresh random nonce (the STREAM format's version 2), so no nonce
+//! ever serves twice under the blob's key. An upload begun before that version (its blob a
+//! version 1 stream, whose nonces follow the position) is never continued: it answers as
+//! unknown, the client starts it again (tus clients do on a 404), and expiry removes it.
 //!
 //! In memory ([`live`]): the running SHA-256 of each upload being received, and a busy
 //! flag so that two requests never write one upload at once. A restart loses the digest;
@@ -22,6 +23,8 @@
 mod expiry;
 mod finish;
 mod live;
+#[cfg(test)]
+mod version_tests;
 
 pub use expiry::expire;
 
@@ -31,7 +34,7 @@ use super::access::{SpaceAccess, Upload};
 use super::documents::{self, DocError};
 use super::{Core, Invalid};
 use crate::blobs::Partial;
-use crate::crypto::stream::{CHUNK, HEADER_LEN};
+use crate::crypto::stream::{self, CHUNK, HEADER_LEN};
 use crate::ids::{BlobId, DocumentId, FolderId, RequestId, SpaceId, UploadId};
 use crate::store::StoreError;
 use crate::store::uploads::{self as store, Upload as Record};
@@ -190,7 +193,26 @@ fn load(core: &Core, s: &SpaceAccess, id: UploadId, now: i64) -> Result<Record, 
     if u.account != s.account || u.expires_at <= now {
         return Err(UploadError::NotFound);
     }
+    if !stream::resumable(&header_of(&u)?) {
+        log::info!("upload {id}: begun as a version 1 stream, not continued");
+        return Err(UploadError::NotFound);
+    }
     Ok(u)
+}
+
+/// The header of the upload's stream, as recorded.
+fn header_of(u: &Record) -> Result<[u8; HEADER_LEN], UploadError> {
+    let mut header = [0u8; HEADER_LEN];
+    let n = data_encoding::HEXLOWER
+        .decode_len(u.header.len())
+        .map_err(|_| StoreError::Corrupt("upload header"))?;
+    if n != HEADER_LEN {
+        return Err(StoreError::Corrupt("upload header").into());
+    }
+    data_encoding::HEXLOWER
+        .decode_mut(u.header.as_bytes(), &mut header)
+        .map_err(|_| StoreError::Corrupt("upload header"))?;
+    Ok(header)
 }
 
 fn tail_of(u: &Record) -> Result<Vec<u8>, UploadError> {
@@ -252,10 +274,7 @@ pub fn append(
         return Err(UploadError::TooLarge);
     }
     let mut digest = claim.digest_at(at);
-    let mut header = [0u8; HEADER_LEN];
-    data_encoding::HEXLOWER
-        .decode_mut(u.header.as_bytes(), &mut header)
-        .map_err(|_| StoreError::Corrupt("upload header"))?;
+    let header = header_of(&u)?;
     let root = s.key().blob_root();
     let mut blob = core
         .blobs

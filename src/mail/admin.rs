@@ -57,9 +57,14 @@ pub fn retry(core: &Core, firm: FirmId, id: MailId) -> Result<bool, MailError> {
     Ok(true)
 }
 
-/// Removes the firm's sent mails older than `days`.
+/// The most days the admin's purge form takes (ten years: older mails are long gone).
+pub const MAX_PURGE_DAYS: u64 = 3650;
+
+/// Removes the firm's sent mails older than `days` (the form bounds it by
+/// [`MAX_PURGE_DAYS`]; a larger count reaches before any mail and purges none).
 pub fn purge(core: &Core, firm: FirmId, days: u64) -> Result<usize, MailError> {
-    let n = outbox::purge_sent(&core.store, time::now() - (days * 86400) as i64, Some(firm))?;
+    let before = time::now().saturating_sub(time::span(days, time::DAY));
+    let n = outbox::purge_sent(&core.store, before, Some(firm))?;
     log::info!("{n} sent mails purged");
     Ok(n)
 }

@@ -54,7 +54,7 @@ impl Worker {
                     // Sent mails are kept `purge_sent_days` for the admin's view, then go.
                     let now = time::now();
                     if now - last_purge >= 3600 {
-                        let before = now - (cfg.purge_sent_days * 86400) as i64;
+                        let before = now.saturating_sub(time::span(cfg.purge_sent_days, time::DAY));
                         match outbox::purge_sent(&core.store, before, None) {
                             Ok(0) => {}
                             Ok(n) => log::info!("{n} old sent mails purged"),
@@ -162,7 +162,7 @@ fn attempt(
         }
         Err(Failure::Temporary { reason, hint }) => {
             let age = time::now() - mail.created_at;
-            if age >= (cfg.give_up_hours * 3600) as i64 {
+            if age >= time::span(cfg.give_up_hours, time::HOUR) {
                 mail.status = Status::Failed;
                 mail.last_error = Some(format!(
                     "given up after {} h: {reason} — {hint}",
@@ -170,7 +170,8 @@ fn attempt(
                 ));
                 log::warn!("mail {id} given up: {reason}");
             } else {
-                mail.next_attempt_at = time::now() + backoff(cfg, mail.attempts) as i64;
+                mail.next_attempt_at =
+                    time::now().saturating_add(time::span(backoff(cfg, mail.attempts), 1));
                 mail.last_error = Some(format!("{reason} — {hint}"));
                 log::warn!("mail {id} not delivered, retry later: {reason}");
             }
@@ -192,7 +193,7 @@ fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailE
                 outbox::update_pending(&core.store, account_id, |p| p.count = 0)?;
                 continue;
             }
-            NotifyPref::Immediate => (cfg.batch_minutes * 60) as i64,
+            NotifyPref::Immediate => time::span(cfg.batch_minutes, time::MINUTE),
             NotifyPref::Daily => 24 * 3600,
         };
         if now - p.last_sent_at < period {

@@ -12,7 +12,8 @@
 //! 2. `/etc/hosts` (case-insensitive, aliases, IPv4 and IPv6, comments);
 //!    `localhost` resolves to `127.0.0.1` and `::1` even when it is missing;
 //! 3. DNS: A then AAAA queries over UDP to each `nameserver` of
-//!    `/etc/resolv.conf` in order, with random query ids, the response id and
+//!    `/etc/resolv.conf` in order, with query ids from the system's random
+//!    source ([`super::query_id`]), the response id and
 //!    question checked, a retry over TCP when the answer is truncated, CNAME
 //!    chains followed within the answer section, and `search`/`domain` applied
 //!    to names with fewer than `ndots` dots.
@@ -27,11 +28,10 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::io::ErrorKind::{Interrupted, TimedOut, WouldBlock};
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
@@ -294,9 +294,11 @@ impl Resolver {
 
     /// Sends one query over UDP (then TCP if truncated) and checks the reply.
     fn ask(&self, server: SocketAddr, qname: &Name, qtype: RecordType) -> Res<Answer> {
+        let id = super::query_id::fresh()
+            .ok_or_else(|| io::Error::other("the system's random source failed"))?;
         let mut query = Message::new();
         query
-            .set_id(random_id())
+            .set_id(id)
             .set_message_type(MessageType::Query)
             .set_op_code(OpCode::Query)
             .set_recursion_desired(true)
@@ -316,8 +318,9 @@ impl Resolver {
         }
     }
 
-    /// Waits for the reply to `query` on a fresh UDP socket (random source
-    /// port); datagrams that do not answer it are ignored until the timeout.
+    /// Waits for the reply to `query` on a fresh UDP socket (bound to port 0: the
+    /// kernel draws the source port at random, see [`super::query_id`]); datagrams
+    /// that do not answer it are ignored until the timeout.
     fn ask_udp(&self, server: SocketAddr, query: &Message) -> Res<Message> {
         let local: SocketAddr = match server {
             SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
@@ -431,12 +434,6 @@ fn valid_name(name: &str) -> bool {
         .next()
         .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()));
     name.len() <= 253 && name.split('.').all(label_ok) && !numeric_tld
-}
-
-/// An unpredictable 16-bit query id: SipHash of the clock under keys that
-/// std seeds from the OS's random source (distinct for each `RandomState`).
-fn random_id() -> u16 {
-    (RandomState::new().hash_one(SystemTime::now()) & 0xffff) as u16
 }
 
 #[cfg(test)]

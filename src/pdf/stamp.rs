@@ -7,6 +7,13 @@
 //! SHA-256 is recorded too) and see that nothing else changed. The original content of the
 //! page is wrapped in `q … Q` so that whatever graphics state it leaves cannot move or hide
 //! the stamp; the corner is the top right *as displayed*, whatever the page's `/Rotate`.
+//!
+//! The file is a party's, so hostile as far as we know: nothing here panics on bad input,
+//! and a panic inside lopdf (which has some, e.g. when an object stream claims the last
+//! object number) is caught and the file counted unreadable, as the watermark does. The
+//! exhibit is then communicated unstamped and the request goes on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream};
 
@@ -105,6 +112,17 @@ pub fn stamp_ops(label: &str, b: [f32; 4], rotate: i64) -> Canvas {
 
 /// The stamped copy of the PDF `original`: `label` on its first page.
 pub fn stamp_first_page(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
+    surviving_panics(|| stamp_inner(original, label))
+}
+
+/// Runs `stamp`; a panic in it (lopdf's, on a hostile file) is an unreadable file.
+fn surviving_panics(
+    stamp: impl FnOnce() -> Result<Vec<u8>, NotStamped>,
+) -> Result<Vec<u8>, NotStamped> {
+    catch_unwind(AssertUnwindSafe(stamp)).unwrap_or(Err(NotStamped::Unreadable))
+}
+
+fn stamp_inner(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
     let prev = Document::load_mem(original).map_err(|_| NotStamped::Unreadable)?;
     if prev.trailer.get(b"Encrypt").is_ok() || prev.is_encrypted() {
         return Err(NotStamped::Encrypted);
@@ -128,15 +146,26 @@ pub fn stamp_first_page(original: &[u8], label: &str) -> Result<Vec<u8>, NotStam
         _ => Vec::new(),
     };
     let mut inc = IncrementalDocument::create_from(original.to_vec(), prev);
-    let font = inc.new_document.add_object(Font::Bold.dictionary());
+    // `try_add_object`: `add_object` panics when the file already holds the last number.
+    let new = |inc: &mut IncrementalDocument, o: Object| {
+        inc.new_document
+            .try_add_object(o)
+            .map_err(|e| NotStamped::Write(e.to_string()))
+    };
+    let font = new(&mut inc, Font::Bold.dictionary().into())?;
     add_font(&mut inc, page, font).map_err(NotStamped::Write)?;
-    let open = inc
-        .new_document
-        .add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
-    let stamp = inc.new_document.add_object(Stream::new(
-        Dictionary::new(),
-        stamp_ops(label, bbox, rotate).into_bytes(),
-    ));
+    let open = new(
+        &mut inc,
+        Stream::new(Dictionary::new(), b"q\n".to_vec()).into(),
+    )?;
+    let stamp = new(
+        &mut inc,
+        Stream::new(
+            Dictionary::new(),
+            stamp_ops(label, bbox, rotate).into_bytes(),
+        )
+        .into(),
+    )?;
     let mut contents = vec![Object::Reference(open)];
     contents.extend(old_contents);
     contents.push(Object::Reference(stamp));
@@ -212,6 +241,73 @@ mod tests {
         assert!(!String::from_utf8_lossy(&second).contains(&hex));
         // Stamping the stamped copy again works (a second update).
         assert!(stamp_first_page(&stamped, "D-3").is_ok());
+    }
+
+    /// A one-page PDF whose object stream holds object number 4294967295, the last there is:
+    /// lopdf reads it, then panics on the next object anyone adds.
+    pub(crate) fn last_number_taken() -> Vec<u8> {
+        let index = b"4294967295 0 ";
+        let objects: [(u32, Vec<u8>); 5] = [
+            (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+            (
+                2,
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_vec(),
+            ),
+            (
+                3,
+                b"<< /Type /Page /Parent 2 0 R /Resources << >> /Contents 4 0 R >>".to_vec(),
+            ),
+            (4, b"<< /Length 6 >>\nstream\nBT ET\n\nendstream".to_vec()),
+            (
+                5,
+                [
+                    format!(
+                        "<< /Type /ObjStm /N 1 /First {} /Length {} >>\nstream\n",
+                        index.len(),
+                        index.len() + 2
+                    )
+                    .as_bytes(),
+                    index,
+                    b"42\nendstream",
+                ]
+                .concat(),
+            ),
+        ];
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut xref = String::from("xref\n0 6\n0000000000 65535 f \n");
+        for (n, body) in objects {
+            xref.push_str(&format!("{:010} 00000 n \n", out.len()));
+            out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+            out.extend_from_slice(&body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let start = out.len();
+        out.extend_from_slice(xref.as_bytes());
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_pdf_on_which_lopdf_panics_is_not_stamped_and_nothing_panics() {
+        let hostile = last_number_taken();
+        // The file is hostile indeed: lopdf reads it, then panics adding an object.
+        let mut doc = Document::load_mem(&hostile).unwrap();
+        assert_eq!(doc.max_id, u32::MAX);
+        let lopdf_panics = catch_unwind(AssertUnwindSafe(|| doc.add_object(Object::Null)));
+        assert!(lopdf_panics.is_err());
+        assert!(matches!(
+            stamp_first_page(&hostile, "D-1"),
+            Err(NotStamped::Write(_))
+        ));
+        // And a panic inside the stamping, lopdf's own on that file, is an unreadable file.
+        let caught = surviving_panics(|| {
+            let mut doc = Document::load_mem(&hostile).map_err(|_| NotStamped::Unreadable)?;
+            doc.add_object(Object::Null);
+            Ok(Vec::new())
+        });
+        assert_eq!(caught, Err(NotStamped::Unreadable));
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         .get("days")
         .trim()
         .parse()
-        .map_err(|_| AppError::BadRequest("error_days_invalid"))?;
+        .ok()
+        .filter(|d| *d <= admin::MAX_PURGE_DAYS)
+        .ok_or(AppError::BadRequest("error_days_invalid"))?;
     let firm = ctx.firm_admin()?.firm;
     admin::purge(ctx.core()?, firm, days).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other("/admin/mail?notice=purged"))
