@@ -22,6 +22,10 @@ pub enum AppError {
     Undertaking(String),
     /// Something failed on our side; the detail is logged, never shown.
     Internal(String),
+    /// The request body arrived slower than the minimum rate and was cut.
+    BodyTimeout,
+    /// This client address already has as many requests in flight as allowed.
+    Busy,
 }
 
 impl AppError {
@@ -35,6 +39,8 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::Undertaking(_) => 403,
             AppError::Internal(_) => 500,
+            AppError::BodyTimeout => 408,
+            AppError::Busy => 503,
         }
     }
 
@@ -49,6 +55,8 @@ impl AppError {
             AppError::Forbidden(k) => k,
             AppError::Undertaking(_) => "error_undertaking_required",
             AppError::Internal(_) => "error_internal",
+            AppError::BodyTimeout => "error_body_timeout",
+            AppError::Busy => "error_busy",
         }
     }
 
@@ -63,6 +71,8 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::Undertaking(_) => "undertaking_required",
             AppError::Internal(_) => "internal",
+            AppError::BodyTimeout => "request_timeout",
+            AppError::Busy => "busy",
         }
     }
 }

@@ -8,6 +8,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod body_fault;
+pub mod client_slots;
 pub mod context;
 pub mod cpu_gate;
 pub mod csrf;
@@ -59,10 +61,14 @@ pub struct App {
         std::sync::Mutex<std::collections::HashMap<[u8; 32], (crate::ids::AccountId, i64)>>,
     /// Reads computed at once, in arrival order (see `cpu_gate`).
     pub gate: cpu_gate::Gate,
+    /// Requests in flight per client address (see `client_slots`).
+    pub client_slots: client_slots::ClientSlots,
 }
 
 impl App {
     pub fn new(config: Arc<Config>, data: DataDir, state: State, tls: bool) -> Result<App, String> {
+        let client_slots =
+            client_slots::ClientSlots::new(config.server.max_connections_per_address);
         Ok(App {
             config,
             data,
@@ -77,6 +83,7 @@ impl App {
             on_unlock: Box::new(|_| {}),
             pending_2fa: Default::default(),
             gate: cpu_gate::Gate::per_core(),
+            client_slots,
         })
     }
 
