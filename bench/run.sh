@@ -182,7 +182,7 @@ server_cmd() {
     case "$s" in
         huisclos)
             CMD=("$HUISCLOS" serve --data "$data" --listen "$HOST:$port")
-            # HC_CONFIG (set by the mail bench): a config file for this start.
+            # HC_CONFIG (set by the mail and login benches): a config file for this start.
             if [[ -n "${HC_CONFIG:-}" ]]; then CMD+=(--config "$HC_CONFIG"); fi ;;
         miniserve)
             # Plain directory serve on loopback, no auth, no uploads (defaults).
@@ -734,7 +734,10 @@ bench_login() {
     ( umask 077; printf 'bench-%s-storm-pass\n' "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" > "$TMP_DIR/password" )
     "$HUISCLOS" setup --data "$data" --firm "Bench" --admin-email "$LOGIN_EMAIL" \
         < "$TMP_DIR/password" > "$LOGS/login.setup.log" 2>&1 || { cat "$LOGS/login.setup.log" >&2; die "huisclos setup failed"; }
-    start_server huisclos "$data"
+    # The storm plays LOGIN_CONC clients from one address (loopback): the per-address
+    # connection cap (64 by default) would refuse most of them.
+    printf '[server]\nmax_connections_per_address = 1024\n' > "$TMP_DIR/huisclos.toml"
+    HC_CONFIG="$TMP_DIR/huisclos.toml" start_server huisclos "$data"
     # One sign-in by hand: 200 with a token, else the storm would measure errors.
     python3 -c 'import json,sys; print(json.dumps({"email": sys.argv[1], "password": open(sys.argv[2]).read().rstrip("\n")}))' \
         "$LOGIN_EMAIL" "$TMP_DIR/password" > "$TMP_DIR/body.json"

@@ -53,8 +53,16 @@ pub struct Server {
     pub listen: SocketAddr,
     pub public_url: String,
     pub max_connections: usize,
+    /// Connections open at once from one client address (IPv6: one /64), and requests in
+    /// flight per client address as a trusted proxy forwards it: one client cannot take the
+    /// slots of all the others.
+    pub max_connections_per_address: usize,
     pub header_timeout_secs: u64,
     pub io_timeout_secs: u64,
+    /// A request body must deliver at least `body_min_bytes` for every `body_min_secs`
+    /// spent waiting for it, or it is cut (408): slow bodies cannot hold slots.
+    pub body_min_bytes: usize,
+    pub body_min_secs: u64,
     pub sealed: bool,
 }
 
@@ -226,8 +234,11 @@ impl Default for Server {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: String::new(),
             max_connections: 1024,
+            max_connections_per_address: 64,
             header_timeout_secs: 15,
             io_timeout_secs: 60,
+            body_min_bytes: 8192,
+            body_min_secs: 20,
             sealed: false,
         }
     }
@@ -373,6 +384,12 @@ impl Config {
         }
         if self.server.header_timeout_secs == 0 || self.server.io_timeout_secs == 0 {
             return bad("[server] timeouts must be at least 1 second");
+        }
+        if self.server.max_connections_per_address == 0 {
+            return bad("[server] max_connections_per_address must be at least 1");
+        }
+        if self.server.body_min_bytes == 0 || self.server.body_min_secs == 0 {
+            return bad("[server] body_min_bytes and body_min_secs must be at least 1");
         }
         if self.tls.cert_file.as_os_str().is_empty() != self.tls.key_file.as_os_str().is_empty() {
             return bad("[tls] cert_file and key_file must be given together");

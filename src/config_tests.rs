@@ -75,3 +75,23 @@ fn display_hides_secrets() {
     assert!(!shown.contains("s3cr3t"));
     assert!(shown.contains("***"));
 }
+
+#[test]
+fn per_address_cap_and_body_rate_must_be_positive() {
+    let c = Config::default();
+    assert_eq!(c.server.max_connections_per_address, 64);
+    assert_eq!(
+        (c.server.body_min_bytes, c.server.body_min_secs),
+        (8192, 20)
+    );
+    for text in [
+        "[server]\nmax_connections_per_address = 0\n",
+        "[server]\nbody_min_bytes = 0\n",
+        "[server]\nbody_min_secs = 0\n",
+    ] {
+        assert!(Config::parse(text).unwrap().validate().is_err(), "{text}");
+    }
+    let c =
+        Config::parse("[server]\nmax_connections_per_address = 2\nbody_min_secs = 1\n").unwrap();
+    assert!(c.validate().is_ok());
+}

@@ -24,6 +24,10 @@ pub enum AppError {
     Archived,
     /// Something failed on our side; the detail is logged, never shown.
     Internal(String),
+    /// The request body arrived slower than the minimum rate and was cut.
+    BodyTimeout,
+    /// This client address already has as many requests in flight as allowed.
+    Busy,
 }
 
 impl AppError {
@@ -38,6 +42,8 @@ impl AppError {
             AppError::Undertaking(_) => 403,
             AppError::Archived => 409,
             AppError::Internal(_) => 500,
+            AppError::BodyTimeout => 408,
+            AppError::Busy => 503,
         }
     }
 
@@ -53,6 +59,8 @@ impl AppError {
             AppError::Undertaking(_) => "error_undertaking_required",
             AppError::Archived => "error_space_archived",
             AppError::Internal(_) => "error_internal",
+            AppError::BodyTimeout => "error_body_timeout",
+            AppError::Busy => "error_busy",
         }
     }
 
@@ -68,6 +76,8 @@ impl AppError {
             AppError::Undertaking(_) => "undertaking_required",
             AppError::Archived => "archived",
             AppError::Internal(_) => "internal",
+            AppError::BodyTimeout => "request_timeout",
+            AppError::Busy => "busy",
         }
     }
 }

@@ -8,6 +8,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod body_fault;
+pub mod client_slots;
 pub mod context;
 pub mod cpu_gate;
 pub mod csrf;
@@ -63,10 +65,14 @@ pub struct App {
     /// its holder choose the passphrase (see [`App::issue_seal_link`]). Held in memory only:
     /// there is no database yet to keep it in.
     first_seal: std::sync::Mutex<Option<[u8; 32]>>,
+    /// Requests in flight per client address (see `client_slots`).
+    pub client_slots: client_slots::ClientSlots,
 }
 
 impl App {
     pub fn new(config: Arc<Config>, data: DataDir, state: State, tls: bool) -> Result<App, String> {
+        let client_slots =
+            client_slots::ClientSlots::new(config.server.max_connections_per_address);
         Ok(App {
             config,
             data,
@@ -82,6 +88,7 @@ impl App {
             pending_2fa: Default::default(),
             gate: cpu_gate::Gate::per_core(),
             first_seal: std::sync::Mutex::new(None),
+            client_slots,
         })
     }
 

@@ -368,12 +368,18 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
     let (label, result, secure, cookies) = match Ctx::new(app, req) {
         Err(e) => ("?", Err(e), req.is_secure(), Vec::new()),
         Ok(ctx) => {
+            // Held while the handler runs: see `client_slots`.
+            let slot = ctx.client_ip.map(|ip| app.client_slots.enter(ip));
             let (label, result) = match found {
+                _ if matches!(slot, Some(None)) => ("(busy)", Err(AppError::Busy)),
                 Some((r, params)) => (r.pattern, run(&ctx, r, req, &params)),
                 None if path_known => ("(method)", Ok(Response::text("").with_status_code(405))),
                 None => ("(none)", Err(AppError::NotFound)),
             };
-            let result = result.or_else(|e| error_response(&ctx, &path, e));
+            drop(slot);
+            let result = result
+                .map_err(|e| super::body_fault::blame(req, e))
+                .or_else(|e| error_response(&ctx, &path, e));
             (label, result, ctx.secure, ctx.cookies.take())
         }
     };

@@ -26,6 +26,18 @@ pub fn start(
         write_timeout: Some(Duration::from_secs(config.server.io_timeout_secs)),
         header_timeout: Duration::from_secs(config.server.header_timeout_secs),
         max_header_bytes: 16 * 1024,
+        max_connections_per_ip: Some(config.server.max_connections_per_address),
+        // A trusted proxy carries many clients on its connections: they are told apart by
+        // their forwarded address once their request head is read (`client_slots`).
+        per_ip_exempt: if config.tls.behind_proxy {
+            config.tls.trusted_proxies.clone()
+        } else {
+            Vec::new()
+        },
+        min_body_rate: Some(tiny_http::MinRate {
+            bytes: config.server.body_min_bytes,
+            per: Duration::from_secs(config.server.body_min_secs),
+        }),
     };
     let tiny = tiny_http::Server::from_listener_with_options(listener, options)
         .map_err(|e| format!("cannot start the web server: {e}"))?;

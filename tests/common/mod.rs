@@ -205,6 +205,15 @@ pub fn request(
     try_request(addr, method, path, headers, body).unwrap()
 }
 
+/// A TCP connection to `addr` from the loopback address `from` (on Linux the whole 127/8
+/// is loopback), so that one test can play several clients.
+pub fn connect_from(from: std::net::Ipv4Addr, addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    sock.bind(&SocketAddr::from((from, 0)).into())?;
+    sock.connect_timeout(&addr.into(), Duration::from_secs(5))?;
+    Ok(sock.into())
+}
+
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`).
 pub fn try_request(
     addr: SocketAddr,

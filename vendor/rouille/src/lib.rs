@@ -558,7 +558,10 @@ where
         self.executor.execute(|| {
             // Small helper struct that makes it possible to put
             // a `tiny_http::Request` inside a `Box<Read>`.
-            struct RequestRead(Arc<Mutex<Option<tiny_http::Request>>>);
+            struct RequestRead(
+                Arc<Mutex<Option<tiny_http::Request>>>,
+                Arc<Mutex<Option<std::io::ErrorKind>>>,
+            );
             impl Read for RequestRead {
                 #[inline]
                 fn read(&mut self, buf: &mut [u8]) -> IoResult<usize> {
@@ -566,7 +569,19 @@ where
                     // the response was sent (the request is gone then)
                     let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
                     match guard.as_mut() {
-                        Some(rq) => rq.as_reader().read(buf),
+                        Some(rq) => {
+                            let result = rq.as_reader().read(buf);
+                            // patched: remembered, so that the application can tell the
+                            // client's fault (a cut, malformed or too slow body) from its own
+                            if let Err(ref e) = result {
+                                if e.kind() != std::io::ErrorKind::Interrupted {
+                                    let mut first =
+                                        self.1.lock().unwrap_or_else(|e| e.into_inner());
+                                    first.get_or_insert(e.kind());
+                                }
+                            }
+                            result
+                        }
                         None => Err(std::io::Error::new(
                             std::io::ErrorKind::BrokenPipe,
                             "request already answered",
@@ -589,9 +604,11 @@ where
                 let https = request.secure();
 
                 tiny_http_request = Arc::new(Mutex::new(Some(request)));
-                let data = Arc::new(Mutex::new(Some(
-                    Box::new(RequestRead(tiny_http_request.clone())) as Box<_>,
-                )));
+                let body_error = Arc::new(Mutex::new(None));
+                let data = Arc::new(Mutex::new(Some(Box::new(RequestRead(
+                    tiny_http_request.clone(),
+                    body_error.clone(),
+                )) as Box<_>)));
 
                 Request {
                     url,
@@ -600,6 +617,7 @@ where
                     https,
                     data,
                     remote_addr,
+                    body_error,
                 }
             };
 
@@ -689,6 +707,8 @@ pub struct Request {
     https: bool,
     data: Arc<Mutex<Option<Box<dyn Read + Send>>>>,
     remote_addr: Option<SocketAddr>,
+    // patched: the kind of the first error met while reading the body (see `body_read_error`)
+    body_error: Arc<Mutex<Option<std::io::ErrorKind>>>,
 }
 
 impl fmt::Debug for Request {
@@ -728,6 +748,7 @@ impl Request {
             data,
             headers,
             remote_addr,
+            body_error: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -752,6 +773,7 @@ impl Request {
             data,
             headers,
             remote_addr: Some(from),
+            body_error: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -779,6 +801,7 @@ impl Request {
             data,
             headers,
             remote_addr,
+            body_error: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -803,6 +826,7 @@ impl Request {
             data,
             headers,
             remote_addr: Some(from),
+            body_error: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -837,6 +861,7 @@ impl Request {
             https: self.https,
             data: self.data.clone(),
             remote_addr: self.remote_addr,
+            body_error: self.body_error.clone(),
         })
     }
 
@@ -1025,6 +1050,14 @@ impl Request {
             body: r,
             marker: PhantomData,
         })
+    }
+
+    /// Patched: the kind of the first error met while reading the body from the client
+    /// (`InvalidData` for a malformed chunked body, `UnexpectedEof` for a cut one, `TimedOut`
+    /// for one too slow, ...), or `None`. An error here is the client's (or the network's),
+    /// whatever the handler made of it.
+    pub fn body_read_error(&self) -> Option<std::io::ErrorKind> {
+        *self.body_error.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Returns the address of the client that made this request.

@@ -162,3 +162,46 @@ fn post_input_without_multipart_feature() {
         other => panic!("unexpected: {:?}", other.map(|i| i.name)),
     }
 }
+
+#[test]
+fn body_read_error_names_the_kind_of_a_failed_body_read() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let th = tiny_http::Server::from_listener_with_options(
+        listener,
+        tiny_http::ServerOptions::default(),
+    )
+    .unwrap();
+    let server = rouille::Server::from_tiny_http(th, |request: &Request| {
+        let before = request.body_read_error();
+        let mut body = Vec::new();
+        let read = request.data().unwrap().read_to_end(&mut body);
+        Response::text(format!(
+            "before={:?} ok={} after={:?}",
+            before,
+            read.is_ok(),
+            request.body_read_error()
+        ))
+    });
+    let port = server.server_addr().port();
+    let (handle, stop) = server.stoppable();
+
+    let ask = |raw: &[u8]| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(raw).unwrap();
+        read_response(&mut s).1
+    };
+    assert_eq!(
+        ask(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+        ),
+        "before=None ok=true after=None"
+    );
+    assert_eq!(
+        ask(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbad\r\n0\r\n\r\n"),
+        "before=None ok=false after=Some(InvalidData)"
+    );
+
+    stop.send(()).unwrap();
+    handle.join().unwrap();
+}

@@ -13,7 +13,7 @@ use crate::connection::ConnState;
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
-use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
+use crate::util::{BodyEnd, SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
 
 /// A ClientConnection is an object that will store a socket to a client
@@ -47,6 +47,10 @@ pub struct ClientConnection {
 
     // maximum size of request line + headers
     max_header_bytes: usize,
+
+    // whether the body of the last request returned was read to its end; if not when it is
+    // done with, the connection is closed (see `BodyEnd`)
+    last_body: Option<BodyEnd>,
 }
 
 /// Maximum number of header lines in a request; more is answered with 431.
@@ -69,6 +73,12 @@ enum ReadError {
     HeaderTooLarge,
     /// no byte of a new request arrived within the header timeout (idle keep-alive)
     Idle,
+    /// the head does not delimit the body unambiguously (`framing`): 400, close
+    BadFraming(HTTPVersion),
+    /// a transfer coding other than chunked: 501, close
+    UnsupportedCoding(HTTPVersion),
+    /// the previous request was answered without reading its whole body: close
+    BodyLeftUnread,
     ReadIoError(IoError),
 }
 
@@ -102,6 +112,7 @@ impl ClientConnection {
             state,
             header_timeout,
             max_header_bytes,
+            last_body: None,
         }
     }
 
@@ -122,6 +133,22 @@ impl ClientConnection {
             return;
         }
         drop(writer);
+        self.linger_close();
+    }
+
+    /// Ends a connection whose last response has been written: our side is shut down first
+    /// (the client sees the end at once; under TLS a close_notify is sent), then the
+    /// client's pending input is read and dropped for up to 1 s / 1 MiB, so that closing the
+    /// socket does not reset the connection (an RST would make the client lose the
+    /// response). A body larger than that is not read: the connection is reset instead.
+    fn linger_close(&mut self) {
+        // the builder's iterator never ends; this writer's turn comes after every response
+        let mut writer = self.sink.next().unwrap();
+        let _ = writer.with_inner(|w| {
+            w.flush()?;
+            w.get_mut().shutdown_write()
+        });
+        drop(writer);
 
         let mut scratch = vec![0u8; 8192];
         let mut drained = 0usize;
@@ -131,6 +158,20 @@ impl ClientConnection {
             match self.next_header_source.read(&mut scratch) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => drained += n,
+            }
+        }
+    }
+
+    /// Called when no further request will be read: if the last request's body may still
+    /// be unread, waits until that request is done with it and, if it was left unread,
+    /// closes gracefully instead of letting the socket reset under the response.
+    fn close_after_last_request(&mut self) {
+        if let Some(end) = self.last_body.take() {
+            if end.is_reached() || self.next_header_source.wait_turn().is_err() {
+                return;
+            }
+            if !end.is_reached() {
+                self.linger_close();
             }
         }
     }
@@ -208,6 +249,12 @@ impl ClientConnection {
         self.next_header_source
             .wait_turn()
             .map_err(ReadError::ReadIoError)?;
+        // the previous body left partly unread: the next request would start somewhere in it
+        if let Some(end) = self.last_body.take() {
+            if !end.is_reached() {
+                return Err(ReadError::BodyLeftUnread);
+            }
+        }
         if self.state.draining() {
             // the server is stopping: no new request on this connection
             return Err(ReadError::Idle);
@@ -238,6 +285,15 @@ impl ClientConnection {
                     };
                     if headers.len() >= MAX_HEADERS {
                         return Err(ReadError::HeaderTooLarge);
+                    }
+                    // patched: a line folded onto the previous one (obs-fold) is refused
+                    // (RFC 9112 §5.2), not trimmed into a header of its own
+                    if line
+                        .as_bytes()
+                        .first()
+                        .map_or(false, |b| *b == b' ' || *b == b'\t')
+                    {
+                        return Err(ReadError::WrongHeader(version));
                     }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
@@ -288,8 +344,13 @@ impl ClientConnection {
                 request::RequestCreationError::ExpectationFailed => {
                     ReadError::ExpectationFailed(version)
                 }
+                request::RequestCreationError::BadFraming => ReadError::BadFraming(version),
+                request::RequestCreationError::UnsupportedTransferCoding => {
+                    ReadError::UnsupportedCoding(version)
+                }
             }
         })?;
+        self.last_body = Some(request.body_end());
 
         // the head (and a small body read eagerly) has arrived; body reads by the handler
         // are only bounded by the per-read timeout
@@ -311,6 +372,7 @@ impl Iterator for ClientConnection {
         // the client sent a "connection: close" header in this previous request
         //  or is using HTTP 1.0, meaning that no new request will come
         if self.no_more_requests {
+            self.close_after_last_request();
             return None;
         }
 
@@ -340,6 +402,22 @@ impl Iterator for ClientConnection {
                     // request timeout
                     self.send_error_and_close(408, HTTPVersion(1, 1));
                     return None; // closing the connection
+                }
+
+                Err(ReadError::BadFraming(ver)) => {
+                    self.send_error_and_close(400, ver);
+                    return None; // where the body ends, hence the next request, is unknown
+                }
+
+                Err(ReadError::UnsupportedCoding(ver)) => {
+                    self.send_error_and_close(501, ver);
+                    return None;
+                }
+
+                // answered early: the rest of the body is not read
+                Err(ReadError::BodyLeftUnread) => {
+                    self.linger_close();
+                    return None;
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {

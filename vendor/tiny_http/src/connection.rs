@@ -146,13 +146,21 @@ impl Connection {
     }
 }
 
-/// Holds one unit of the server's open-connection count; releases it when dropped.
-pub(crate) struct ConnSlot(Arc<AtomicUsize>);
+/// Holds one unit of the server's open-connection count (and of its address's count, see
+/// `limits::PerAddress`); releases them when dropped.
+pub(crate) struct ConnSlot(
+    Arc<AtomicUsize>,
+    // only held: its `Drop` releases the address's count
+    #[allow(dead_code)] Option<crate::limits::AddressSlot>,
+);
 
 impl ConnSlot {
-    pub(crate) fn acquire(counter: &Arc<AtomicUsize>) -> Self {
+    pub(crate) fn acquire(
+        counter: &Arc<AtomicUsize>,
+        address: Option<crate::limits::AddressSlot>,
+    ) -> Self {
         counter.fetch_add(1, Ordering::SeqCst);
-        ConnSlot(counter.clone())
+        ConnSlot(counter.clone(), address)
     }
 }
 
@@ -176,6 +184,11 @@ pub(crate) struct ConnState {
     idle: std::sync::atomic::AtomicBool,
     /// Server-wide: set when the server stops accepting; idle connections then close.
     draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Minimum rate of request bodies (`None`: only `read_timeout` per read).
+    min_body_rate: Option<crate::limits::MinRate>,
+    /// Changes at each `set_deadline`, i.e. whenever a head or a body starts: a body's rate
+    /// window restarts with it.
+    phase: AtomicU64,
     _slot: Option<ConnSlot>,
 }
 
@@ -184,6 +197,7 @@ impl ConnState {
         read_timeout: Option<Duration>,
         slot: Option<ConnSlot>,
         draining: Arc<std::sync::atomic::AtomicBool>,
+        min_body_rate: Option<crate::limits::MinRate>,
     ) -> Self {
         ConnState {
             read_timeout,
@@ -191,6 +205,8 @@ impl ConnState {
             deadline_nanos: AtomicU64::new(0),
             idle: std::sync::atomic::AtomicBool::new(false),
             draining,
+            min_body_rate,
+            phase: AtomicU64::new(0),
             _slot: slot,
         }
     }
@@ -217,6 +233,7 @@ impl ConnState {
             }
         };
         self.deadline_nanos.store(nanos, Ordering::SeqCst);
+        self.phase.fetch_add(1, Ordering::SeqCst);
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -229,22 +246,29 @@ impl ConnState {
 
 /// A client socket that enforces the connection's read deadline: before each read, the socket
 /// read timeout is set to the time left before the deadline (capped by `read_timeout`), so a
-/// client dribbling bytes cannot extend it. A timeout is reported as `ErrorKind::TimedOut`.
+/// client dribbling bytes cannot extend it. Between heads (no deadline: a body is being
+/// read) the body's minimum rate is enforced the same way (`limits::BodyWindow`). A timeout
+/// is reported as `ErrorKind::TimedOut`.
 pub(crate) struct GuardedConnection {
     conn: Connection,
     state: Arc<ConnState>,
     /// The read timeout currently set on the socket by this handle.
     applied: Option<Duration>,
+    /// The current body's progress; all body reads of a connection go through one handle
+    /// (the read half, or the one socket under TLS).
+    body: crate::limits::BodyWindow,
 }
 
 impl GuardedConnection {
     /// `conn` must already have `state.read_timeout` as its read timeout.
     pub(crate) fn new(conn: Connection, state: Arc<ConnState>) -> Self {
         let applied = state.read_timeout;
+        let body = crate::limits::BodyWindow::new(state.min_body_rate);
         GuardedConnection {
             conn,
             state,
             applied,
+            body,
         }
     }
 
@@ -253,6 +277,7 @@ impl GuardedConnection {
             conn: self.conn.try_clone()?,
             state: self.state.clone(),
             applied: self.applied,
+            body: crate::limits::BodyWindow::new(self.state.min_body_rate),
         })
     }
 
@@ -291,7 +316,17 @@ impl std::io::Read for GuardedConnection {
 
 impl GuardedConnection {
     fn read_once(&mut self, buf: &mut [u8], idle: bool) -> std::io::Result<usize> {
+        // no head deadline and not idle: the reads are those of a request body
+        let in_body = !idle && self.state.deadline().is_none() && self.body.active();
         let wanted = match self.state.deadline() {
+            None if in_body => {
+                let phase = self.state.phase.load(Ordering::SeqCst);
+                match (self.body.allowance(phase)?, self.state.read_timeout) {
+                    (Some(left), Some(t)) if t < left => Some(t),
+                    (Some(left), _) => Some(left),
+                    (None, t) => t,
+                }
+            }
             None => self.state.read_timeout,
             Some(deadline) => {
                 let left = deadline.saturating_duration_since(Instant::now());
@@ -313,11 +348,20 @@ impl GuardedConnection {
             self.conn.set_read_timeout(wanted)?;
             self.applied = wanted;
         }
-        match std::io::Read::read(&mut self.conn, buf) {
+        let started = if in_body { Some(Instant::now()) } else { None };
+        let result = match std::io::Read::read(&mut self.conn, buf) {
             // SO_RCVTIMEO expiry is reported as EAGAIN on Unix
             Err(e) if e.kind() == ErrorKind::WouldBlock => Err(ErrorKind::TimedOut.into()),
             r => r,
+        };
+        if let Some(started) = started {
+            let got = *result.as_ref().unwrap_or(&0);
+            self.body.record(started.elapsed(), got);
+            if result.is_err() && self.body.spent() {
+                return Err(crate::limits::too_slow());
+            }
         }
+        result
     }
 }
 

@@ -100,7 +100,7 @@ use std::error::Error;
 use std::io::Error as IoError;
 use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
@@ -115,6 +115,7 @@ use util::MessagesQueue;
 
 pub use common::{HTTPVersion, Header, HeaderField, Method, StatusCode};
 pub use connection::{ConfigListenAddr, ListenAddr, Listener};
+pub use limits::{address_key, MinRate};
 pub use request::{ReadWrite, Request};
 pub use response::{Response, ResponseBox};
 pub use test::TestRequest;
@@ -123,6 +124,8 @@ mod body_pipe;
 mod client;
 mod common;
 mod connection;
+mod framing;
+mod limits;
 mod request;
 mod response;
 mod ssl;
@@ -215,6 +218,16 @@ pub struct ServerOptions {
     /// more than 100 header lines, are answered `431 Request Header Fields Too Large` and the
     /// connection is closed.
     pub max_header_bytes: usize,
+    /// Maximum number of connections open at once from one client address (IPv6: one /64
+    /// prefix). Past it, a new connection from that address is refused like one over
+    /// `max_connections`. `None` (default): no per-address limit.
+    pub max_connections_per_ip: Option<usize>,
+    /// Peer addresses not limited per address, such as a reverse proxy whose connections
+    /// carry many clients (default: none). They still count towards `max_connections`.
+    pub per_ip_exempt: Vec<IpAddr>,
+    /// Minimum rate of request bodies; a slower body fails its next read with
+    /// `ErrorKind::TimedOut`. `None` (default): only `read_timeout` applies to each read.
+    pub min_body_rate: Option<MinRate>,
 }
 
 impl Default for ServerOptions {
@@ -227,6 +240,9 @@ impl Default for ServerOptions {
             write_timeout: Some(Duration::from_secs(30)),
             header_timeout: Duration::from_secs(15),
             max_header_bytes: 16 * 1024,
+            max_connections_per_ip: None,
+            per_ip_exempt: Vec::new(),
+            min_body_rate: None,
         }
     }
 }
@@ -241,6 +257,9 @@ impl std::fmt::Debug for ServerOptions {
             .field("write_timeout", &self.write_timeout)
             .field("header_timeout", &self.header_timeout)
             .field("max_header_bytes", &self.max_header_bytes)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("per_ip_exempt", &self.per_ip_exempt.len())
+            .field("min_body_rate", &self.min_body_rate)
             .finish()
     }
 }
@@ -358,6 +377,17 @@ impl Server {
         {
             return Err("ServerOptions timeouts must not be zero".into());
         }
+        if options.max_connections_per_ip == Some(0) {
+            return Err("ServerOptions::max_connections_per_ip must be at least 1".into());
+        }
+        if let Some(rate) = options.min_body_rate {
+            if rate.bytes == 0 || rate.per.is_zero() {
+                return Err("ServerOptions::min_body_rate must be positive".into());
+            }
+        }
+        let per_address = options
+            .max_connections_per_ip
+            .map(|max| limits::PerAddress::new(max, &options.per_ip_exempt));
 
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -389,9 +419,13 @@ impl Server {
             .name("tiny-http-accept".into())
             .spawn(move || {
                 log::debug!("Running accept thread");
+                #[cfg(feature = "ssl-rustls")]
+                let is_tls = ssl.is_some();
+                #[cfg(not(feature = "ssl-rustls"))]
+                let is_tls = false;
                 while !inside_close_trigger.load(Relaxed) && !inside_draining.load(Relaxed) {
-                    let sock = match server.accept() {
-                        Ok((sock, _)) => sock,
+                    let (sock, peer) = match server.accept() {
+                        Ok(accepted) => accepted,
                         Err(e) if accept_error_is_transient(&e) => {
                             log::warn!("Error accepting new client (retrying): {}", e);
                             // e.g. out of file descriptors: give the system a moment
@@ -412,15 +446,30 @@ impl Server {
                     if inside_num_connections.load(std::sync::atomic::Ordering::SeqCst)
                         >= options.max_connections
                     {
-                        #[cfg(feature = "ssl-rustls")]
-                        let is_tls = ssl.is_some();
-                        #[cfg(not(feature = "ssl-rustls"))]
-                        let is_tls = false;
+                        log::warn!("Connection limit reached, refusing a connection");
                         reject_connection(sock, is_tls);
                         continue;
                     }
+                    // per-address cap: one client cannot take the slots of all the others
+                    let address = match &per_address {
+                        None => None,
+                        Some(table) => {
+                            match limits::PerAddress::admit(table, peer.map(|p| p.ip())) {
+                                limits::Admission::Counted(slot) => Some(slot),
+                                limits::Admission::Unlimited => None,
+                                limits::Admission::Refused => {
+                                    // no address in the log: it identifies a person
+                                    log::warn!(
+                                        "Per-address connection limit reached, refusing a connection"
+                                    );
+                                    reject_connection(sock, is_tls);
+                                    continue;
+                                }
+                            }
+                        }
+                    };
 
-                    let slot = ConnSlot::acquire(&inside_num_connections);
+                    let slot = ConnSlot::acquire(&inside_num_connections, address);
                     let _ = sock.set_nodelay();
                     if sock.set_read_timeout(options.read_timeout).is_err()
                         || sock.set_write_timeout(options.write_timeout).is_err()
@@ -431,6 +480,7 @@ impl Server {
                         options.read_timeout,
                         Some(slot),
                         inside_draining.clone(),
+                        options.min_body_rate,
                     ));
                     let sock = GuardedConnection::new(sock, state.clone());
 
@@ -650,7 +700,6 @@ fn accept_error_is_transient(e: &IoError) -> bool {
 /// timeout, so the accept thread never blocks), TLS is simply closed.
 fn reject_connection(sock: Connection, is_tls: bool) {
     use std::io::Write;
-    log::warn!("Connection limit reached, refusing a connection");
     if !is_tls {
         let mut sock = sock;
         let _ = sock.set_nodelay();

@@ -3,13 +3,12 @@ use std::io::{self, Cursor, ErrorKind, Read, Write};
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::str::FromStr;
 
 use std::sync::mpsc::Sender;
 
-use crate::util::{EqualReader, FusedReader};
+use crate::framing::{body_framing, BodyFraming, FramingError};
+use crate::util::{BodyEnd, ChunkedDecoder, EqualReader, FusedReader};
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
-use chunked_transfer::Decoder;
 
 /// Represents an HTTP request made by a client.
 ///
@@ -74,6 +73,10 @@ pub struct Request {
 
     // If Some, a message must be sent after responding
     notify_when_responded: Option<Sender<()>>,
+
+    // set once the body has been read to its end; answering before that closes the
+    // connection (`Connection: close`) instead of reading the rest of the body
+    body_end: BodyEnd,
 }
 
 struct NotifyOnDrop<R> {
@@ -108,6 +111,12 @@ pub enum RequestCreationError {
 
     /// Error while reading data from the socket during the creation of the `Request`.
     CreationIoError(IoError),
+
+    /// The head does not say unambiguously where the body ends (see `framing`): 400.
+    BadFraming,
+
+    /// A transfer coding other than chunked: 501.
+    UnsupportedTransferCoding,
 }
 
 impl From<IoError> for RequestCreationError {
@@ -140,22 +149,14 @@ where
     R: Read + Send + 'static,
     W: Write + Send + 'static,
 {
-    // finding the transfer-encoding header
-    let transfer_encoding = headers
-        .iter()
-        .find(|h: &&Header| h.field.equiv("Transfer-Encoding"))
-        .map(|h| h.value.clone());
-
-    // finding the content-length header
-    let content_length = if transfer_encoding.is_some() {
-        // if transfer-encoding is specified, the Content-Length
-        // header must be ignored (RFC2616 #4.4)
-        None
-    } else {
-        headers
-            .iter()
-            .find(|h: &&Header| h.field.equiv("Content-Length"))
-            .and_then(|h| FromStr::from_str(h.value.as_str()).ok())
+    // patched: the framing is checked strictly, before any byte of the body is read
+    let framing = body_framing(&headers, &version).map_err(|e| match e {
+        FramingError::Invalid => RequestCreationError::BadFraming,
+        FramingError::UnsupportedCoding => RequestCreationError::UnsupportedTransferCoding,
+    })?;
+    let content_length = match framing {
+        BodyFraming::Length(n) => Some(n),
+        BodyFraming::None | BodyFraming::Chunked => None,
     };
 
     // true if the client sent a `Expect: 100-continue` header
@@ -185,8 +186,10 @@ where
 
     // we wrap `source_data` around a reading whose nature depends on the transfer-encoding and
     // content-length headers
+    let mut body_end = BodyEnd::reached();
     let reader = if connection_upgrade {
         // if we have a `Connection: upgrade`, always keeping the whole reader
+        // (the connection reads no further request: nothing to protect)
         Box::new(source_data) as Box<dyn Read + Send + 'static>
     } else if let Some(content_length) = content_length {
         if content_length == 0 {
@@ -212,13 +215,14 @@ where
 
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
-            let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
+            body_end = BodyEnd::pending();
+            let data_reader = EqualReader::new(source_data, content_length, body_end.clone());
             Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
         }
-    } else if transfer_encoding.is_some() {
-        // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
-        // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+    } else if framing == BodyFraming::Chunked {
+        body_end = BodyEnd::pending();
+        let decoder = ChunkedDecoder::new(source_data, body_end.clone());
+        Box::new(FusedReader::new(decoder)) as Box<dyn Read + Send + 'static>
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data
@@ -238,6 +242,7 @@ where
         body_length: content_length,
         must_send_continue: expects_continue,
         notify_when_responded: None,
+        body_end,
     })
 }
 
@@ -446,6 +451,15 @@ impl Request {
     {
         let mut writer = self.extract_writer_impl();
 
+        // patched: answered before its body was read whole (an early 413 or 405, an error):
+        // the connection closes after this response rather than read the rest of the body,
+        // and says so
+        let response = if self.body_end.is_reached() {
+            response
+        } else {
+            response.with_connection_close()
+        };
+
         let do_not_send_body = self.method == Method::Head;
 
         Self::ignore_client_closing_errors(response.raw_print(
@@ -467,6 +481,11 @@ impl Request {
             ErrorKind::ConnectionReset => Ok(()),
             _ => Err(err),
         })
+    }
+
+    /// The flag set when the body has been read to its end (for the connection).
+    pub(crate) fn body_end(&self) -> BodyEnd {
+        self.body_end.clone()
     }
 
     pub(crate) fn with_notify_sender(mut self, sender: Sender<()>) -> Self {

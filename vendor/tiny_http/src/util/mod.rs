@@ -1,3 +1,5 @@
+pub(crate) use self::body_end::BodyEnd;
+pub use self::chunked_decoder::ChunkedDecoder;
 pub use self::custom_stream::CustomStream;
 pub use self::equal_reader::EqualReader;
 pub use self::fused_reader::FusedReader;
@@ -8,6 +10,8 @@ pub use self::sequential::{SequentialReader, SequentialReaderBuilder};
 
 use std::str::FromStr;
 
+mod body_end;
+mod chunked_decoder;
 mod custom_stream;
 mod equal_reader;
 mod fused_reader;

@@ -138,6 +138,22 @@ impl<R: Read + Send> Read for SequentialReader<R> {
     }
 }
 
+impl<W: Write + Send> SequentialWriter<W> {
+    /// Waits for this writer's turn (every previous response written), then gives `f` the
+    /// underlying writer, e.g. to shut the stream down after the last response.
+    pub fn with_inner<T>(&mut self, f: impl FnOnce(&mut W) -> IoResult<T>) -> IoResult<T> {
+        if let Some(v) = self.trigger.as_mut() {
+            let _ = v.recv();
+        }
+        self.trigger = None;
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| std::io::Error::other("response writer mutex poisoned"))?;
+        f(&mut writer)
+    }
+}
+
 impl<W: Write + Send> Write for SequentialWriter<W> {
     fn write(&mut self, buf: &[u8]) -> IoResult<usize> {
         if let Some(v) = self.trigger.as_mut() {
