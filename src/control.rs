@@ -126,6 +126,7 @@ fn serve_one(app: &App, mut conn: UnixStream) {
             Err(e) => reply(&mut conn, &json!({"ok": false, "error": e.to_string()})),
         },
         "journal-verify" => reply(&mut conn, &journal_verify(&core, &req)),
+        "public-key" => reply(&mut conn, &public_key(&core)),
         "housekeeping" => reply(&mut conn, &housekeeping(&core)),
         "backup" => reply(&mut conn, &json!({"ok": true})).and_then(|()| {
             crate::backup::write(&core, &mut conn)
@@ -139,6 +140,15 @@ fn serve_one(app: &App, mut conn: UnixStream) {
     };
     if let Err(e) = result {
         log::warn!("control request {op} failed: {e}");
+    }
+}
+
+/// The box's public signing key (`huisclos keys public`): `{"ok": true, "public_key":
+/// BASE64}` (the raw 32 bytes).
+pub fn public_key(core: &crate::domain::Core) -> Value {
+    match crate::domain::journal_export::signing_key(core) {
+        Ok(k) => json!({"ok": true, "public_key": data_encoding::BASE64.encode(k.public_key())}),
+        Err(e) => json!({"ok": false, "error": e.to_string()}),
     }
 }
 

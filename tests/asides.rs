@@ -268,7 +268,7 @@ fn a_party_never_reads_nor_detects_another_partys_aside() {
     assert_eq!(page.status, 200);
     let text = page.text();
     assert!(text.contains(&format!(
-        "<strong>Aparté — {ASIDE_A}</strong> : le médiateur et {ASIDE_A} seulement"
+        "<strong>Aparté — <bdi>{ASIDE_A}</bdi></strong> : le médiateur et <bdi>{ASIDE_A}</bdi> seulement"
     )));
     assert!(text.contains("aria-describedby=\"room-label message-hint\""));
     assert!(text.contains("SENTINEL-ASIDE-MSG") && text.contains(DOC_A));
@@ -303,7 +303,7 @@ fn a_party_never_reads_nor_detects_another_partys_aside() {
     let text = confirm.text();
     assert!(text.contains("Sera visible par : "), "{text}");
     assert!(text.contains("partie-b@example.fr"), "B (by name) is named");
-    assert!(text.contains("le médiateur (Maître Témoin)"));
+    assert!(text.contains("le médiateur (<bdi>Maître Témoin</bdi>)"));
     assert!(text.contains("name=\"confirm\" value=\"yes\""));
     assert!(
         !shared_docs(&b).contains(DOC_A),
@@ -350,7 +350,7 @@ fn a_party_never_reads_nor_detects_another_partys_aside() {
     );
     assert_eq!(choose.status, 200);
     assert!(choose.text().contains(
-        "Visible par : conseil-a@example.fr, partie-a@example.fr et le médiateur (Maître Témoin)"
+        "Visible par : <bdi>conseil-a@example.fr, partie-a@example.fr</bdi> et le médiateur (<bdi>Maître Témoin</bdi>)"
     ));
     let r = s.post_form(
         &format!("/spaces/{x}/copy"),
@@ -519,6 +519,6 @@ fn in_a_collaborative_process_each_lawyers_aside_is_invisible_to_the_other() {
         .get(&format!("/spaces/{x}/asides/{aside_a}"), &jar_a)
         .text();
     assert!(page.contains(&format!(
-        "<strong>Aparté — {ASIDE_A}</strong> : ses membres seulement"
+        "<strong>Aparté — <bdi>{ASIDE_A}</bdi></strong> : ses membres seulement"
     )));
 }

@@ -19,7 +19,7 @@ fn location(r: &Resp) -> String {
 /// The id of the folder titled `name` on the space page.
 fn folder_id(page: &str, name: &str) -> String {
     let at = page
-        .find(&format!(">{name}</h3>"))
+        .find(&format!(">{name}</bdi></h3>"))
         .unwrap_or_else(|| panic!("no folder {name}"));
     let start = page[..at].rfind("id=\"folder-").unwrap() + 11;
     page[start..start + 32].to_owned()
@@ -125,7 +125,7 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
     assert!(
         !s.get(&format!("/spaces/{x}"), &jar)
             .text()
-            .contains(">Rapports</h3>")
+            .contains(">Rapports</bdi></h3>")
     );
     let journal = s.get(&format!("/spaces/{x}/journal"), &jar).text();
     for action in [

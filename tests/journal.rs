@@ -216,3 +216,149 @@ fn journal_records_shows_exports_and_verifies() {
     let (ok, out) = verify(&["--data", restored.to_str().unwrap(), "--space", &x]);
     assert!(ok && out.contains(&format!("{n} entries")), "{out}");
 }
+
+/// The hex SHA-256 of an Ed25519 public key: how every output names a signer.
+fn fingerprint(raw: &[u8]) -> String {
+    data_encoding::HEXLOWER.encode(&huisclos::crypto::sha256(raw))
+}
+
+/// `export` with entry `drop` removed, the rest re-chained and re-signed by a new key, as
+/// a forger would; returns the forgery and the forger's fingerprint.
+fn forge(export: &str, drop: u64) -> (String, String) {
+    use huisclos::store::journal::{GENESIS, hash_hex};
+    let mut v: serde_json::Value = serde_json::from_str(export).unwrap();
+    let mut entries: Vec<serde_json::Value> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["seq"] != drop)
+        .cloned()
+        .collect();
+    let mut prev = GENESIS.to_owned();
+    for (i, e) in entries.iter_mut().enumerate() {
+        let seq = i as u64 + 1;
+        let s = |k: &str| e[k].as_str().unwrap().to_owned();
+        let (actor, action, target) = (s("actor"), s("action"), s("target"));
+        let hash = hash_hex(
+            &prev,
+            seq,
+            e["at"].as_i64().unwrap(),
+            &actor,
+            &action,
+            &target,
+        );
+        e["seq"] = seq.into();
+        e["prev"] = prev.clone().into();
+        e["hash"] = hash.clone().into();
+        prev = hash;
+    }
+    let hex = |s: &str| data_encoding::HEXLOWER.decode(s.as_bytes()).unwrap();
+    let message = [
+        huisclos::domain::journal_export::CONTEXT,
+        &hex(v["space"].as_str().unwrap()),
+        &hex(&prev),
+    ]
+    .concat();
+    let (key, _) = huisclos::crypto::signing::SigningKey::generate().unwrap();
+    let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+    v["entries"] = entries.into();
+    v["head"] = prev.into();
+    v["public_key"] = b64(key.public_key()).into();
+    v["signature"] = b64(&key.sign(&message)).into();
+    (v.to_string(), fingerprint(key.public_key()))
+}
+
+#[test]
+fn a_forged_export_fails_against_the_box_key_which_the_cli_and_the_admin_publish() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let d = data.to_str().unwrap().to_owned();
+    let s = Server::start(&data, &[]);
+    let admin_jar = web_setup(&s, "Cabinet Clé", "cle@example.fr");
+    let admin = bearer(&s, "cle@example.fr");
+    let x = create_space(&s, &admin, "Affaire Clé", "dossier");
+    for name in ["a.pdf", "b.pdf", "c.pdf"] {
+        assert_eq!(upload(&s, &admin, &x, name, b"%PDF-1.4").status, 201);
+    }
+    let export = s
+        .get(&format!("/spaces/{x}/journal.json"), &admin_jar)
+        .text();
+    let genuine = t.path().join("genuine.json");
+    std::fs::write(&genuine, &export).unwrap();
+
+    // The box's public key, from the CLI (server running: through the control socket).
+    let pem = t.path().join("box.pem");
+    let (ok, out, err) = cli(
+        &[
+            "keys",
+            "public",
+            "--data",
+            &d,
+            "--out",
+            pem.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{out}{err}");
+    let raw =
+        huisclos::domain::evidence::public_key_from_pem(&std::fs::read_to_string(&pem).unwrap())
+            .expect("an Ed25519 public key in PEM");
+    let box_fp = fingerprint(&raw);
+    assert!(out.contains(&box_fp), "the fingerprint is printed: {out}");
+    // Without --out, stdout is the PEM alone (to redirect), the fingerprint on stderr.
+    let (ok, printed, err) = cli(&["keys", "public", "--data", &d], "");
+    assert!(ok, "{printed}{err}");
+    assert_eq!(printed, std::fs::read_to_string(&pem).unwrap());
+    assert!(err.contains(&box_fp), "{err}");
+    // The firm admin sees the same key and fingerprint on the settings page.
+    let page = s
+        .get("/admin/settings", &admin_jar)
+        .text()
+        .replace("&#x2f;", "/");
+    assert!(page.contains(&box_fp), "fingerprint on the settings page");
+    let body = std::fs::read_to_string(&pem).unwrap();
+    assert!(
+        body.lines().all(|l| page.contains(l)),
+        "PEM on the settings page: {page}"
+    );
+
+    // The genuine export verifies against the box key, and says whose key signed it.
+    let (ok, out) = verify(&[
+        "--export",
+        genuine.to_str().unwrap(),
+        "--key",
+        pem.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}");
+    assert!(out.contains("verified") && out.contains(&box_fp), "{out}");
+    assert!(!out.contains("only proves"), "{out}");
+
+    // A forgery: an entry removed, the chain rebuilt, signed with another key.
+    let (forged, forger_fp) = forge(&export, 3);
+    assert_ne!(forger_fp, box_fp);
+    let file = t.path().join("forged.json");
+    std::fs::write(&file, &forged).unwrap();
+    // Without --key it is internally consistent: said so plainly, with the forger's key.
+    let (ok, out) = verify(&["--export", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    assert!(out.contains("only proves"), "the warning: {out}");
+    assert!(out.contains(&forger_fp) && !out.contains(&box_fp), "{out}");
+    // Against the box's key it fails, with a non-zero exit.
+    let (ok, out) = verify(&[
+        "--export",
+        file.to_str().unwrap(),
+        "--key",
+        pem.to_str().unwrap(),
+    ]);
+    assert!(!ok, "a forged export verified against the box key: {out}");
+    assert!(
+        out.contains("NOT verified") && out.contains("another key"),
+        "{out}"
+    );
+    assert!(out.contains(&forger_fp), "{out}");
+
+    // The key is the same from the stopped box (read with the master key).
+    assert!(s.stop(20).success());
+    let (ok, out, err) = cli(&["keys", "public", "--data", &d], "");
+    assert!(ok && err.contains(&box_fp), "{out}{err}");
+}

@@ -313,11 +313,11 @@ fn staff_sends_two_files_the_recipient_reads_downloads_and_replies() {
     }
     assert!(track.contains("<dt>Ouvert</dt><dd><time"), "opened, when");
     assert_eq!(
-        track.matches(&format!("{FILE_A} — <time")).count(),
+        track.matches(&format!("{FILE_A}</bdi> — <time")).count(),
         1,
         "one download"
     );
-    let i = track.find(&format!("{REPLY_FILE}</a>")).unwrap();
+    let i = track.find(&format!("<bdi>{REPLY_FILE}</bdi></a>")).unwrap();
     let href = &track[..i];
     let href = &href[href.rfind("href=\"").unwrap() + 6..href.len() - 2];
     let r = s.get(href, &st.jar);
@@ -518,7 +518,7 @@ fn passphrase_download_limit_and_a_document_picked_from_a_space() {
     rj.take(&r);
     let page = s.get(&link, &rj).text();
     assert!(page.contains("piece-espace.pdf"));
-    let i = page.find("piece-espace.pdf</a>").unwrap();
+    let i = page.find("<bdi>piece-espace.pdf</bdi></a>").unwrap();
     let head = &page[..i];
     let href = &head[head.rfind("href=\"").unwrap() + 6..head.len() - 2];
     let r = s.get(href, &rj);

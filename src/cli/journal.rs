@@ -1,13 +1,15 @@
 //! `huisclos journal verify`: recomputes a space's journal from the database (through the
 //! running server's control socket, or with the master key when it is stopped), or checks a
 //! JSON export offline (no key needed). Prints the number of entries verified; fails with
-//! the first broken sequence number.
+//! the first broken sequence number. An export names its signer's key itself, so its check
+//! proves who signed only with `--key` (the box's published key, see [`super::box_key`]).
 
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use serde_json::{Value, json};
 
+use super::box_key::{expect_signer, print_signer};
 use super::commands::master_for;
 use super::{Common, load};
 use crate::config::Config;
@@ -17,7 +19,8 @@ use crate::service::keys;
 #[derive(Subcommand)]
 pub(super) enum JournalAction {
     /// Recompute a space's journal (`--space ID`, needs the master key or the running
-    /// server), or check a signed JSON export offline (`--export FILE`, no key).
+    /// server), or check a signed JSON export offline (`--export FILE`, no master key;
+    /// `--key PEM`: and that the box signed it).
     Verify {
         #[command(flatten)]
         common: Common,
@@ -25,6 +28,10 @@ pub(super) enum JournalAction {
         space: Option<String>,
         #[arg(long)]
         export: Option<PathBuf>,
+        /// The box's public key (PEM, from `huisclos keys public`) that must have signed
+        /// the export.
+        #[arg(long, requires = "export")]
+        key: Option<PathBuf>,
     },
 }
 
@@ -33,20 +40,33 @@ pub(super) fn run(action: JournalAction) -> Result<(), String> {
         common,
         space,
         export,
+        key,
     } = action;
     match (export, space) {
-        (Some(file), _) => verify_export(&file),
+        (Some(file), _) => verify_export(&file, key.as_deref()),
         (None, Some(space)) => verify_space(&load(&common)?, &space),
         (None, None) => Err("give --space ID or --export FILE".into()),
     }
 }
 
-/// `--export FILE`: the offline check of a signed export.
-fn verify_export(file: &Path) -> Result<(), String> {
+/// `--export FILE [--key PEM]`: the offline check of a signed export, and of its signer.
+fn verify_export(file: &Path, key: Option<&Path>) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let n = crate::domain::journal_export::verify_export(&text)?;
-    println!("journal export verified: {n} entries, chain and signature intact");
+    let v = crate::domain::journal_export::verify_export(&text)
+        .map_err(|e| format!("journal export NOT verified: {e}"))?;
+    let signer = crate::crypto::signing::fingerprint(&v.public_key);
+    expect_signer("journal export", &signer, key)?;
+    println!(
+        "journal export {}: {} entries, chain and signature intact",
+        if key.is_some() {
+            "verified"
+        } else {
+            "consistent"
+        },
+        v.entries
+    );
+    print_signer(&signer, key);
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use crate::crypto::MasterKey;
 use crate::datadir::DataDir;
 use crate::service::{self, keys};
 
+mod box_key;
 mod commands;
 mod evidence;
 mod journal;
@@ -84,7 +85,7 @@ enum Command {
         #[command(subcommand)]
         action: evidence::EvidenceAction,
     },
-    /// Space journals: `journal verify --space ID` or `journal verify --export FILE`.
+    /// Space journals: `journal verify --space ID` or `journal verify --export FILE [--key PEM]`.
     Journal {
         #[command(subcommand)]
         action: journal::JournalAction,
@@ -96,7 +97,7 @@ enum Command {
         common: Common,
     },
     /// The space keys vault (`keys/vault`), which backups do not hold: `keys export --out
-    /// FILE`, `keys import --from FILE`.
+    /// FILE`, `keys import --from FILE`; and the box's public signing key: `keys public`.
     Keys {
         #[command(subcommand)]
         action: vault::KeysAction,

@@ -1,6 +1,7 @@
 //! `huisclos keys export --out FILE` and `keys import --from FILE`: copies of the key vault
 //! (`DATA/keys/vault`), which backups never hold. Both work on the files directly, with the
 //! server running or not; import checks every key against the master key first.
+//! `keys public` prints the box's public signing key (see [`super::box_key`]).
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,15 @@ pub(super) enum KeysAction {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Print the box's public signing key (PEM) and its SHA-256 fingerprint, to publish:
+    /// journal exports and evidence bundles are checked against it (`--key`).
+    Public {
+        #[command(flatten)]
+        common: Common,
+        /// Write the PEM to FILE instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 pub(super) fn run(action: KeysAction) -> Result<(), String> {
@@ -49,6 +59,7 @@ pub(super) fn run(action: KeysAction) -> Result<(), String> {
             let keys = Keyring::new(&master_for(&data, None)?);
             import_into(&data, &keys, &from)
         }
+        KeysAction::Public { common, out } => super::box_key::public(&common, out),
     }
 }
 

@@ -82,6 +82,13 @@ impl SigningKey {
     }
 }
 
+/// The fingerprint people compare to tell keys apart: the hex SHA-256 of the raw 32-byte
+/// public key (what `huisclos keys public`, the firm settings page and every verification
+/// print).
+pub fn fingerprint(public_key: &[u8]) -> String {
+    data_encoding::HEXLOWER.encode(&super::sha256(public_key))
+}
+
 /// Checks an Ed25519 `signature` of `msg` by `public_key`.
 pub fn verify(public_key: &[u8], msg: &[u8], signature: &[u8]) -> bool {
     UnparsedPublicKey::new(&ED25519, public_key)

@@ -33,7 +33,10 @@ impl From<StoreError> for DocError {
     }
 }
 
-/// A file name: 1 to 255 characters, no path separator, no control character.
+/// A file name: 1 to 255 characters, no path separator, no control character, no invisible
+/// direction control ([`super::hidden_chars`]: `a\u{202E}fdp.exe` shows as `aexe.pdf`).
+/// Every door where a file name enters calls this: the upload API and tus, aside
+/// documents, exhibits, secure mail files and replies, the drop box, renaming.
 pub fn check_name(name: &str) -> Result<String, Invalid> {
     let n = name.trim();
     let bad = n.is_empty()
@@ -45,6 +48,12 @@ pub fn check_name(name: &str) -> Result<String, Invalid> {
         return Err(Invalid {
             field: "name",
             key: "error_file_name",
+        });
+    }
+    if n.chars().any(super::hidden_chars::is_hidden) {
+        return Err(Invalid {
+            field: "name",
+            key: "error_file_name_bidi",
         });
     }
     Ok(n.to_owned())

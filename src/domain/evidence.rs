@@ -112,12 +112,15 @@ pub fn public_key_from_pem(pem: &str) -> Option<Vec<u8>> {
 }
 
 /// A file name safe in a zip, `sha256sum` and every file system: no separator, no control
-/// character, no leading dot, at most 120 characters.
+/// or invisible direction character ([`super::hidden_chars`]), no leading dot, at most 120
+/// characters.
 pub fn safe_name(s: &str) -> String {
     let cleaned: String = s
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if super::hidden_chars::is_hidden(c)
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            {
                 '_'
             } else {
                 c

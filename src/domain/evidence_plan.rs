@@ -38,15 +38,8 @@ fn files(c: &Communication, dir: &str) -> Vec<Entry> {
     out
 }
 
-fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_owned()
-    }
-}
-
-/// The acknowledgements of `list` (`(id, communication, folder)`) as JSON and CSV.
+/// The acknowledgements of `list` (`(id, communication, folder)`) as JSON and CSV (names as
+/// typed in the JSON; in the CSV, through [`super::csv`], never a live formula).
 fn acknowledgements(
     core: &Core,
     s: &SpaceAccess,
@@ -81,9 +74,7 @@ fn acknowledgements(
                 at.as_str().unwrap_or("").to_owned(),
                 sha.as_str().unwrap_or("").to_owned(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            csv.push_str(&line.join(","));
-            csv.push_str("\r\n");
+            csv.push_str(&super::csv::line(&fields));
             recipients.push(json!({
                 "party": r.party, "name": r.name, "acknowledged": r.ack.is_some(),
                 "by": by, "at": at, "bordereau_sha256": sha,

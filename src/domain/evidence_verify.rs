@@ -222,15 +222,11 @@ fn check_manifest(manifest: &[u8], hashes: &[(String, String)]) -> Result<usize,
 /// The journal verifies as a signed export, by the bundle's key.
 fn check_journal(j: &[u8], key: &[u8]) -> Result<usize, String> {
     let text = std::str::from_utf8(j).map_err(|_| "journal.json is not text".to_owned())?;
-    let n = super::journal_export::verify_export(text).map_err(|e| format!("journal.json: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let embedded = v["public_key"]
-        .as_str()
-        .and_then(|k| data_encoding::BASE64.decode(k.as_bytes()).ok());
-    if embedded.as_deref() != Some(key) {
+    let v = super::journal_export::verify_export(text).map_err(|e| format!("journal.json: {e}"))?;
+    if v.public_key != key {
         return Err("journal.json is signed by another key than the bundle".into());
     }
-    Ok(n)
+    Ok(v.entries)
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@
 //! key and `signature` its Ed25519 signature (both standard base64) over
 //! `b"huisclos journal v1" || space id (16 bytes) || head (32 bytes)`. [`verify_export`]
 //! needs nothing but the file: it recomputes every hash and link and checks the signature
-//! with the embedded key (which a reader compares with the box's published key).
-//! The CSV export has the same entries, one per line, RFC 4180 quoting, CRLF line ends.
+//! with the embedded key, and returns that key, which proves nothing until the reader
+//! compares it with the box's published key (`huisclos keys public`).
+//! The CSV export has the same entries, one per line, written by [`super::csv`] (RFC 4180
+//! quoting, CRLF line ends, no cell a spreadsheet would run as a formula).
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -54,14 +56,6 @@ pub fn export_json(core: &Core, m: &Manage<'_>) -> Result<Value, StoreError> {
     }))
 }
 
-fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_owned()
-    }
-}
-
 /// The CSV export of the managed space's journal (header line, then one line per entry).
 pub fn export_csv(core: &Core, m: &Manage<'_>) -> Result<String, StoreError> {
     let mut out = String::from("seq,at,time,actor,action,target,prev,hash\r\n");
@@ -76,9 +70,7 @@ pub fn export_csv(core: &Core, m: &Manage<'_>) -> Result<String, StoreError> {
             e.prev,
             e.hash,
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.push_str(&super::csv::line(&fields));
     }
     Ok(out)
 }
@@ -107,9 +99,19 @@ struct RawExport {
     signature: String,
 }
 
-/// Checks a JSON export offline: every hash, the chain, the head and the signature.
-/// Returns the number of entries, or the first problem found.
-pub fn verify_export(text: &str) -> Result<usize, String> {
+/// What an export proves by itself: its entries chain up to a head signed by `public_key`.
+/// The file cannot say whose key that is (a forger re-chains and signs with his own): the
+/// reader compares it with the box's published key (`journal verify --key`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: usize,
+    /// The raw Ed25519 public key written in the export, which signed its head.
+    pub public_key: Vec<u8>,
+}
+
+/// Checks a JSON export offline: every hash, the chain, the head and the signature by the
+/// embedded key. Returns the number of entries and that key, or the first problem found.
+pub fn verify_export(text: &str) -> Result<Verified, String> {
     let x: RawExport =
         serde_json::from_str(text).map_err(|e| format!("not a journal export: {e}"))?;
     let mut prev = GENESIS.to_owned();
@@ -148,7 +150,10 @@ pub fn verify_export(text: &str) -> Result<usize, String> {
     if !signing::verify(&key, &message(space.as_bytes(), &head), &sig) {
         return Err("the signature does not verify with the embedded public key".into());
     }
-    Ok(x.entries.len())
+    Ok(Verified {
+        entries: x.entries.len(),
+        public_key: key,
+    })
 }
 
 #[cfg(test)]
@@ -207,7 +212,7 @@ mod tests {
     #[test]
     fn an_export_verifies_and_any_flipped_character_breaks_it() {
         let text = export(3);
-        assert_eq!(verify_export(&text), Ok(3));
+        assert_eq!(verify_export(&text).map(|v| v.entries), Ok(3));
         for i in 0..text.chars().count() {
             let bad = flip(&text, i);
             assert!(
@@ -215,14 +220,19 @@ mod tests {
                 "flip at {i} undetected: {bad}"
             );
         }
-        assert_eq!(verify_export(&export(0)), Ok(0));
+        assert_eq!(verify_export(&export(0)).map(|v| v.entries), Ok(0));
     }
 
     #[test]
-    fn csv_fields_are_quoted_per_rfc_4180() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    fn the_key_that_signed_is_returned_for_the_reader_to_compare() {
+        let text = export(2);
+        let v = verify_export(&text).unwrap();
+        let raw: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            raw["public_key"],
+            data_encoding::BASE64.encode(&v.public_key)
+        );
+        // Any key makes a consistent export: only the comparison says whose it is.
+        assert_ne!(verify_export(&export(2)).unwrap().public_key, v.public_key);
     }
 }

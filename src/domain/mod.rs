@@ -19,6 +19,7 @@ pub mod bordereau;
 pub mod branding;
 pub mod calendar_feed;
 pub mod copilot;
+pub mod csv;
 pub mod dashboard;
 pub mod deposit_box;
 pub mod deposit_files;
@@ -40,6 +41,7 @@ pub mod exhibits;
 pub mod firm_templates;
 pub mod firms;
 pub mod folders;
+pub mod hidden_chars;
 pub mod ics;
 pub mod invites;
 pub mod journal;
@@ -102,7 +104,8 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-/// A display name or title: 1 to `max` characters, no control characters.
+/// A display name or title: 1 to `max` characters, no control characters, no invisible
+/// direction control ([`hidden_chars`]: they would disguise what the page shows).
 pub fn check_text(value: &str, max: usize, field: &'static str) -> Result<String, Invalid> {
     let v = value.trim();
     if v.is_empty() {
@@ -115,6 +118,12 @@ pub fn check_text(value: &str, max: usize, field: &'static str) -> Result<String
         return Err(Invalid {
             field,
             key: "error_text_invalid",
+        });
+    }
+    if v.chars().any(hidden_chars::is_hidden) {
+        return Err(Invalid {
+            field,
+            key: "error_text_bidi",
         });
     }
     Ok(v.to_owned())
@@ -152,6 +161,14 @@ mod tests {
         assert!(check_text("   ", 10, "f").is_err());
         assert!(check_text("a\u{7}b", 10, "f").is_err());
         assert!(check_text("abcdefghijk", 10, "f").is_err());
+        for t in ["Dupont\u{202E}", "\u{2066}x", "a\u{200F}b", "a\u{2028}b"] {
+            assert_eq!(
+                check_text(t, 10, "f").unwrap_err().key,
+                "error_text_bidi",
+                "{t:?}"
+            );
+        }
+        assert_eq!(check_text("אבי כהן", 10, "f").unwrap(), "אבי כהן");
         assert!(check_email("me@example.fr", "e").is_ok());
         for bad in [
             "me",

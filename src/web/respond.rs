@@ -114,4 +114,24 @@ mod tests {
         );
         assert_eq!(header("X-Content-SHA256").as_deref(), Some("ab12"));
     }
+
+    #[test]
+    fn content_disposition_never_carries_a_direction_control() {
+        use crate::web::api::document_content::disposition;
+        // A name stored before names refused them: shown `factureexe.pdf`, it is an .exe.
+        let h = disposition("attachment", "facture\u{202E}fdp\u{2066}\u{200F}\r\n.exe");
+        assert_eq!(
+            h,
+            "attachment; filename=\"facturefdp.exe\"; filename*=UTF-8''facturefdp.exe"
+        );
+        // None of their UTF-8 encodings (E2 80 8E/8F/AA–AE, E2 81 A6–A9, D8 9C, C2 85).
+        for bidi in ["%E2%80", "%E2%81", "%D8%9C", "%C2%85", "%0D", "%0A"] {
+            assert!(!h.contains(bidi), "{bidi} in {h}");
+        }
+        // Right-to-left letters stay, percent-encoded.
+        assert_eq!(
+            disposition("inline", "عقد.pdf"),
+            "inline; filename=\"___.pdf\"; filename*=UTF-8''%D8%B9%D9%82%D8%AF.pdf"
+        );
+    }
 }

@@ -11,8 +11,11 @@ use crate::error::AppError;
 use crate::ids::DocumentId;
 use crate::web::context::Ctx;
 
-/// `filename*` of RFC 6266/5987: UTF-8, percent-encoded.
+/// `filename*` of RFC 6266/5987: UTF-8, percent-encoded, with an ASCII fallback. Neither
+/// ever carries a control or an invisible direction control (a name stored before names
+/// refused them: `a\u{202E}fdp.exe` would be saved as `aexe.pdf`): they are dropped first.
 pub(crate) fn disposition(kind: &str, name: &str) -> String {
+    let name = crate::domain::hidden_chars::strip(name);
     let ascii: String = name
         .chars()
         .map(|c| {

@@ -1,5 +1,7 @@
 //! `GET /admin/settings`: the firm's name, the name shown in e-mails, its colour, and
-//! whether staff must use a second factor; the firm's own space templates, to delete.
+//! whether staff must use a second factor; the firm's own space templates, to delete; the
+//! box's public signing key and its fingerprint, for the firm to publish (journal exports
+//! and evidence bundles are checked against it).
 
 use rouille::{Request, Response};
 
@@ -23,6 +25,15 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         _ => None,
     };
     let has_logo = crate::store::firm_logos::get_logo(&ctx.core()?.store, admin.firm)?.is_some();
+    // Without the key (logged by `signing_key`) the rest of the page still serves.
+    let box_key = crate::domain::journal_export::signing_key(ctx.core()?)
+        .ok()
+        .map(|k| {
+            minijinja::context! {
+                pem => crate::domain::evidence::public_key_pem(k.public_key()),
+                fingerprint => crate::crypto::signing::fingerprint(k.public_key()),
+            }
+        });
     super::page(
         ctx,
         "admin_settings.html",
@@ -31,6 +42,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             totp_required => p.totp_required, notice => notice, error_message => error,
             firm_templates => firm_templates, has_logo => has_logo, firm_id => admin.firm.hex(),
             depot => super::depot_access::settings(ctx, req, &admin)?,
+            box_key => box_key,
         },
     )
 }

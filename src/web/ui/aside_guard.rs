@@ -30,10 +30,12 @@ pub fn error_message(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
     const SHOWN: &[&str] = &[
         "error_required",
         "error_text_invalid",
+        "error_text_bidi",
         "error_aside_members",
         "error_aside_self",
         "error_message_length",
         "error_file_name",
+        "error_file_name_bidi",
         "error_undertaking_length",
         "error_undertaking_changed",
     ];
