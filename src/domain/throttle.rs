@@ -183,8 +183,8 @@ pub(super) fn blocked(core: &Core, keys: &[[u8; 32]]) -> Result<Option<Outcome>,
     Ok(refusal(&t, time::now(), Limits::of(core)))
 }
 
-/// Counts a failure at once (for requests counted whatever they bring, after [`blocked`]
-/// let them through), then tells as [`settle_failure`] does.
+/// Counts a failure at once, then tells as [`settle_failure`] does: for requests counted
+/// whatever they bring once [`blocked`] let them through (the drop box's code requests).
 pub(super) fn fail(
     core: &Core,
     keys: &[[u8; 32]],
@@ -252,11 +252,9 @@ fn settle_failure(
     Ok(Outcome::Refused)
 }
 
+/// Clears the counters of `keys` (in one transaction, none when there is nothing to clear).
 pub(super) fn succeed(core: &Core, keys: &[[u8; 32]]) -> Result<(), StoreError> {
-    for k in keys {
-        signins::set_throttle(&core.store, k, None::<&Throttle>)?;
-    }
-    Ok(())
+    signins::update_throttles(&core.store, keys, |t| t.fill(Throttle::default()))
 }
 
 #[cfg(test)]
