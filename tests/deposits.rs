@@ -465,6 +465,9 @@ fn wrong_codes_limits_and_a_replaced_link() {
     let mut v3 = Visitor::new(&s, &token);
     let r = v3.start("Limite@Visiteur.example");
     assert_eq!(r.status, 429);
+    // The daily quota lifts at the end of the (UTC) day: Retry-After says when.
+    let secs: u64 = r.header("Retry-After").unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&secs), "Retry-After: {secs}");
     assert!(
         unescape(&r.text()).contains("déjà fait 2 dépôts aujourd'hui"),
         "{}",

@@ -384,6 +384,15 @@ fn five_wrong_codes_lock_the_recipient_and_the_sender_is_mailed() {
     let r = s.post_form(&format!("{link}/code"), &jar, &[("csrf", &csrf)]);
     assert_eq!(r.status, 429);
     assert!(r.text().contains("Trop de codes demandés"));
+    // It says how long, in words and in Retry-After.
+    let secs: u64 = r.header("Retry-After").unwrap().parse().unwrap();
+    assert!((1..=30).contains(&secs), "Retry-After: {secs}");
+    let unit = if secs < 2 { "seconde" } else { "secondes" };
+    assert!(
+        r.text().contains(&format!("Réessayez dans {secs} {unit}.")),
+        "{}",
+        r.text()
+    );
     let wrong = if code == "00000000" {
         "11111111"
     } else {

@@ -44,15 +44,21 @@ pub fn change_password(
     ip: &str,
 ) -> Result<(), PasswordError> {
     // Wrong current passwords count as sign-in failures: a stolen session cannot be used
-    // to guess the password without being locked out.
+    // to guess the password without being locked out. The guess is reserved before it is
+    // checked, as a sign-in's is, so that concurrent tries cannot outnumber the lockout; the
+    // right password settles it as a sign-in does (the counts start again).
     let keys = [super::throttle::addr_key(core, &account.email)];
-    if super::throttle::blocked(core, &keys)?.is_some() {
-        return Err(PasswordError::Wrong);
-    }
-    if let Some(phc) = &account.password_hash
-        && !password::verify(current, phc).0
-    {
-        super::throttle::fail(core, &keys, Some(account), ip)?;
+    if let Some(phc) = &account.password_hash {
+        let super::throttle::Admission::Go(reservation) = super::throttle::reserve(core, &keys)?
+        else {
+            return Err(PasswordError::Wrong);
+        };
+        if !password::verify(current, phc).0 {
+            reservation.fail(core, Some(account), ip)?;
+            return Err(PasswordError::Wrong);
+        }
+        reservation.succeed(core)?;
+    } else if super::throttle::blocked(core, &keys)?.is_some() {
         return Err(PasswordError::Wrong);
     }
     password::check_policy(new, confirm).map_err(PasswordError::Invalid)?;

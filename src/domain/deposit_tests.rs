@@ -298,3 +298,20 @@ fn an_address_opens_at_most_its_deposits_of_the_day() {
     ));
     assert_eq!(outbox::all(&b.core.store).unwrap().len(), before, "no mail");
 }
+
+#[test]
+fn limits_that_lift_by_themselves_say_when() {
+    // 05:00:10 UTC on some day: the hour ends in 3,590 s, the day in 68,390 s.
+    let now = 86_400 * 20_000 + 5 * 3600 + 10;
+    let after = |k, n| deposit_visit::retry_after(&DepositError::Refused(k, n), now);
+    assert_eq!(after("error_deposit_code_wait", 4), Some(4));
+    assert_eq!(after("error_deposit_codes_locked", 900), Some(900));
+    assert_eq!(after("error_deposit_network_hour", 20), Some(3590));
+    assert_eq!(after("error_deposit_address_day", 2), Some(68_390));
+    assert_eq!(after("error_deposit_codes_day", 6), Some(68_390));
+    assert_eq!(after("error_deposit_code_wrong", 3), None);
+    assert_eq!(
+        deposit_visit::retry_after(&DepositError::NotFound, now),
+        None
+    );
+}

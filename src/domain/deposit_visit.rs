@@ -35,14 +35,40 @@ fn throttle_keys(core: &Core, email: &str, ip: &str) -> [[u8; 32]; 2] {
     ]
 }
 
+/// The end of the UTC day of `now`: the day quotas start again from nothing then.
+fn day_end(now: i64) -> i64 {
+    now.div_euclid(86_400)
+        .saturating_add(1)
+        .saturating_mul(86_400)
+}
+
+/// The end of the UTC hour of `now`: the hourly quota starts again from nothing then.
+fn hour_end(now: i64) -> i64 {
+    now.div_euclid(3600).saturating_add(1).saturating_mul(3600)
+}
+
+/// In how many seconds from `now` a refusal of [`start`] or [`verify`] lifts by itself (what
+/// a 429's `Retry-After` says), if it is such a limit: the delays and locks of the throttle
+/// carry their seconds (`error_deposit_code_wait`, `error_deposit_codes_locked`), the quotas
+/// end with their hour or day.
+pub fn retry_after(e: &DepositError, now: i64) -> Option<u64> {
+    let DepositError::Refused(key, n) = e else {
+        return None;
+    };
+    let end = match *key {
+        "error_deposit_code_wait" | "error_deposit_codes_locked" => return Some(*n),
+        "error_deposit_network_hour" => hour_end(now),
+        "error_deposit_address_day" | "error_deposit_codes_day" => day_end(now),
+        _ => return None,
+    };
+    u64::try_from(end.saturating_sub(now)).ok()
+}
+
 /// The counter of deposits opened by `email` in `firm` today, and the end of today.
 fn address_day(core: &Core, firm: FirmId, email: &str, now: i64) -> ([u8; 32], i64) {
     let day = now.div_euclid(86_400);
     let subject = format!("{}|{}", firm.hex(), normalise_email(email));
-    (
-        quota_key(core, "address day", &subject, day),
-        (day + 1) * 86_400,
-    )
+    (quota_key(core, "address day", &subject, day), day_end(now))
 }
 
 /// Codes one address may receive per day from the whole box (whatever the firm), so that
@@ -54,7 +80,7 @@ pub(super) fn codes_day(core: &Core, email: &str, now: i64) -> ([u8; 32], i64) {
     let day = now.div_euclid(86_400);
     (
         quota_key(core, "codes day", &normalise_email(email), day),
-        (day + 1) * 86_400,
+        day_end(now),
     )
 }
 
@@ -94,15 +120,15 @@ pub fn start(
         Some(Outcome::Wait(secs)) => {
             return Err(DepositError::Refused("error_deposit_code_wait", secs));
         }
-        Some(Outcome::NetworkLocked(m)) | Some(Outcome::Locked(m)) => {
-            return Err(DepositError::Refused("error_deposit_codes_locked", m));
+        Some(Outcome::NetworkLocked(secs)) | Some(Outcome::Locked(secs)) => {
+            return Err(DepositError::Refused("error_deposit_codes_locked", secs));
         }
-        Some(_) => return Err(DepositError::Refused("error_deposit_codes_locked", 1)),
+        Some(_) => return Err(DepositError::Refused("error_deposit_codes_locked", 60)),
     }
     let hour = now.div_euclid(3600);
     let per_hour = u64::from(limits.per_network_per_hour);
     let net = quota_key(core, "network hour", s.ip, hour);
-    if !deposit_quotas::take(&core.store, &net, 1, per_hour, (hour + 1) * 3600, now)? {
+    if !deposit_quotas::take(&core.store, &net, 1, per_hour, hour_end(now), now)? {
         log::warn!("drop box of firm {firm}: codes refused to a network address (hourly limit)");
         return Err(DepositError::Refused(
             "error_deposit_network_hour",

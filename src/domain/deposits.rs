@@ -33,7 +33,8 @@ pub enum DepositError {
     NotFound,
     Invalid(Invalid),
     /// Refused by a rule or a limit: the locale key says which and what to do; `{n}` in the
-    /// message is replaced by `n`.
+    /// message is replaced by `n` (a wait in seconds, said as `{duration}`, for the throttle's
+    /// `error_deposit_code_wait` and `error_deposit_codes_locked`).
     Refused(&'static str, u64),
     /// A size limit: nothing of the file was kept.
     TooLarge(&'static str, u64),

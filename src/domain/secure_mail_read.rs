@@ -77,6 +77,7 @@ pub fn allow(t: &Throttle, now: i64, max: u32, window: i64, gap: i64) -> Result<
             failures: 0,
             last_failure_at: now,
             locked_until: 0,
+            lock: 0,
         };
     }
     if t.locked_until > now {

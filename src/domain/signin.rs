@@ -3,9 +3,12 @@
 //! Every path answers the same whether the address has an account or not, and costs about
 //! the same time. Failures are counted per address and per network address: after a few,
 //! each try waits longer; at `lockout_failures` sign-in is locked for `lockout_minutes`,
-//! the owner gets a (content-free) mail and the firm's journal shows it.
+//! the owner gets a (content-free) mail and the firm's journal shows it. Every guess (a
+//! password, a TOTP or recovery code, an e-mailed code) is reserved with the throttle
+//! before it is checked and settled after (see [`super::throttle`]), so that concurrent
+//! guesses cannot outnumber the lockout.
 
-use super::throttle::{addr_key, blocked, fail, ip_key, succeed};
+use super::throttle::{Admission, addr_key, blocked, ip_key, reserve, succeed};
 use super::{Core, auth, password, time, totp};
 use crate::mail::{Recipient, admin::sender};
 use crate::secret::Secret;
@@ -26,9 +29,9 @@ pub enum Outcome {
     Refused,
     /// Too many failures: wait this many seconds.
     Wait(u64),
-    /// The address is locked: try again in this many minutes (its owner was told).
+    /// The address is locked: try again in this many seconds (its owner was told).
     Locked(u64),
-    /// Too many failures from this network address: try again in this many minutes.
+    /// Too many failures from this network address: try again in this many seconds.
     NetworkLocked(u64),
 }
 
@@ -75,9 +78,10 @@ pub fn with_password(
     ip: &str,
 ) -> Result<Outcome, StoreError> {
     let keys = [addr_key(core, email), ip_key(core, ip)];
-    if let Some(b) = blocked(core, &keys)? {
-        return Ok(b);
-    }
+    let reservation = match reserve(core, &keys)? {
+        Admission::Go(r) => r,
+        Admission::Refused(refused) => return Ok(refused),
+    };
     let found = accounts::by_email(&core.store, email)?;
     let ok = match found
         .as_ref()
@@ -105,13 +109,13 @@ pub fn with_password(
     };
     match found {
         Some(a) if ok => {
-            succeed(core, &keys)?;
+            reservation.succeed(core)?;
             if a.totp_secret.is_none() {
                 journal(core, &a, "signed_in", ip);
             }
             Ok(next_step(a))
         }
-        other => fail(core, &keys, other.as_ref(), ip),
+        other => reservation.fail(core, other.as_ref(), ip),
     }
 }
 
@@ -122,12 +126,13 @@ pub fn second_factor(
     code: &str,
     ip: &str,
 ) -> Result<Outcome, StoreError> {
-    let keys = [addr_key(core, &account.email), ip_key(core, ip)];
-    if let Some(b) = blocked(core, &keys)? {
-        return Ok(b);
-    }
     let Some(secret) = &account.totp_secret else {
         return Ok(Outcome::Refused);
+    };
+    let keys = [addr_key(core, &account.email), ip_key(core, ip)];
+    let reservation = match reserve(core, &keys)? {
+        Admission::Go(r) => r,
+        Admission::Refused(refused) => return Ok(refused),
     };
     if let Some(step) = totp::matching_step(secret, code, time::now().max(0) as u64)
         && step > account.totp_last_step
@@ -135,7 +140,7 @@ pub fn second_factor(
         let mut a = account.clone();
         a.totp_last_step = step;
         accounts::update(&core.store, &a)?;
-        succeed(core, &keys)?;
+        reservation.succeed(core)?;
         journal(core, &a, "signed_in", ip);
         return Ok(Outcome::Signed(a));
     }
@@ -148,11 +153,11 @@ pub fn second_factor(
         let mut a = account.clone();
         a.recovery_codes.remove(pos);
         accounts::update(&core.store, &a)?;
-        succeed(core, &keys)?;
+        reservation.succeed(core)?;
         journal(core, &a, "signed_in_recovery_code", ip);
         return Ok(Outcome::Signed(a));
     }
-    fail(core, &keys, Some(account), ip)
+    reservation.fail(core, Some(account), ip)
 }
 
 fn code_key(core: &Core, email: &str) -> [u8; 32] {
@@ -198,9 +203,10 @@ pub fn request_code(core: &Core, email: &str, ip: &str) -> Result<Option<Outcome
 /// Checks an e-mailed code: single use, `CODE_MINUTES` minutes, `CODE_TRIES` tries.
 pub fn with_code(core: &Core, email: &str, code: &str, ip: &str) -> Result<Outcome, StoreError> {
     let keys = [addr_key(core, email), ip_key(core, ip)];
-    if let Some(b) = blocked(core, &keys)? {
-        return Ok(b);
-    }
+    let reservation = match reserve(core, &keys)? {
+        Admission::Go(r) => r,
+        Admission::Refused(refused) => return Ok(refused),
+    };
     let ck = code_key(core, email);
     let code: String = code.chars().filter(char::is_ascii_digit).collect();
     let found = signins::one_time(&core.store, &ck)?;
@@ -221,7 +227,7 @@ pub fn with_code(core: &Core, email: &str, code: &str, ip: &str) -> Result<Outco
     };
     match account {
         Some(a) => {
-            succeed(core, &keys)?;
+            reservation.succeed(core)?;
             if a.totp_secret.is_none() {
                 journal(core, &a, "signed_in_code", ip);
             }
@@ -229,7 +235,7 @@ pub fn with_code(core: &Core, email: &str, code: &str, ip: &str) -> Result<Outco
         }
         None => {
             let a = accounts::by_email(&core.store, email)?;
-            fail(core, &keys, a.as_ref(), ip)
+            reservation.fail(core, a.as_ref(), ip)
         }
     }
 }

@@ -2,6 +2,16 @@
 //! the address itself): after a few failures each new try waits longer; at
 //! `lockout_failures` the address is locked for `lockout_minutes`, the owner is told by a
 //! content-free mail and the firm's journal records it.
+//!
+//! An attempt is counted *before* its secret is checked. [`reserve`] decides in one store
+//! transaction whether the attempt may be checked at all and, if so, counts it as a failure;
+//! the caller then settles it: [`Reservation::succeed`] resets the counters,
+//! [`Reservation::fail`] keeps the count, journals the failure and, when this attempt is the
+//! one that reached the limit, mails the owner. Since the store runs one write transaction at
+//! a time, no two attempts ever see the same count: however many arrive at once, at most
+//! `lockout_failures` are checked per lock period, and each lock is placed by exactly one
+//! attempt, which sends its one mail. An attempt that never settles (an error, a crash)
+//! stays counted as a failure.
 
 use super::signin::{Outcome, journal};
 use super::{Core, time};
@@ -33,60 +43,177 @@ fn delay(failures: u32) -> i64 {
 /// office behind one NAT must not be locked out by one person's mistakes.
 const NETWORK_FACTOR: u32 = 4;
 
-/// `keys[0]` is the address's key, `keys[1]` (when present) the network address's.
-pub(super) fn blocked(core: &Core, keys: &[[u8; 32]]) -> Result<Option<Outcome>, StoreError> {
-    let now = time::now();
-    let lockout = (core.config.sessions.lockout_minutes * 60) as i64;
-    for (i, k) in keys.iter().enumerate() {
-        let t = signins::throttle(&core.store, k)?;
-        let minutes = ((t.locked_until - now).max(0) as u64).div_ceil(60);
-        if t.locked_until > now {
-            return Ok(Some(if i == 0 {
-                Outcome::Locked(minutes)
-            } else {
-                Outcome::NetworkLocked(minutes)
-            }));
+/// The limits in force.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Failures that lock an address.
+    failures: u32,
+    /// Length of a lock, in seconds.
+    lock_secs: i64,
+}
+
+impl Limits {
+    fn of(core: &Core) -> Limits {
+        let s = &core.config.sessions;
+        Limits {
+            failures: s.lockout_failures,
+            lock_secs: i64::try_from(s.lockout_minutes.saturating_mul(60)).unwrap_or(i64::MAX),
         }
-        if i == 0 && t.failures > 0 && now - t.last_failure_at < lockout {
-            let wait = t.last_failure_at + delay(t.failures) - now;
+    }
+
+    /// Failures that lock counter `i`: the address's (0) or the network address's (1).
+    fn limit(&self, i: usize) -> u32 {
+        if i == 0 {
+            self.failures
+        } else {
+            self.failures.saturating_mul(NETWORK_FACTOR)
+        }
+    }
+}
+
+fn secs_until(at: i64, now: i64) -> u64 {
+    u64::try_from(at.saturating_sub(now)).unwrap_or(0)
+}
+
+/// Whether the counters (`t[0]` the address's, `t[1]` when present the network address's)
+/// refuse a new attempt at `now`, and how.
+fn refusal(t: &[Throttle], now: i64, l: Limits) -> Option<Outcome> {
+    for (i, t) in t.iter().enumerate() {
+        if t.locked_until > now {
+            let secs = secs_until(t.locked_until, now);
+            return Some(if i == 0 {
+                Outcome::Locked(secs)
+            } else {
+                Outcome::NetworkLocked(secs)
+            });
+        }
+        if i == 0 && t.failures > 0 && now.saturating_sub(t.last_failure_at) < l.lock_secs {
+            let wait = secs_until(t.last_failure_at.saturating_add(delay(t.failures)), now);
             if wait > 0 {
-                return Ok(Some(Outcome::Wait(wait as u64)));
+                return Some(Outcome::Wait(wait));
             }
         }
     }
-    Ok(None)
+    None
 }
 
-/// Records a failure; returns `Locked` when this one locks the address (the owner is told),
-/// `NetworkLocked` when it locks the network address.
+/// Counts one failure on each counter at `now`; returns per counter the id of the lock this
+/// failure placed, 0 when none. A counter locked already is left alone: while a lock stands
+/// nothing counts, so it is placed (and mailed about) once.
+fn count(t: &mut [Throttle], now: i64, l: Limits) -> Vec<u64> {
+    let mut locks = Vec::with_capacity(t.len());
+    for (i, t) in t.iter_mut().enumerate() {
+        if t.locked_until > now {
+            locks.push(0);
+            continue;
+        }
+        if now.saturating_sub(t.last_failure_at) >= l.lock_secs {
+            *t = Throttle::default();
+        }
+        t.failures = t.failures.saturating_add(1);
+        t.last_failure_at = now;
+        if t.failures < l.limit(i) {
+            locks.push(0);
+            continue;
+        }
+        t.locked_until = now.saturating_add(l.lock_secs);
+        t.failures = 0;
+        t.lock = u64::from_be_bytes(crate::ids::random::<8>()).max(1);
+        locks.push(t.lock);
+    }
+    locks
+}
+
+/// An attempt allowed to be checked, counted as a failure until it is settled.
+#[must_use = "an attempt is settled by succeed or fail (left alone, it stays a failure)"]
+#[derive(Debug)]
+pub(super) struct Reservation {
+    keys: Vec<[u8; 32]>,
+    /// Per key, the lock this attempt placed (0 when none).
+    locks: Vec<u64>,
+}
+
+/// What [`reserve`] decided.
+#[must_use]
+#[derive(Debug)]
+pub(super) enum Admission {
+    /// The attempt may be checked; it is counted until settled.
+    Go(Reservation),
+    /// No attempt may be checked now, and why; nothing was counted.
+    Refused(Outcome),
+}
+
+/// Reserves one attempt on `keys` (the address's key first, then the network address's if
+/// any), or says why none may be checked now.
+pub(super) fn reserve(core: &Core, keys: &[[u8; 32]]) -> Result<Admission, StoreError> {
+    let (now, l) = (time::now(), Limits::of(core));
+    signins::update_throttles(&core.store, keys, |t| match refusal(t, now, l) {
+        Some(refused) => Admission::Refused(refused),
+        None => Admission::Go(Reservation {
+            keys: keys.to_vec(),
+            locks: count(t, now, l),
+        }),
+    })
+}
+
+impl Reservation {
+    /// The secret was right: the counters start again from nothing.
+    pub(super) fn succeed(self, core: &Core) -> Result<(), StoreError> {
+        succeed(core, &self.keys)
+    }
+
+    /// The secret was wrong: the failure stays counted; see [`settle_failure`].
+    pub(super) fn fail(
+        self,
+        core: &Core,
+        account: Option<&Account>,
+        ip: &str,
+    ) -> Result<Outcome, StoreError> {
+        settle_failure(core, &self.keys, &self.locks, account, ip)
+    }
+}
+
+/// Refuses when the counters would (read only: nothing is counted). For requests that are
+/// not guesses, such as asking for a code.
+pub(super) fn blocked(core: &Core, keys: &[[u8; 32]]) -> Result<Option<Outcome>, StoreError> {
+    let mut t = Vec::with_capacity(keys.len());
+    for k in keys {
+        t.push(signins::throttle(&core.store, k)?);
+    }
+    Ok(refusal(&t, time::now(), Limits::of(core)))
+}
+
+/// Counts a failure at once, then tells as [`settle_failure`] does: for requests counted
+/// whatever they bring once [`blocked`] let them through (the drop box's code requests).
 pub(super) fn fail(
     core: &Core,
     keys: &[[u8; 32]],
     account: Option<&Account>,
     ip: &str,
 ) -> Result<Outcome, StoreError> {
+    let (now, l) = (time::now(), Limits::of(core));
+    let locks = signins::update_throttles(&core.store, keys, |t| count(t, now, l))?;
+    settle_failure(core, keys, &locks, account, ip)
+}
+
+/// Journals a counted failure; returns `Locked` when it locked the address and the lock
+/// still stands (the owner is told), `NetworkLocked` when it locked the network address.
+/// A lock lifted in between by a success of an attempt reserved before it is not told about.
+fn settle_failure(
+    core: &Core,
+    keys: &[[u8; 32]],
+    locks: &[u64],
+    account: Option<&Account>,
+    ip: &str,
+) -> Result<Outcome, StoreError> {
     let now = time::now();
     let cfg = &core.config.sessions;
-    let lockout = (cfg.lockout_minutes * 60) as i64;
     let mut locked = [false, false];
-    for (i, k) in keys.iter().enumerate().take(2) {
-        let mut t = signins::throttle(&core.store, k)?;
-        if now - t.last_failure_at >= lockout && t.locked_until <= now {
-            t = Throttle::default();
+    for (i, (k, id)) in keys.iter().zip(locks).enumerate().take(2) {
+        if *id != 0 {
+            let t = signins::throttle(&core.store, k)?;
+            locked[i] = t.lock == *id && t.locked_until > now;
         }
-        t.failures += 1;
-        t.last_failure_at = now;
-        let limit = if i == 0 {
-            cfg.lockout_failures
-        } else {
-            cfg.lockout_failures * NETWORK_FACTOR
-        };
-        if t.failures >= limit {
-            t.locked_until = now + lockout;
-            t.failures = 0;
-            locked[i] = true;
-        }
-        signins::set_throttle(&core.store, k, Some(&t))?;
     }
     if let Some(a) = account {
         journal(core, a, if locked[0] { "locked" } else { "failed" }, ip);
@@ -107,26 +234,29 @@ pub(super) fn fail(
             }
         }
     }
+    let lock_secs = cfg.lockout_minutes.saturating_mul(60);
     if locked[0] {
         log::warn!(
             "sign-in locked for {} minutes after repeated failures",
             cfg.lockout_minutes
         );
-        return Ok(Outcome::Locked(cfg.lockout_minutes));
+        return Ok(Outcome::Locked(lock_secs));
     }
     if locked[1] {
         log::warn!(
             "sign-in from one network address locked for {} minutes",
             cfg.lockout_minutes
         );
-        return Ok(Outcome::NetworkLocked(cfg.lockout_minutes));
+        return Ok(Outcome::NetworkLocked(lock_secs));
     }
     Ok(Outcome::Refused)
 }
 
+/// Clears the counters of `keys` (in one transaction, none when there is nothing to clear).
 pub(super) fn succeed(core: &Core, keys: &[[u8; 32]]) -> Result<(), StoreError> {
-    for k in keys {
-        signins::set_throttle(&core.store, k, None::<&Throttle>)?;
-    }
-    Ok(())
+    signins::update_throttles(&core.store, keys, |t| t.fill(Throttle::default()))
 }
+
+#[cfg(test)]
+#[path = "throttle_tests.rs"]
+mod tests;

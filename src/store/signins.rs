@@ -9,12 +9,17 @@ use super::tables::{SIGNIN_JOURNAL, SIGNIN_SECRETS, THROTTLE};
 use super::{Store, StoreError, Table, db, get, put};
 use crate::ids::{AccountId, FirmId};
 
-/// Failed attempts for one address or one network address.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Failed attempts for one address or one network address (attempts being checked count as
+/// failed until they succeed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Throttle {
     pub failures: u32,
     pub last_failure_at: i64,
     pub locked_until: i64,
+    /// A random id of the lock in force (0 when none), so that the attempt that placed it can
+    /// tell whether it still stands when it settles (a success in between lifts it).
+    #[serde(default)]
+    pub lock: u64,
 }
 
 /// A one-time sign-in code or reset link, stored by the hash of what was e-mailed.
@@ -73,6 +78,48 @@ pub fn throttle(store: &Store, key: &[u8; 32]) -> Result<Throttle, StoreError> {
 
 pub fn set_throttle(store: &Store, key: &[u8; 32], t: Option<&Throttle>) -> Result<(), StoreError> {
     put_one(store, THROTTLE, key, t)
+}
+
+/// Reads the counters at `keys`, lets `change` alter them and writes back those it altered
+/// (a counter back to its default is removed), all in one write transaction. redb runs one
+/// write transaction at a time, so two callers never decide on the same counts: the
+/// sign-in throttle's reservation of attempts relies on it.
+pub fn update_throttles<R>(
+    store: &Store,
+    keys: &[[u8; 32]],
+    change: impl FnOnce(&mut [Throttle]) -> R,
+) -> Result<R, StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    let out;
+    let mut changed = false;
+    {
+        let mut t = txn.open_table(THROTTLE).map_err(db)?;
+        let sealer = store.keys().records();
+        let mut before = Vec::with_capacity(keys.len());
+        for k in keys {
+            before.push(get::<Throttle>(&t, THROTTLE.name(), sealer, k)?.unwrap_or_default());
+        }
+        let mut after = before.clone();
+        out = change(&mut after);
+        for ((k, old), new) in keys.iter().zip(&before).zip(&after) {
+            if new == old {
+                continue;
+            }
+            changed = true;
+            if *new == Throttle::default() {
+                t.remove(k.as_slice()).map_err(db)?;
+            } else {
+                put(&mut t, THROTTLE.name(), sealer, k, new)?;
+            }
+        }
+    }
+    if changed {
+        txn.commit().map_err(db)?;
+    } else {
+        // Nothing to write (a refused attempt): no commit, no disk sync.
+        txn.abort().map_err(db)?;
+    }
+    Ok(out)
 }
 
 pub fn one_time(store: &Store, key: &[u8; 32]) -> Result<Option<OneTime>, StoreError> {

@@ -23,6 +23,7 @@ pub mod render;
 pub mod respond;
 pub mod routes;
 pub mod server;
+pub mod throttled;
 pub mod ui;
 
 use std::sync::{Arc, RwLock};

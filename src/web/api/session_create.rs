@@ -1,5 +1,6 @@
 //! `POST /api/v1/session` `{"email","password","totp"?}` → `200 {"token"}` (a bearer token),
-//! `401` on bad credentials, `429` when throttled.
+//! `401` on bad credentials, `429` when throttled (with `Retry-After`, and a message that
+//! says how long).
 
 use rouille::{Request, Response};
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use crate::error::AppError;
 use crate::secret::Secret;
 use crate::web::context::Ctx;
 use crate::web::respond::json;
+use crate::web::throttled as wait;
 
 #[derive(Deserialize)]
 struct Body {
@@ -39,13 +41,21 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             let token = auth::open_session(core, &a, ctx.agent())?;
             Ok(json(200, &serde_json::json!({"token": token})))
         }
-        signin::Outcome::Wait(_) | signin::Outcome::Locked(_) => Ok(json(
-            429,
-            &serde_json::json!({"error": "throttled", "message": ctx.tr("error_sign_in_wait").replace("{n}", "")}),
-        )),
+        signin::Outcome::Wait(secs) => Ok(throttled(ctx, "error_sign_in_wait", secs)),
+        signin::Outcome::Locked(secs) => Ok(throttled(ctx, "error_sign_in_locked", secs)),
+        signin::Outcome::NetworkLocked(secs) => {
+            Ok(throttled(ctx, "error_sign_in_network_locked", secs))
+        }
         _ => Ok(json(
             401,
             &serde_json::json!({"error": "unauthorized", "message": ctx.tr("error_sign_in_failed")}),
         )),
     }
+}
+
+/// `429 {"error":"throttled","message"}` saying to come back in `secs` seconds.
+fn throttled(ctx: &Ctx<'_>, key: &'static str, secs: u64) -> Response {
+    let message = wait::message(ctx, key, secs);
+    let body = serde_json::json!({"error": "throttled", "message": message});
+    wait::answer(json(429, &body), secs)
 }

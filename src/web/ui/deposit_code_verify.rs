@@ -37,6 +37,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Err(e) => {
             let (status, message) = deposit_page::message(ctx, &e)?;
             deposit_page::render(ctx, req, &link, Some(message), status, &Typed::default())
+                .map(|r| deposit_page::limited(r, &e))
         }
     }
 }

@@ -106,7 +106,22 @@ pub fn message(ctx: &Ctx<'_>, e: &DepositError) -> Result<(u16, String), AppErro
         DepositError::Io(e) => return Err(AppError::Internal(format!("deposit: {e}"))),
         DepositError::Store(e) => return Err(AppError::Internal(e.to_string())),
     };
-    Ok((status, ctx.tr(key).replace("{n}", &n.to_string())))
+    let text = match key {
+        "error_deposit_code_wait" | "error_deposit_codes_locked" => {
+            crate::web::throttled::message(ctx, key, n)
+        }
+        _ => ctx.tr(key).replace("{n}", &n.to_string()),
+    };
+    Ok((status, text))
+}
+
+/// `resp` with the `Retry-After` of `e` when it is a limit that lifts by itself (every 429
+/// of a drop box is one).
+pub fn limited(resp: Response, e: &DepositError) -> Response {
+    match deposit_visit::retry_after(e, time::now()) {
+        Some(secs) if resp.status_code == 429 => crate::web::throttled::answer(resp, secs),
+        _ => resp,
+    }
 }
 
 /// Form values shown again when the start form is refused.

@@ -42,6 +42,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
                 note: "",
             };
             deposit_page::start_form(ctx, &link, Some(message), status, &typed)
+                .map(|r| deposit_page::limited(r, &e))
         }
     }
 }

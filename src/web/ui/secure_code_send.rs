@@ -13,6 +13,7 @@ use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::form::Form;
 use crate::web::respond::see_other;
+use crate::web::throttled;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let form = Form::read(req)?;
@@ -25,10 +26,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     match read::request_code(ctx.core()?, &link, &ctx.ip(), time::now()) {
         Ok(()) => Ok(see_other(&format!("/m/{token}?sent=1"))),
         Err(SmError::Throttled(secs)) => {
-            let msg = ctx
-                .tr("secure_error_throttled")
-                .replace("{n}", &secs.to_string());
-            verify_page(ctx, token, &link, Some(msg), false).map(|r| r.with_status_code(429))
+            let secs = u64::try_from(secs).unwrap_or(1);
+            let msg = throttled::message(ctx, "secure_error_throttled", secs);
+            verify_page(ctx, token, &link, Some(msg), false).map(|r| throttled::answer(r, secs))
         }
         Err(SmError::Locked) => verify_page(ctx, token, &link, None, false),
         Err(e) => Err(app_error(e)),

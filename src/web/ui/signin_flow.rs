@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::store::accounts::Account;
 use crate::web::context::{Ctx, SESSION_COOKIE};
 use crate::web::respond::see_other;
+use crate::web::throttled;
 
 pub const PENDING_COOKIE: &str = "hc_2fa";
 const PENDING_SECS: i64 = 300;
@@ -66,20 +67,19 @@ pub fn finish(
         Outcome::Signed(a) => open(ctx, &a),
         Outcome::SecondFactor(a) => Ok(pend(ctx, &a)),
         Outcome::Refused => retry(ctx.tr(refused_key)).map(|r| r.with_status_code(401)),
-        Outcome::NetworkLocked(min) => retry(
-            &ctx.tr("error_sign_in_network_locked")
-                .replace("{n}", &min.to_string()),
-        )
-        .map(|r| r.with_status_code(429)),
-        Outcome::Wait(secs) => retry(
-            &ctx.tr("error_sign_in_wait")
-                .replace("{n}", &secs.to_string()),
-        )
-        .map(|r| r.with_status_code(429)),
-        Outcome::Locked(min) => retry(
-            &ctx.tr("error_sign_in_locked")
-                .replace("{n}", &min.to_string()),
-        )
-        .map(|r| r.with_status_code(429)),
+        Outcome::NetworkLocked(secs) => refuse(ctx, "error_sign_in_network_locked", secs, retry),
+        Outcome::Wait(secs) => refuse(ctx, "error_sign_in_wait", secs, retry),
+        Outcome::Locked(secs) => refuse(ctx, "error_sign_in_locked", secs, retry),
     }
+}
+
+/// The form again with the message of `key` (its wait said in words), as a 429 with
+/// `Retry-After`.
+fn refuse(
+    ctx: &Ctx<'_>,
+    key: &'static str,
+    secs: u64,
+    retry: impl Fn(&str) -> Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    retry(&throttled::message(ctx, key, secs)).map(|r| throttled::answer(r, secs))
 }
