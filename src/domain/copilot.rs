@@ -27,6 +27,7 @@
 use serde::Serialize;
 
 use super::access::{Own, SpaceAccess};
+use super::localtime::{self, Local};
 use super::{Core, Invalid, check_email, journal, time};
 use crate::ids::{AccountId, FirmId, ProposalId};
 use crate::store::accounts::{self, Role};
@@ -212,12 +213,12 @@ pub fn settle(core: &Core, s: &SpaceAccess, left: bool) -> Result<bool, StoreErr
     Ok(true)
 }
 
-/// A proposal waiting, as its owners see it: the address they typed, until when.
+/// A proposal waiting, as its owners see it: the address they typed, until when (local
+/// time, written by the page as `14 décembre 2026`).
 #[derive(Debug, Serialize)]
 pub struct Waiting {
     pub email: String,
-    pub until: String,
-    pub until_iso: String,
+    pub until: Local,
 }
 
 /// What the space's page shows of co-piloting to a Gestionnaire.
@@ -230,7 +231,7 @@ pub struct View {
     pub waiting: Option<Waiting>,
 }
 
-pub fn view(core: &Core, s: &SpaceAccess, lang: &str) -> Result<View, StoreError> {
+pub fn view(core: &Core, s: &SpaceAccess) -> Result<View, StoreError> {
     let own = s.own().is_some();
     let now = time::now();
     let waiting = if own {
@@ -240,8 +241,7 @@ pub fn view(core: &Core, s: &SpaceAccess, lang: &str) -> Result<View, StoreError
             .find(|p| p.expires_at > now)
             .map(|p| Waiting {
                 email: p.email,
-                until: day(p.expires_at, lang),
-                until_iso: time::rfc3339(p.expires_at),
+                until: localtime::to_local(p.expires_at),
             })
     } else {
         None
@@ -251,15 +251,6 @@ pub fn view(core: &Core, s: &SpaceAccess, lang: &str) -> Result<View, StoreError
         copilot: s.is_copilot(),
         waiting,
     })
-}
-
-/// A day as readers of `lang` write it in a dense line (`15/01/2027`, `2027-01-15`).
-pub(crate) fn day(unix: i64, lang: &str) -> String {
-    let iso = super::space_settings::format_date(unix);
-    match (lang, iso.split('-').collect::<Vec<_>>().as_slice()) {
-        ("fr", [y, m, d]) => format!("{d}/{m}/{y}"),
-        _ => iso,
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 use serde::Serialize;
 
 use super::access::{Profile, Staff, staff};
-use super::copilot::{CopilotError, DAYS, day, firm_event, refused};
+use super::copilot::{CopilotError, DAYS, firm_event, refused};
+use super::localtime::{self, Local};
 use super::{Core, journal, time};
 use crate::ids::{FirmId, ProposalId, SpaceId};
 use crate::mail::{Recipient, admin::sender};
@@ -95,8 +96,7 @@ pub struct ProposalLine {
     pub firm_name: String,
     pub by_name: String,
     pub template: String,
-    pub until: String,
-    pub until_iso: String,
+    pub until: Local,
 }
 
 /// The proposal if it is for `st` and can still be answered, with its space's entry.
@@ -119,11 +119,7 @@ fn answerable(
 }
 
 /// The proposals waiting for `st`'s answer, newest first.
-pub fn pending_for(
-    core: &Core,
-    st: &Staff<'_>,
-    lang: &str,
-) -> Result<Vec<ProposalLine>, StoreError> {
+pub fn pending_for(core: &Core, st: &Staff<'_>) -> Result<Vec<ProposalLine>, StoreError> {
     let mut out = Vec::new();
     for (id, p) in proposals::list(&core.store, None)? {
         let Some((p, entry)) = answerable(core, st, p)? else {
@@ -148,8 +144,7 @@ pub fn pending_for(
                 firm_name,
                 by_name,
                 template: meta.template,
-                until: day(p.expires_at, lang),
-                until_iso: time::rfc3339(p.expires_at),
+                until: localtime::to_local(p.expires_at),
             },
         ));
     }

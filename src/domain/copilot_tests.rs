@@ -71,8 +71,8 @@ fn a_proposal_looks_the_same_to_the_owner_whatever_the_address() {
         "Bravo@Example.be ",
     ] {
         propose(&t.core, &o, email).unwrap();
-        let w = view(&t.core, &s, "fr").unwrap().waiting.unwrap();
-        views.push(w.until.clone());
+        let w = view(&t.core, &s).unwrap().waiting.unwrap();
+        views.push(w.until.iso.clone());
         assert!(matches!(
             propose(&t.core, &o, "other@example.be"),
             Err(CopilotError::Invalid(Invalid {
@@ -109,7 +109,7 @@ fn the_addressee_accepts_or_declines_and_only_his_firm_hears_of_a_decline() {
     // The owner himself cannot answer his own proposal, nor can anyone else.
     let mine = staff(&t.admin).unwrap();
     assert!(
-        copilot_answer::pending_for(&t.core, &mine, "fr")
+        copilot_answer::pending_for(&t.core, &mine)
             .unwrap()
             .is_empty()
     );
@@ -117,7 +117,7 @@ fn the_addressee_accepts_or_declines_and_only_his_firm_hears_of_a_decline() {
         copilot_answer::accept(&t.core, &mine, id),
         Err(CopilotError::NotFound)
     ));
-    let lines = copilot_answer::pending_for(&t.core, &st, "fr").unwrap();
+    let lines = copilot_answer::pending_for(&t.core, &st).unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].firm_name, "Cabinet Alpha");
     assert!(
@@ -126,13 +126,13 @@ fn the_addressee_accepts_or_declines_and_only_his_firm_hears_of_a_decline() {
     );
     copilot_answer::decline(&t.core, &st, id).unwrap();
     assert!(
-        copilot_answer::pending_for(&t.core, &st, "fr")
+        copilot_answer::pending_for(&t.core, &st)
             .unwrap()
             .is_empty()
     );
     assert!(access::space(&t.core, &b, x).is_err());
     // The owner still sees it wait, and his journal knows nothing of the decline.
-    assert!(view(&t.core, &s, "fr").unwrap().waiting.is_some());
+    assert!(view(&t.core, &s).unwrap().waiting.is_some());
     let a_firm = t.admin.firm.unwrap();
     assert_eq!(firm_actions(&t, a_firm), ["copilot_proposed"]);
     assert_eq!(
@@ -211,7 +211,7 @@ fn the_owner_ends_the_co_piloting_and_proposals_lapse() {
     assert_eq!(copilot_answer::expire(&t.core, later - 3600).unwrap(), 0);
     assert_eq!(copilot_answer::expire(&t.core, later).unwrap(), 1);
     assert_eq!(copilot_answer::expire(&t.core, later).unwrap(), 0);
-    assert!(view(&t.core, &s, "fr").unwrap().waiting.is_none());
+    assert!(view(&t.core, &s).unwrap().waiting.is_none());
     let a_firm = t.admin.firm.unwrap();
     assert_eq!(
         firm_actions(&t, a_firm).last().map(String::as_str),

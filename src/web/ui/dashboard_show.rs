@@ -46,7 +46,7 @@ pub fn render(
             is_staff => access::staff(user).is_some(),
             // Proposals of other firms to co-pilot one of their spaces, to answer here.
             proposals => match access::staff(user) {
-                Some(st) => crate::domain::copilot_answer::pending_for(core, &st, ctx.lang)?,
+                Some(st) => crate::domain::copilot_answer::pending_for(core, &st)?,
                 None => Vec::new(),
             },
             proposal_notice => (form.get("notice") == "copilot_declined").then(|| ctx.tr("copilot_declined_notice")),

@@ -63,7 +63,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         _ => None,
     };
     let copilot = match &manage {
-        Some(_) => Some(crate::domain::copilot::view(core, &access, ctx.lang)?),
+        Some(_) => Some(crate::domain::copilot::view(core, &access)?),
         None => None,
     };
     super::page(
