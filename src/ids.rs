@@ -161,6 +161,10 @@ typed_id!(
     /// A communication of exhibits by a party (its bordereau and acknowledgements).
     CommunicationId
 );
+typed_id!(
+    /// A proposal to co-pilot a space, made to an address.
+    ProposalId
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! The access matrix, generated from the route table: every route of `ROUTES` is called by
 //! every kind of caller (anonymous, firm admin + operator, staff, the four profiles of a
-//! space, a member of another space, the admin of another firm), and each answer must match
+//! space, a member of another space, the admin of another firm, a lawyer of that firm who
+//! co-pilots the space), and each answer must match
 //! what the route's declared `Access` and `Right` promise. A new route is covered without
 //! touching this file; a route whose declaration is not honoured fails the test.
 //!
@@ -13,7 +14,8 @@
 //!
 //! Fixtures, all made through the running binary: firm A (its admin is the operator) with
 //! staff member S; space X with one external per profile; space Y with O, who is not in X;
-//! firm B added with `huisclos firm add`. State-changing routes get forms their handler
+//! firm B added with `huisclos firm add`, and its staff member C, who accepted A's proposal
+//! to co-pilot X (a Gestionnaire of X who does not own it). State-changing routes get forms their handler
 //! refuses after its access check (`EXTRA_FIELDS`); routes that end sessions run last
 //! (`LATE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -222,6 +224,8 @@ struct Ident {
     operator: bool,
     member_x: bool,
     manager_x: bool,
+    /// Staff of firm B co-piloting X: manages X, never owns it.
+    copilot: bool,
     /// One of the caller's personal API tokens (staff only), to revoke.
     token_id: Option<String>,
     /// A pending invitation into X reserved for this caller's revoke request.
@@ -286,6 +290,9 @@ fn expected(r: &Route, who: &Ident) -> Expect {
         Right::Staff => who.staff,
         Right::SpaceMember | Right::DocumentReader => who.member_x,
         Right::SpaceManager => who.manager_x,
+        // Firm A's staff among X's Gestionnaires: admin A only (X_gest is a client, C is
+        // firm B's co-pilot).
+        Right::SpaceOwner => who.manager_x && who.staff && !who.copilot,
         // X's aside has X_contrib as its member; X's Gestionnaires mediate (X is no
         // collaborative process), so they see it and manage it.
         Right::AsideMember | Right::AsideContributor | Right::AsideUploader => {
@@ -303,7 +310,7 @@ fn expected(r: &Route, who: &Ident) -> Expect {
         // Firm A's branding: everyone but firm B's admin is staff of A or in a space of A.
         Right::FirmViewer => who.name != "admin_B",
         // The fixture deposit is in firm A's inbox: its staff only.
-        Right::DepositStaff => who.staff && who.name != "admin_B",
+        Right::DepositStaff => who.staff && who.name != "admin_B" && !who.copilot,
     };
     Expect::Class(if ok { Reached } else { Hidden })
 }
@@ -319,6 +326,7 @@ fn is_space_route(r: &Route) -> bool {
         r.right,
         Right::SpaceMember
             | Right::SpaceManager
+            | Right::SpaceOwner
             | Right::SpaceUploader
             | Right::SpaceContributor
             | Right::AsideMember
@@ -925,6 +933,7 @@ fn ident(
         operator,
         member_x,
         manager_x,
+        copilot: false,
         token_id: None,
         invite_key: String::new(),
     }
@@ -1189,6 +1198,50 @@ fn every_route_honours_its_declared_access_and_right() {
     );
     assert!(ok, "firm add: {out}{err}");
     let jar_b = sign_in(&s, "admin-b@example.be", PASSWORD).expect("admin B signs in");
+    // C, staff of firm B, co-pilots X: A proposes, C accepts on his dashboard.
+    let jar_c = {
+        let mut jar_b = jar_b.clone();
+        let csrf_b = csrf_of(&s, &mut jar_b, true);
+        let fields = [
+            ("csrf", csrf_b.as_str()),
+            ("name", "Claire Copilote"),
+            ("email", "copilot-c@example.be"),
+        ];
+        let r = s.post_form("/admin/staff", &jar_b, &fields);
+        assert_eq!(location(&r), Some("/admin/staff?notice=created"));
+        let welcome = mailed_token(&s.data, "copilot-c@example.be", "/reset/", &mut seen);
+        let mut jar = Jar::default();
+        let page = s.get(&format!("/reset/{welcome}"), &jar);
+        jar.take(&page);
+        let r = s.post_form(
+            &format!("/reset/{welcome}"),
+            &jar,
+            &[
+                ("csrf", &page.csrf()),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+        jar.take(&r);
+        let fields = [
+            ("csrf", csrf_a.as_str()),
+            ("action", "propose"),
+            ("email", "copilot-c@example.be"),
+        ];
+        let r = s.post_form(&format!("/spaces/{x}/copilot"), &jar_a, &fields);
+        assert!(location(&r).unwrap().contains("notice=copilot_proposed"));
+        let dash = s.get("/", &jar).text();
+        let at = dash.find("action=\"/copilot/").expect("the proposal") + 17;
+        let csrf_c = csrf_of(&s, &mut jar, true);
+        let r = s.post_form(
+            &format!("/copilot/{}", &dash[at..at + 32]),
+            &jar,
+            &[("csrf", &csrf_c), ("action", "accept")],
+        );
+        assert_eq!(location(&r), Some(format!("/spaces/{x}").as_str()));
+        jar
+    };
 
     let mut anon_jar = Jar::default();
     let anon_csrf = csrf_of(&s, &mut anon_jar, false);
@@ -1270,6 +1323,19 @@ fn every_route_honours_its_declared_access_and_right() {
         false,
         false,
     ));
+    let mut copilot = ident(
+        "copilot_C",
+        "copilot-c@example.be",
+        jar_c,
+        true,
+        true,
+        false,
+        false,
+        true,
+        true,
+    );
+    copilot.copilot = true;
+    ids.push(copilot);
     ids[0].csrf = anon_csrf;
 
     // Each signed-in caller: its CSRF token, an API session, its account id, and for
@@ -1454,10 +1520,17 @@ fn every_route_honours_its_declared_access_and_right() {
             format!("Bearer {}", by_name("admin_A").bearer.clone().unwrap()),
         );
         let ct = ("Content-Type".to_owned(), "application/json".to_owned());
-        let members: Vec<String> = ["admin_A", "X_gest", "X_contrib", "X_lecteur", "X_deposant"]
-            .iter()
-            .map(|n| by_name(n).account.clone().unwrap())
-            .collect();
+        let members: Vec<String> = [
+            "admin_A",
+            "X_gest",
+            "X_contrib",
+            "X_lecteur",
+            "X_deposant",
+            "copilot_C",
+        ]
+        .iter()
+        .map(|n| by_name(n).account.clone().unwrap())
+        .collect();
         let body = serde_json::json!({"parties": [
             {"name": "Partie", "role": "demandeur", "members": members}]})
         .to_string();

@@ -465,11 +465,25 @@ fn in_a_collaborative_process_each_lawyers_aside_is_invisible_to_the_other() {
         &jar_a,
         &[
             ("csrf", &csrf),
-            ("action", "add"),
+            ("action", "propose"),
             ("email", "bravo@example.be"),
         ],
     );
-    assert!(r.header("Location").unwrap_or("").contains("notice=saved"));
+    assert!(
+        r.header("Location")
+            .unwrap_or("")
+            .contains("notice=copilot_proposed")
+    );
+    // Bravo's lawyer accepts the proposal on his dashboard.
+    let dash = s.get("/", &jar_b);
+    let text = dash.text();
+    let at = text.find("action=\"/copilot/").unwrap() + "action=\"/copilot/".len();
+    let r = s.post_form(
+        &format!("/copilot/{}", &text[at..at + 32]),
+        &jar_b,
+        &[("csrf", &dash.csrf()), ("action", "accept")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
     let _ca = join(&s, &la, &x, "client-alpha@example.fr", "contributeur");
     let _cb = join(&s, &lb, &x, "client-bravo@example.be", "contributeur");
     let (ca, cb) = (

@@ -75,28 +75,31 @@ fn two_firms_copilot_a_space_and_see_nothing_else_of_each_other() {
     let private_b = create_space(&s, &b, "Dossier privé Bravo", "dossier");
 
     let csrf = s.get(&format!("/spaces/{shared}"), &jar_a).csrf();
-    // An unknown address and an address of the same firm get the same refusal.
-    for email in ["nobody@example.be", "alpha@example.fr"] {
-        let r = s.post_form(
-            &format!("/spaces/{shared}/copilot"),
-            &jar_a,
-            &[("csrf", &csrf), ("action", "add"), ("email", email)],
-        );
-        assert!(
-            location(&r).contains("error=error_copilot_unknown"),
-            "{email}"
-        );
-    }
+    // A proposes; B's admin accepts on his dashboard (tests/cross_firm.rs checks that the
+    // proposal tells A nothing).
     let r = s.post_form(
         &format!("/spaces/{shared}/copilot"),
         &jar_a,
         &[
             ("csrf", &csrf),
-            ("action", "add"),
+            ("action", "propose"),
             ("email", "bravo@example.be"),
         ],
     );
-    assert!(location(&r).contains("notice=saved"), "{}", location(&r));
+    assert!(
+        location(&r).contains("notice=copilot_proposed"),
+        "{}",
+        location(&r)
+    );
+    let dash = s.get("/", &jar_b);
+    let text = dash.text();
+    let at = text.find("action=\"/copilot/").unwrap() + "action=\"/copilot/".len();
+    let r = s.post_form(
+        &format!("/copilot/{}", &text[at..at + 32]),
+        &jar_b,
+        &[("csrf", &dash.csrf()), ("action", "accept")],
+    );
+    assert_eq!(location(&r), format!("/spaces/{shared}"));
 
     // Both firms show on the space; B manages it (invites, journal) ...
     let page = s.get(&format!("/spaces/{shared}"), &jar_b);
@@ -132,13 +135,13 @@ fn two_firms_copilot_a_space_and_see_nothing_else_of_each_other() {
         &jar_b,
         &[("csrf", &csrf_b), ("action", "end")],
     );
-    assert!(location(&r).contains("error=error_copilot_owner_only"));
+    assert_eq!(r.status, 404);
     let r = s.post_form(
         &format!("/spaces/{shared}/copilot"),
         &jar_a,
         &[("csrf", &csrf), ("action", "end")],
     );
-    assert!(location(&r).contains("notice=saved"));
+    assert!(location(&r).contains("notice=copilot_ended"));
     assert_eq!(s.get(&format!("/spaces/{shared}"), &jar_b).status, 404);
     let journal = s.get(&format!("/spaces/{shared}/journal"), &jar_a).text();
     assert!(

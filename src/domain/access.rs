@@ -1,8 +1,8 @@
 //! The one access check. Every read or write of a space's data starts with [`space`], which
 //! returns a [`SpaceAccess`] only to a member; the rights of a profile are handles obtained
-//! from it ([`SpaceAccess::manage`], [`SpaceAccess::contribute`]), and the domain functions
-//! that change a space take those handles. Code without the right never holds a handle, so
-//! it cannot call the function. Firm-level rights work the same way ([`staff`],
+//! from it ([`SpaceAccess::manage`], [`SpaceAccess::contribute`], [`SpaceAccess::own`]), and
+//! the domain functions that change a space take those handles. Code without the right never
+//! holds a handle, so it cannot call the function. Firm-level rights work the same way ([`staff`],
 //! [`firm_admin`]). A refusal is indistinguishable from a missing id.
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +71,9 @@ pub struct SpaceAccess {
     pub entry: SpaceEntry,
     pub meta: SpaceMeta,
     key: SpaceKey,
+    /// The viewer's firm when he is active staff of one (what [`SpaceAccess::own`] and the
+    /// co-piloting rules read); `None` for an external account.
+    staff_of: Option<FirmId>,
 }
 
 impl std::fmt::Debug for SpaceAccess {
@@ -82,6 +85,14 @@ impl std::fmt::Debug for SpaceAccess {
 /// The right to manage a space (members, settings): Gestionnaire only.
 #[derive(Debug)]
 pub struct Manage<'a>(&'a SpaceAccess);
+
+/// The right to own a space: a Gestionnaire who is staff of the firm the space belongs to.
+/// Only this right deletes, archives, dates the end of, or co-pilots the space, and changes
+/// or removes the owning firm's side of its members (see [`super::spaces::remove_member`]):
+/// a Gestionnaire of a co-piloting firm, or a client made Gestionnaire, manages the space
+/// but can never take it away from the firm that owns it.
+#[derive(Debug)]
+pub struct Own<'a>(&'a SpaceAccess);
 
 /// The right to add content: Gestionnaire or Contributeur, on a space that is not archived.
 #[derive(Debug)]
@@ -99,6 +110,21 @@ impl SpaceAccess {
 
     pub fn manage(&self) -> Option<Manage<'_>> {
         (self.profile == Profile::Gestionnaire).then_some(Manage(self))
+    }
+
+    pub fn own(&self) -> Option<Own<'_>> {
+        let owner = self.staff_of.is_some_and(|f| f == self.entry.firm);
+        (self.profile == Profile::Gestionnaire && owner).then_some(Own(self))
+    }
+
+    /// The viewer's firm when he is active staff of one.
+    pub fn staff_of(&self) -> Option<FirmId> {
+        self.staff_of
+    }
+
+    /// Whether the viewer is staff of the firm co-piloting the space.
+    pub fn is_copilot(&self) -> bool {
+        self.staff_of.is_some() && self.staff_of == self.entry.co_firm
     }
 
     pub fn contribute(&self) -> Option<Contribute<'_>> {
@@ -138,6 +164,17 @@ impl SpaceAccess {
 impl<'a> Manage<'a> {
     pub fn space(&self) -> &'a SpaceAccess {
         self.0
+    }
+}
+
+impl<'a> Own<'a> {
+    pub fn space(&self) -> &'a SpaceAccess {
+        self.0
+    }
+
+    /// An owner manages the space too.
+    pub fn manage(&self) -> Manage<'a> {
+        Manage(self.0)
     }
 }
 
@@ -196,6 +233,7 @@ pub fn aside(
         entry: s.entry.clone(),
         meta: s.meta.clone(),
         key: key.into_room(),
+        staff_of: s.staff_of,
     };
     Ok(super::asides::AsideAccess {
         id,
@@ -229,6 +267,7 @@ pub fn space_before_undertaking(
         entry,
         meta,
         key,
+        staff_of: staff(account).map(|st| st.firm),
     })
 }
 

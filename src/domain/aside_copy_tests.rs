@@ -194,7 +194,7 @@ fn deleting_the_space_removes_its_asides_rows_and_files() {
     let rid = asides::room_id(aa);
     assert!(space_purge::remaining(&b.core.store, rid).unwrap() > 0);
     let sm = open(&b, &b.admin, x);
-    space_delete::delete(&b.core, &sm.manage().unwrap(), "Médiation SENTINEL").unwrap();
+    space_delete::delete(&b.core, &sm.own().unwrap(), "Médiation SENTINEL").unwrap();
     assert_eq!(space_purge::remaining(&b.core.store, rid).unwrap(), 0);
     assert_eq!(space_purge::remaining(&b.core.store, x).unwrap(), 0);
     assert!(

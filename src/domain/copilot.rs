@@ -1,19 +1,48 @@
-//! Co-piloting: a space of one firm managed with a second firm of the same box. A
-//! Gestionnaire names a staff member of the other firm, who becomes a Gestionnaire of the
-//! space; the space then shows both firms. Nothing else of either firm becomes visible to
-//! the other: every read still starts from a membership (see `access`). A space has at most
-//! two firms; ending the co-piloting removes the second firm's staff from the space at once.
+//! Co-piloting: a space of one firm managed with a second firm of the same box.
+//!
+//! **An invitation the other firm accepts.** A Gestionnaire who owns the space (staff of
+//! its firm: [`Own`]; never a client made Gestionnaire) proposes co-piloting to an address.
+//! The answer, the space's page and the proposing firm's journal are the same whatever the
+//! address is: staff of another firm of the box, a client, a colleague, or nobody. One firm
+//! learns nothing about another's accounts. Only when the address is active staff of another
+//! firm does that person get a content-free mail and see the proposal on his dashboard
+//! ([`super::copilot_answer`]); when he accepts, he becomes a Gestionnaire of the space and
+//! his firm its co-pilot. Nothing else of either firm becomes visible to the other: every
+//! read still starts from a membership (see `access`).
+//!
+//! **The owning firm keeps the space.** The co-pilot manages the space (members, content,
+//! settings), but only [`Own`] deletes, archives, dates its end, proposes or ends the
+//! co-piloting, or changes the owning firm's side of the members ([`owners_side`], checked
+//! by [`super::spaces::remove_member`] and [`super::spaces::set_profile`]). The co-pilot may
+//! leave; when his firm's last member has left, the co-piloting has ended ([`settle`]).
+//!
+//! **Journals.** Each step goes to the space's journal and to the firm journals concerned:
+//! `copilot_proposed` (the owning firm's; the addressee's firm's too when there is one),
+//! `copilot_accepted` (both), `copilot_declined` (the addressee's firm only: the owning firm
+//! sees its proposal lapse at its expiry like any proposal nobody accepted, because a
+//! decline recorded at once would tell it that the address is someone's), `copilot_withdrawn`,
+//! `copilot_lapsed`, `copilot_ended` (both). A space has at most two firms and at most one
+//! proposal waiting. Targets are ids only, never an address or a name.
 
-use super::access::{Manage, Profile};
+use serde::Serialize;
+
+use super::access::{Own, SpaceAccess};
+use super::localtime::{self, Local};
 use super::{Core, Invalid, check_email, journal, time};
-use crate::ids::FirmId;
+use crate::ids::{AccountId, FirmId, ProposalId};
 use crate::store::accounts::{self, Role};
-use crate::store::spaces::{self, Membership};
-use crate::store::{StoreError, db};
+use crate::store::copilot_proposals::{self as proposals, Proposal};
+use crate::store::firm_journal::{self, FirmEvent};
+use crate::store::{StoreError, spaces};
+
+/// Days a proposal waits for an answer.
+pub const DAYS: u32 = 7;
 
 #[derive(Debug)]
 pub enum CopilotError {
     Invalid(Invalid),
+    /// No such proposal for this person (or no longer): a 404.
+    NotFound,
     Store(StoreError),
 }
 
@@ -23,72 +52,207 @@ impl From<StoreError> for CopilotError {
     }
 }
 
-fn refused(key: &'static str) -> CopilotError {
+pub(crate) fn refused(key: &'static str) -> CopilotError {
     CopilotError::Invalid(Invalid {
         field: "email",
         key,
     })
 }
 
-/// Makes the staff member with address `email`, of another firm of this box, a Gestionnaire
-/// of the space, and his firm its co-pilot. Returns the co-piloting firm.
-pub fn add(core: &Core, m: &Manage<'_>, email: &str) -> Result<FirmId, CopilotError> {
-    let s = m.space();
-    let email = check_email(email, "email").map_err(CopilotError::Invalid)?;
-    // One answer for "no such account" and "not staff of another firm": the form tells a
-    // Gestionnaire nothing about who has an account on the box.
-    let Some(other) = accounts::by_email(&core.store, &email)?
-        .filter(|a| a.active && matches!(a.role, Role::Staff | Role::FirmAdmin))
-    else {
-        return Err(refused("error_copilot_unknown"));
+/// Appends to a firm's journal.
+pub(crate) fn firm_event(
+    core: &Core,
+    firm: FirmId,
+    actor: Option<AccountId>,
+    action: &str,
+    target: String,
+) -> Result<(), StoreError> {
+    let e = FirmEvent {
+        at: time::now(),
+        actor,
+        action: action.to_owned(),
+        target,
     };
-    let Some(firm) = other.firm.filter(|f| *f != s.entry.firm) else {
-        return Err(refused("error_copilot_unknown"));
-    };
-    let mut entry = spaces::entry(&core.store, s.id)?.ok_or(StoreError::Corrupt("space"))?;
-    if entry.co_firm.is_some_and(|f| f != firm) {
-        return Err(refused("error_copilot_taken"));
-    }
-    entry.co_firm = Some(firm);
-    let membership = Membership {
-        profile: Profile::Gestionnaire,
-        added_at: time::now(),
-        added_by: s.account,
-    };
-    spaces::set_entry(&core.store, s.id, &entry)?;
-    let txn = core.store.db().begin_write().map_err(db)?;
-    spaces::set_member(&core.store, &txn, s.id, s.key(), other.id, &membership)?;
-    txn.commit().map_err(db)?;
-    journal::append(
-        core,
-        s,
-        "copilot_added",
-        &format!("firm:{firm} account:{}", other.id),
-    )?;
-    log::info!("space {} co-piloted with firm {firm}", s.id);
-    Ok(firm)
+    firm_journal::add(&core.store, firm, &e)
 }
 
-/// Ends the co-piloting: the second firm's staff leave the space at once. Only the owning
-/// firm's Gestionnaires may (the co-pilot leaves by being removed).
-pub fn end(core: &Core, m: &Manage<'_>) -> Result<usize, CopilotError> {
-    let s = m.space();
-    let me = accounts::by_id(&core.store, s.account)?;
-    if me.and_then(|a| a.firm) != Some(s.entry.firm) {
-        return Err(refused("error_copilot_owner_only"));
+/// Proposes co-piloting the owned space to `email`. The same `Ok` whatever the address is
+/// (see the module documentation); refused only for what the owner knows already: a bad
+/// address, a space co-piloted already, a proposal still waiting.
+pub fn propose(core: &Core, o: &Own<'_>, email: &str) -> Result<ProposalId, CopilotError> {
+    let s = o.space();
+    let email = check_email(email, "email").map_err(CopilotError::Invalid)?;
+    let entry = spaces::entry(&core.store, s.id)?.ok_or(StoreError::Corrupt("space"))?;
+    if entry.co_firm.is_some() {
+        return Err(refused("error_copilot_taken"));
     }
-    let mut entry = spaces::entry(&core.store, s.id)?.ok_or(StoreError::Corrupt("space"))?;
-    let Some(co) = entry.co_firm.take() else {
+    let now = time::now();
+    for (id, p) in proposals::list(&core.store, Some(s.id))? {
+        if p.expires_at > now {
+            return Err(refused("error_copilot_pending"));
+        }
+        super::copilot_answer::lapse(core, id, &p)?;
+    }
+    let id = ProposalId::random();
+    let p = Proposal {
+        space: s.id,
+        by: s.account,
+        email: accounts::normalise_email(&email),
+        created_at: now,
+        expires_at: now + i64::from(DAYS) * 86_400,
+        declined_at: None,
+    };
+    proposals::put_proposal(&core.store, id, &p)?;
+    let target = format!("proposal:{id}");
+    journal::append(core, s, "copilot_proposed", &target)?;
+    let firm_target = format!("space:{} {target}", s.id);
+    firm_event(
+        core,
+        entry.firm,
+        Some(s.account),
+        "copilot_proposed",
+        firm_target,
+    )?;
+    super::copilot_answer::announce(core, id, &p, entry.firm);
+    log::info!("space {}: co-piloting proposed ({id})", s.id);
+    Ok(id)
+}
+
+/// Withdraws the proposal waiting in the owned space; `false` if there was none.
+pub fn withdraw(core: &Core, o: &Own<'_>) -> Result<bool, CopilotError> {
+    let s = o.space();
+    let mut any = false;
+    for (id, p) in proposals::list(&core.store, Some(s.id))? {
+        if !proposals::remove(&core.store, s.id, id)? {
+            continue;
+        }
+        any = true;
+        let target = format!("proposal:{id}");
+        journal::append(core, s, "copilot_withdrawn", &target)?;
+        let firm_target = format!("space:{} {target}", s.id);
+        firm_event(
+            core,
+            s.entry.firm,
+            Some(s.account),
+            "copilot_withdrawn",
+            firm_target,
+        )?;
+        super::copilot_answer::tell_addressee(core, id, &p, s.entry.firm, "copilot_withdrawn");
+        log::info!("space {}: co-piloting proposal {id} withdrawn", s.id);
+    }
+    Ok(any)
+}
+
+/// Ends the co-piloting of the owned space: the second firm's staff leave it at once.
+/// Returns how many left.
+pub fn end(core: &Core, o: &Own<'_>) -> Result<usize, CopilotError> {
+    let s = o.space();
+    let m = o.manage();
+    let entry = spaces::entry(&core.store, s.id)?.ok_or(StoreError::Corrupt("space"))?;
+    let Some(co) = entry.co_firm else {
         return Ok(0);
     };
     let mut removed = 0;
     for member in spaces::members(&core.store, s.id)? {
         let theirs = accounts::by_id(&core.store, member)?.is_some_and(|a| a.firm == Some(co));
-        if theirs && super::spaces::remove_member(core, m, member)? {
+        if theirs && super::spaces::remove_member(core, &m, member)? {
             removed += 1;
         }
     }
-    spaces::set_entry(&core.store, s.id, &entry)?;
-    journal::append(core, s, "copilot_removed", &format!("firm:{co}"))?;
+    // The last removal settled it; this covers a co-pilot firm with no member left.
+    settle(core, s, false)?;
     Ok(removed)
 }
+
+/// Whether `account` is staff of `firm` (active or not: a deactivated lawyer of the owning
+/// firm is still on its side).
+fn staff_of(core: &Core, account: AccountId, firm: FirmId) -> Result<bool, StoreError> {
+    Ok(accounts::by_id(&core.store, account)?
+        .is_some_and(|a| a.firm == Some(firm) && matches!(a.role, Role::Staff | Role::FirmAdmin)))
+}
+
+/// Whether `account` is on the owning firm's side of the space: its staff, or a member one
+/// of its staff brought in. Changing or removing such a member takes [`Own`].
+pub fn owners_side(core: &Core, s: &SpaceAccess, account: AccountId) -> Result<bool, StoreError> {
+    let owner = s.entry.firm;
+    if staff_of(core, account, owner)? {
+        return Ok(true);
+    }
+    match spaces::membership(&core.store, account, s.id)? {
+        Some(m) => staff_of(core, m.added_by, owner),
+        None => Ok(false),
+    }
+}
+
+/// After a member of the co-piloting firm left the space (`left`: by himself) or was
+/// removed: when none of that firm's staff is a member any more, the co-piloting has ended,
+/// and both firms' journals say so. Returns whether it ended now.
+pub fn settle(core: &Core, s: &SpaceAccess, left: bool) -> Result<bool, StoreError> {
+    let mut entry = spaces::entry(&core.store, s.id)?.ok_or(StoreError::Corrupt("space"))?;
+    let Some(co) = entry.co_firm else {
+        return Ok(false);
+    };
+    for member in spaces::members(&core.store, s.id)? {
+        if staff_of(core, member, co)? {
+            return Ok(false);
+        }
+    }
+    entry.co_firm = None;
+    spaces::set_entry(&core.store, s.id, &entry)?;
+    let action = if left {
+        "copilot_left"
+    } else {
+        "copilot_removed"
+    };
+    journal::append(core, s, action, &format!("firm:{co}"))?;
+    for firm in [entry.firm, co] {
+        let target = format!("space:{} firm:{co}", s.id);
+        firm_event(core, firm, Some(s.account), "copilot_ended", target)?;
+    }
+    log::info!("space {}: co-piloting with firm {co} ended", s.id);
+    Ok(true)
+}
+
+/// A proposal waiting, as its owners see it: the address they typed, until when (local
+/// time, written by the page as `14 décembre 2026`).
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    pub email: String,
+    pub until: Local,
+}
+
+/// What the space's page shows of co-piloting to a Gestionnaire.
+#[derive(Debug, Serialize)]
+pub struct View {
+    /// The viewer owns the space: he may propose, withdraw and end.
+    pub own: bool,
+    /// The viewer is staff of the co-piloting firm: he may leave.
+    pub copilot: bool,
+    pub waiting: Option<Waiting>,
+}
+
+pub fn view(core: &Core, s: &SpaceAccess) -> Result<View, StoreError> {
+    let own = s.own().is_some();
+    let now = time::now();
+    let waiting = if own {
+        proposals::list(&core.store, Some(s.id))?
+            .into_iter()
+            .map(|(_, p)| p)
+            .find(|p| p.expires_at > now)
+            .map(|p| Waiting {
+                email: p.email,
+                until: localtime::to_local(p.expires_at),
+            })
+    } else {
+        None
+    };
+    Ok(View {
+        own,
+        copilot: s.is_copilot(),
+        waiting,
+    })
+}
+
+#[cfg(test)]
+#[path = "copilot_tests.rs"]
+mod tests;

@@ -353,6 +353,10 @@ fn notify_staff(core: &Core, firm: FirmId) {
     for a in staff.iter().filter(|a| {
         a.firm == Some(firm) && a.active && matches!(a.role, Role::FirmAdmin | Role::Staff)
     }) {
+        // A placeholder's address is another account's (see `staff`): never mailed.
+        if !accounts::holds_address(&core.store, a).unwrap_or(false) {
+            continue;
+        }
         if let Err(e) = crate::mail::notify(core, a.id, 1) {
             log::error!("account {} not notified of a deposit: {e}", a.id);
         }

@@ -41,6 +41,11 @@ pub const ACTIONS: &[&str] = &[
     "purged",
     "copilot_added",
     "copilot_removed",
+    // Co-piloting proposals and a co-pilot leaving (see `copilot`).
+    "copilot_proposed",
+    "copilot_withdrawn",
+    "copilot_lapsed",
+    "copilot_left",
     "request_created",
     "request_changed",
     "request_deleted",

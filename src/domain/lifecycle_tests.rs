@@ -72,14 +72,14 @@ fn settings_change_modules_title_and_are_journaled() {
     // Saving the same again changes nothing and journals nothing.
     assert!(!space_settings::save(&b.core, &s.manage().unwrap(), &input).unwrap());
     // Archived: read-only, the settings refuse; unarchived, they work again.
-    assert!(space_settings::set_archived(&b.core, &s.manage().unwrap(), true).unwrap());
+    assert!(space_settings::set_archived(&b.core, &s.own().unwrap(), true).unwrap());
     let s = access::space(&b.core, &b.admin, id).unwrap();
     assert!(s.upload().is_none() && s.contribute().is_none());
     assert!(matches!(
         space_settings::save(&b.core, &s.manage().unwrap(), &input),
         Err(space_settings::SettingsError::Archived)
     ));
-    assert!(space_settings::set_archived(&b.core, &s.manage().unwrap(), false).unwrap());
+    assert!(space_settings::set_archived(&b.core, &s.own().unwrap(), false).unwrap());
     let tail: Vec<_> = actions(&b, id).into_iter().rev().take(2).collect();
     assert_eq!(tail, ["unarchived ", "archived "]);
 }
@@ -169,7 +169,7 @@ fn retention_notifies_once_then_deletes_on_the_day() {
     let now = crate::domain::time::now();
     let day = (now / DAY + 40) * DAY;
     let date = space_settings::format_date(day);
-    space_settings::set_retention(&b.core, &s.manage().unwrap(), Some(&date), now).unwrap();
+    space_settings::set_retention(&b.core, &s.own().unwrap(), Some(&date), now).unwrap();
     let notices = |b: &Box_| {
         outbox::all(&b.core.store)
             .unwrap()
@@ -208,7 +208,7 @@ fn deletion_needs_the_title_and_leaves_nothing() {
     let s = access::space(&b.core, &b.admin, id).unwrap();
     let files = space_delete::blobs_of(&b.core, id, s.key()).unwrap();
     assert_eq!(files.len(), 1);
-    let m = s.manage().unwrap();
+    let m = s.own().unwrap();
     assert!(space_delete::delete(&b.core, &m, "Dossier").is_err());
     assert!(access::space(&b.core, &client, id).is_ok());
     space_delete::delete(&b.core, &m, "  Dossier SENTINEL ").unwrap();
@@ -276,6 +276,6 @@ fn a_space_made_before_the_vault_still_opens_and_deletes() {
         s.modules(),
         crate::domain::templates::by_id("dossier").unwrap().modules
     );
-    space_delete::delete(&b.core, &s.manage().unwrap(), "Ancien").unwrap();
+    space_delete::delete(&b.core, &s.own().unwrap(), "Ancien").unwrap();
     assert_eq!(space_purge::remaining(&b.core.store, id).unwrap(), 0);
 }

@@ -19,6 +19,7 @@ pub mod bordereau;
 pub mod branding;
 pub mod calendar_feed;
 pub mod copilot;
+pub mod copilot_answer;
 pub mod csv;
 pub mod dashboard;
 pub mod deposit_box;

@@ -1,5 +1,6 @@
-//! Deleting a space for good, by a Gestionnaire who types its title, or by housekeeping when
-//! its retention date passes ([`super::retention`]).
+//! Deleting a space for good, by a Gestionnaire of the owning firm ([`Own`]: never a
+//! co-pilot nor a client) who types its title, or by housekeeping when its retention date
+//! passes ([`super::retention`]).
 //!
 //! **Crypto-shredding.** What makes the deletion final is the destruction of the space's
 //! shred key in the vault (`keys/vault`, never in a backup): the space key in the database
@@ -19,7 +20,7 @@
 //! Spaces created before the vault have no shred key: for them step 4 is the removal of the
 //! wrapped key in step 5, which backups made before the deletion still hold (SECURITY.md).
 
-use super::access::Manage;
+use super::access::Own;
 use super::{Core, Invalid, time};
 use crate::ids::{AccountId, BlobId, SpaceId};
 use crate::store::firm_journal::{self, FirmEvent};
@@ -55,9 +56,9 @@ impl Reason {
     }
 }
 
-/// Deletes the space `m` manages, once `confirm` is its title (surrounding spaces aside).
-pub fn delete(core: &Core, m: &Manage<'_>, confirm: &str) -> Result<(), DeleteError> {
-    let s = m.space();
+/// Deletes the space `o` owns, once `confirm` is its title (surrounding spaces aside).
+pub fn delete(core: &Core, o: &Own<'_>, confirm: &str) -> Result<(), DeleteError> {
+    let s = o.space();
     if confirm.trim() != s.meta.title {
         return Err(DeleteError::Confirm(Invalid {
             field: "confirm",

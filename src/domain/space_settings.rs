@@ -1,6 +1,7 @@
 //! The settings of a space, for its Gestionnaires: title, whether members see each other,
-//! which modules are on, the invitees' default profile; archiving (read-only) and the
-//! retention date after which housekeeping deletes the space ([`super::retention`]).
+//! which modules are on, the invitees' default profile; and for the owning firm's
+//! Gestionnaires only ([`Own`]), archiving (read-only) and the retention date after which
+//! housekeeping deletes the space ([`super::retention`]).
 //!
 //! Every change is journaled with what changed, never with the title itself:
 //! `settings_changed` (`title`, `modules:<on,…>`, `members_visible:<yes|no>`,
@@ -9,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::access::{Manage, Profile, SpaceAccess};
+use super::access::{Manage, Own, Profile, SpaceAccess};
 use super::templates::Modules;
 use super::{Core, Invalid, check_text, journal};
 use crate::store::{StoreError, spaces};
@@ -124,8 +125,8 @@ pub fn save(core: &Core, m: &Manage<'_>, input: &Input) -> Result<bool, Settings
 }
 
 /// Archives the space (read-only for everyone) or brings it back; false if already so.
-pub fn set_archived(core: &Core, m: &Manage<'_>, archived: bool) -> Result<bool, StoreError> {
-    let s = m.space();
+pub fn set_archived(core: &Core, o: &Own<'_>, archived: bool) -> Result<bool, StoreError> {
+    let s = o.space();
     let changed = spaces::modify_meta(&core.store, s.id, s.key(), |meta| {
         let change = meta.archived != archived;
         meta.archived = archived;
@@ -164,11 +165,11 @@ pub fn format_date(unix: i64) -> String {
 /// date arms the notice again.
 pub fn set_retention(
     core: &Core,
-    m: &Manage<'_>,
+    o: &Own<'_>,
     date: Option<&str>,
     now: i64,
 ) -> Result<(), SettingsError> {
-    let s = m.space();
+    let s = o.space();
     let until = match date {
         None => None,
         Some(d) => {

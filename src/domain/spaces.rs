@@ -169,25 +169,36 @@ pub fn members(core: &Core, access: &SpaceAccess) -> Result<Vec<MemberLine>, Sto
     Ok(out)
 }
 
-/// Removes a member: his access ends at once (the next request is a 404).
+/// Removes a member: his access ends at once (the next request is a 404). `false` (a 404 for
+/// the caller) for someone who is not a member, for the owning firm's side of the members
+/// unless the caller owns the space ([`super::copilot::owners_side`]), and for oneself,
+/// except a co-pilot, who may leave (when his firm's last member left, the co-piloting has
+/// ended: [`super::copilot::settle`]).
 pub fn remove_member(core: &Core, m: &Manage<'_>, account: AccountId) -> Result<bool, StoreError> {
-    if account == m.space().account {
+    let s = m.space();
+    let leaving = account == s.account;
+    if leaving && !s.is_copilot() {
         return Ok(false);
     }
-    let removed = spaces::remove_member(&core.store, m.space().id, account)?;
+    if !leaving && s.own().is_none() && super::copilot::owners_side(core, s, account)? {
+        return Ok(false);
+    }
+    let co_firm_staff = match s.entry.co_firm {
+        Some(co) => accounts::by_id(&core.store, account)?.is_some_and(|a| a.firm == Some(co)),
+        None => false,
+    };
+    let removed = spaces::remove_member(&core.store, s.id, account)?;
     if removed {
-        log::info!("account {account} removed from space {}", m.space().id);
-        journal::append(
-            core,
-            m.space(),
-            "member_removed",
-            &format!("account:{account}"),
-        )?;
+        log::info!("account {account} removed from space {}", s.id);
+        journal::append(core, s, "member_removed", &format!("account:{account}"))?;
+        if co_firm_staff {
+            super::copilot::settle(core, s, leaving)?;
+        }
     }
     Ok(removed)
 }
 
-/// Changes a member's profile.
+/// Changes a member's profile; `false` as [`remove_member`] says (oneself never).
 pub fn set_profile(
     core: &Core,
     m: &Manage<'_>,
@@ -196,6 +207,9 @@ pub fn set_profile(
 ) -> Result<bool, StoreError> {
     let s = m.space();
     if account == s.account {
+        return Ok(false);
+    }
+    if s.own().is_none() && super::copilot::owners_side(core, s, account)? {
         return Ok(false);
     }
     let Some(mut membership) = spaces::membership(&core.store, account, s.id)? else {

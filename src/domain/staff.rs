@@ -1,11 +1,23 @@
 //! A firm's staff, managed by its administrator: create (the person receives a link to
 //! choose a password), change the role, deactivate (every session ends at once).
+//!
+//! **No answer tells a firm about another's accounts.** An address is one account on the
+//! box, but whether it already is someone's (another firm's staff, a client of any firm) is
+//! not the creating firm's to know. So an address that is taken outside the firm gets the
+//! same answer as a free one ("added"), and the firm's list, outbox and journal look the
+//! same: the firm gets a *placeholder* account (its staff, with the name and address typed,
+//! never indexed by that address, so that it can never be signed in to), and the address's
+//! owner, instead of a welcome link, a mail saying that a firm tried and that nothing
+//! changed (recorded in the outbox as the welcome mail it stands for). Only an address
+//! already in this firm's own list is refused as taken, which the admin can see anyway.
+//! SECURITY.md states the rule.
 
 use serde::Serialize;
 
 use super::access::FirmAdmin;
 use super::{Core, Invalid, auth, check_email, check_text, signin, time};
 use crate::ids::AccountId;
+use crate::mail::{Recipient, admin::sender};
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account, NotifyPref, Role};
 
@@ -26,7 +38,7 @@ pub struct StaffLine {
 #[derive(Debug)]
 pub enum StaffError {
     Invalid(Invalid),
-    /// The address already has an account.
+    /// The address is already that of an account of this firm.
     Taken,
     /// An admin cannot deactivate or demote himself.
     Myself,
@@ -64,7 +76,9 @@ pub fn list(core: &Core, admin: &FirmAdmin<'_>) -> Result<Vec<StaffLine>, StoreE
     Ok(out)
 }
 
-/// A new staff account without password; a welcome mail lets the person choose one.
+/// A new staff account without password; a welcome mail lets the person choose one. An
+/// address that has an account outside the firm gets a placeholder instead (see the module
+/// documentation), with the same answer.
 pub fn create(
     core: &Core,
     admin: &FirmAdmin<'_>,
@@ -74,6 +88,13 @@ pub fn create(
 ) -> Result<AccountId, StaffError> {
     let name = check_text(name, 120, "name")?;
     let email = check_email(email, "email")?;
+    let wanted = accounts::normalise_email(&email);
+    let ours = accounts::all(&core.store)?
+        .into_iter()
+        .any(|a| a.firm == Some(admin.firm) && accounts::normalise_email(&a.email) == wanted);
+    if ours {
+        return Err(StaffError::Taken);
+    }
     let account = Account {
         id: AccountId::random(),
         firm: Some(admin.firm),
@@ -95,16 +116,38 @@ pub fn create(
         totp_last_step: 0,
         operator: false,
     };
-    if !accounts::create(&core.store, &account)? {
-        return Err(StaffError::Taken);
+    if accounts::create(&core.store, &account)? {
+        signin::send_welcome(core, &account, WELCOME_DAYS)?;
+    } else {
+        placeholder(core, admin, &account)?;
     }
-    signin::send_welcome(core, &account, WELCOME_DAYS)?;
     log::info!(
         "staff account {} created in firm {}",
         account.id,
         admin.firm
     );
     Ok(account.id)
+}
+
+/// The address of `account` is another account's: keeps `account` as the firm's placeholder
+/// and tells the address's owner. The mail goes to the address as typed and is shown to the
+/// firm's admin as a welcome mail, like the one a free address gets.
+fn placeholder(core: &Core, admin: &FirmAdmin<'_>, account: &Account) -> Result<(), StaffError> {
+    accounts::insert_unindexed(&core.store, account)?;
+    let owner = accounts::by_email(&core.store, &account.email)?;
+    let to = Recipient {
+        email: account.email.clone(),
+        name: owner.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        lang: owner.map_or_else(|| account.lang.clone(), |o| o.lang),
+        firm: Some(admin.firm),
+    };
+    if let Err(e) = core
+        .mail
+        .staff_address_taken(&core.store, &to, &sender(core, Some(admin.firm)))
+    {
+        log::error!("placeholder {}: notice not queued: {e}", account.id);
+    }
+    Ok(())
 }
 
 fn staff_member(core: &Core, admin: &FirmAdmin<'_>, id: AccountId) -> Result<Account, StaffError> {
@@ -169,4 +212,52 @@ pub fn set_admin(
         ip,
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::access::firm_admin;
+    use crate::domain::setup::tests_support;
+    use crate::store::outbox;
+
+    #[test]
+    fn an_address_taken_elsewhere_gets_a_placeholder_and_the_same_answer() {
+        let t = tests_support::firm("Alpha");
+        let add = crate::domain::firms::add;
+        let (_, bravo) = add(&t.core, "Cabinet Bravo", "bravo@example.be", "", None).unwrap();
+        let admin = firm_admin(&t.admin).unwrap();
+        let free = create(&t.core, &admin, "Libre", "libre@example.fr", false).unwrap();
+        let taken = create(&t.core, &admin, "Bravo", "Bravo@example.be", false).unwrap();
+        let lines = list(&t.core, &admin).unwrap();
+        for id in [free, taken] {
+            let l = lines.iter().find(|l| l.id == id.hex()).unwrap();
+            assert!(l.active && !l.admin && !l.totp && !l.myself);
+        }
+        // A second time, both are this firm's: taken, alike.
+        for email in ["libre@example.fr", "bravo@example.be"] {
+            let again = create(&t.core, &admin, "X", email, false);
+            assert!(matches!(again, Err(StaffError::Taken)), "{email}");
+        }
+        // Firm B's admin keeps his account; no address finds the placeholder.
+        let owner = accounts::by_email(&t.core.store, "bravo@example.be").unwrap();
+        assert_eq!(owner.map(|o| o.id), Some(bravo));
+        let ph = accounts::by_id(&t.core.store, taken).unwrap().unwrap();
+        assert!(!accounts::holds_address(&t.core.store, &ph).unwrap());
+        // Firm A's outbox shows a welcome to each address; the owner's mail has no link to
+        // choose a password.
+        let mails: Vec<_> = outbox::all(&t.core.store)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.firm == t.admin.firm)
+            .collect();
+        for to in ["libre@example.fr", "Bravo@example.be"] {
+            assert!(
+                mails.iter().any(|m| m.kind == "welcome" && m.to == to),
+                "{to}"
+            );
+        }
+        let notice = mails.iter().find(|m| m.to == "Bravo@example.be").unwrap();
+        assert!(!notice.text.contains("/reset/") && notice.text.contains("/login"));
+    }
 }

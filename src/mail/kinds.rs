@@ -26,6 +26,8 @@ pub const KINDS: &[&str] = &[
     "secure_mail_locked",
     "secure_mail_reply",
     "deposit_code",
+    "copilot_proposal",
+    "staff_address_taken",
 ];
 
 /// Who receives a mail.
@@ -83,7 +85,7 @@ impl Mailer {
         vars: minijinja::Value,
     ) -> Result<MailId, MailError> {
         let vars = context! { ..vars, ..self.common(to, from, path) };
-        self.queue(store, kind, to, from, vars)
+        self.queue(store, kind, kind, to, from, vars)
     }
 
     /// A test of the relay, sent from the admin page or `huisclos test-email`.
@@ -168,6 +170,34 @@ impl Mailer {
         let path = format!("/reset/{token}");
         let vars = context! { days => days };
         self.send(store, "welcome", to, from, &path, vars)
+    }
+
+    /// To the owner of an address a firm admin gave a new staff member, when the address
+    /// already has an account on the box (another firm's staff, or a client): nothing was
+    /// created for him, and the firm is not told (see `domain::staff`). Recorded in the
+    /// outbox as a `welcome`, the mail the admin expects to see there, so that its outbox
+    /// does not tell the two cases apart.
+    pub fn staff_address_taken(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { ..self.common(to, from, "/login") };
+        self.queue(store, "welcome", "staff_address_taken", to, from, vars)
+    }
+
+    /// A firm proposes to co-pilot a space with the recipient's firm: the proposing firm's
+    /// name and how long the proposal waits, never which space; the link opens his dashboard.
+    pub fn copilot_proposal(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        days: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { days => days };
+        self.send(store, "copilot_proposal", to, from, "/", vars)
     }
 
     /// Requests of the firm fall due: how many and the nearest due date (`YYYY-MM-DD`),

@@ -92,19 +92,21 @@ impl Mailer {
         self.wake.clone()
     }
 
-    /// Renders and records a mail; it is delivered by the worker.
+    /// Renders the mail `template` and records it as a mail of `kind` (the two differ only
+    /// where the outbox must not tell two mails apart); it is delivered by the worker.
     pub(crate) fn queue(
         &self,
         store: &Store,
         kind: &'static str,
+        template: &'static str,
         to: &Recipient,
         from: &Sender,
         vars: minijinja::Value,
     ) -> Result<MailId, MailError> {
         let r = self
             .templates
-            .render(kind, &to.lang, &vars)
-            .map_err(|e| MailError::Template(format!("{kind}: {e}")))?;
+            .render(template, &to.lang, &vars)
+            .map_err(|e| MailError::Template(format!("{template}: {e}")))?;
         let id = MailId::random();
         let now = crate::domain::time::now();
         let mail = OutboxMail {

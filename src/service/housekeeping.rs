@@ -56,6 +56,10 @@ pub const JOBS: &[Job] = &[
         name: "secure_mail_expire",
         run: crate::domain::secure_mail::expire,
     },
+    Job {
+        name: "copilot_proposals_expire",
+        run: crate::domain::copilot_answer::expire,
+    },
 ];
 
 /// How often the thread runs the jobs.

@@ -115,6 +115,31 @@ pub fn create(store: &Store, account: &Account) -> Result<bool, StoreError> {
     Ok(true)
 }
 
+/// Inserts an account that no address finds: a firm's placeholder for a staff member whose
+/// address is already another account's (see `domain::staff`). It can never be signed in
+/// to: sign-in, codes, resets and invitations all go through the address index, which names
+/// the other account.
+pub fn insert_unindexed(store: &Store, account: &Account) -> Result<(), StoreError> {
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut accounts = txn.open_table(ACCOUNTS).map_err(db)?;
+        put(
+            &mut accounts,
+            ACCOUNTS.name(),
+            store.keys().records(),
+            account.id.as_bytes(),
+            account,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
+/// Whether the address index names this account (`false` for a placeholder): the only
+/// accounts anything may be mailed to on a firm's behalf.
+pub fn holds_address(store: &Store, account: &Account) -> Result<bool, StoreError> {
+    Ok(by_email(store, &account.email)?.is_some_and(|a| a.id == account.id))
+}
+
 /// Every account of the box (firms' staff lists filter it).
 pub fn all(store: &Store) -> Result<Vec<Account>, StoreError> {
     let txn = store.db().begin_read().map_err(db)?;

@@ -94,6 +94,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the exhibit tables (cases, exhibits, communications, their files)",
         apply: create_exhibit_tables,
     },
+    Migration {
+        name: "create the co-piloting proposal table",
+        apply: create_copilot_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -246,6 +250,10 @@ fn create_exhibit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
         txn,
         &[EXHIBIT_CASES, EXHIBITS, COMMUNICATIONS, EXHIBIT_BLOBS],
     )
+}
+
+fn create_copilot_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::COPILOT_PROPOSALS])
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

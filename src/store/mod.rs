@@ -12,6 +12,7 @@ pub mod aside_undertakings;
 pub mod asides;
 pub mod calendar_feeds;
 pub mod communications;
+pub mod copilot_proposals;
 pub mod deposit_boxes;
 pub mod deposit_keys;
 pub mod deposit_quotas;

@@ -152,6 +152,11 @@ pub const COMMUNICATIONS: Table = Table::new("communications");
 /// and bordereaux, read by the orphan sweep without opening any record.
 pub const EXHIBIT_BLOBS: Table = Table::new("exhibit_blobs");
 
+/// `space | proposal` → a proposal to co-pilot the space (the address it was made to, who,
+/// when); sealed with the box key, so that the addressee's dashboard reads it without being
+/// a member. Keyed by space first: a deleted space's proposals go with its other rows.
+pub const COPILOT_PROPOSALS: Table = Table::new("copilot_proposals");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -215,6 +220,7 @@ pub const ALL: &[Table] = &[
     EXHIBITS,
     COMMUNICATIONS,
     EXHIBIT_BLOBS,
+    COPILOT_PROPOSALS,
 ];
 
 /// The table named `name`, if this version knows it.

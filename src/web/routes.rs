@@ -31,7 +31,7 @@ pub enum Access {
 }
 
 /// What a route needs beyond its access level; the handler enforces it through a guard
-/// (`ctx.staff()`, `ctx.space()`, `access.manage()`, `access.contribute()`), and the access-matrix test checks
+/// (`ctx.staff()`, `ctx.space()`, `access.manage()`, `access.own()`, `access.contribute()`), and the access-matrix test checks
 /// every route against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Right {
@@ -42,6 +42,9 @@ pub enum Right {
     SpaceMember,
     /// A Gestionnaire of the space named by `{id}`.
     SpaceManager,
+    /// A Gestionnaire of the space named by `{id}` who is staff of the firm that owns it
+    /// (`access.own()`): never a co-pilot nor a client made Gestionnaire.
+    SpaceOwner,
     /// A member of the space who may upload (not a Lecteur).
     SpaceUploader,
     /// A member of the space who may add content: Gestionnaire or Contributeur.
@@ -217,11 +220,11 @@ pub const ROUTES: &[Route] = &[
     route("GET",    "/spaces/{id}/events/{event}/ics",       Access::SignedIn,  Right::SpaceMember,  ui::event_ics::handle),
     route("GET",    "/spaces/{id}/settings",                 Access::SignedIn,  Right::SpaceManager, ui::space_settings_show::handle),
     route("POST",   "/spaces/{id}/settings",                 Access::SignedIn,  Right::SpaceManager, ui::space_settings_submit::handle),
-    route("POST",   "/spaces/{id}/settings/retention",       Access::SignedIn,  Right::SpaceManager, ui::space_settings_retention::handle),
-    route("POST",   "/spaces/{id}/archive",                  Access::SignedIn,  Right::SpaceManager, ui::space_archive::handle),
+    route("POST",   "/spaces/{id}/settings/retention",       Access::SignedIn,  Right::SpaceOwner,   ui::space_settings_retention::handle),
+    route("POST",   "/spaces/{id}/archive",                  Access::SignedIn,  Right::SpaceOwner,   ui::space_archive::handle),
     route("POST",   "/spaces/{id}/duplicate",                Access::SignedIn,  Right::SpaceManager, ui::space_duplicate::handle),
     route("POST",   "/spaces/{id}/template",                 Access::SignedIn,  Right::SpaceManager, ui::space_template_create::handle),
-    route("POST",   "/spaces/{id}/delete",                   Access::SignedIn,  Right::SpaceManager, ui::space_delete::handle),
+    route("POST",   "/spaces/{id}/delete",                   Access::SignedIn,  Right::SpaceOwner,   ui::space_delete::handle),
     route("GET",    "/spaces/{id}/journal",                  Access::SignedIn,  Right::SpaceManager, ui::journal_show::handle),
     route("GET",    "/spaces/{id}/journal.json",             Access::SignedIn,  Right::SpaceManager, ui::journal_export::handle),
     route("GET",    "/spaces/{id}/journal.csv",              Access::SignedIn,  Right::SpaceManager, ui::journal_export::handle),
@@ -232,7 +235,8 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/spaces/{id}/documents/{doc}/versions/{n}/restore", Access::SignedIn, Right::SpaceManager, ui::document_version_restore::handle),
     route("POST",   "/spaces/{id}/folders",                  Access::SignedIn,  Right::SpaceManager, ui::folder_create::handle),
     route("POST",   "/spaces/{id}/folders/{folder}",         Access::SignedIn,  Right::SpaceManager, ui::folder_update::handle),
-    route("POST",   "/spaces/{id}/copilot",                  Access::SignedIn,  Right::SpaceManager, ui::space_copilot::handle),
+    route("POST",   "/spaces/{id}/copilot",                  Access::SignedIn,  Right::SpaceOwner,   ui::space_copilot::handle),
+    route("POST",   "/copilot/{id}",                         Access::SignedIn,  Right::Staff,        ui::copilot_answer::handle),
     route("GET",    "/spaces/{id}/trash",                    Access::SignedIn,  Right::SpaceManager, ui::trash_show::handle),
     route("GET",    "/spaces/{id}/exhibits",                 Access::SignedIn,  Right::SpaceMember,  ui::exhibits_show::handle),
     route("POST",   "/spaces/{id}/exhibits",                 Access::SignedIn,  Right::SpaceContributor, ui::exhibit_create::handle),

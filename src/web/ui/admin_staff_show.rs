@@ -15,7 +15,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         _ => None,
     };
     let error = match req.get_param("error").as_deref() {
-        Some("taken") => Some(ctx.tr("error_email_taken")),
+        Some("taken") => Some(ctx.tr("error_staff_email_taken")),
         Some("myself") => Some(ctx.tr("error_staff_myself")),
         Some("invalid") => Some(ctx.tr("error_email_invalid")),
         _ => None,

@@ -44,6 +44,13 @@ pub fn render(
                 Some(_) => Vec::new(),
             },
             is_staff => access::staff(user).is_some(),
+            // Proposals of other firms to co-pilot one of their spaces, to answer here.
+            proposals => match access::staff(user) {
+                Some(st) => crate::domain::copilot_answer::pending_for(core, &st)?,
+                None => Vec::new(),
+            },
+            proposal_notice => (form.get("notice") == "copilot_declined").then(|| ctx.tr("copilot_declined_notice")),
+            proposal_error => (form.get("error") == "error_copilot_taken_meanwhile").then(|| ctx.tr("error_copilot_taken_meanwhile")),
             templates => template_ids,
             firm_templates => match access::staff(user) {
                 Some(st) => crate::domain::firm_templates::list(core, st.firm)?,

@@ -1,5 +1,6 @@
 //! `POST /spaces/{id}/members/{account}`: a Gestionnaire changes a member's profile or removes
-//! him (his access ends at once).
+//! him (his access ends at once); a co-pilot removes himself to leave the space. The owning
+//! firm's side of the members is its own to change (`domain::spaces::remove_member`).
 
 use rouille::{Request, Response};
 
@@ -33,6 +34,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     };
     if !done {
         return Err(AppError::NotFound);
+    }
+    if member == access.account {
+        // He left: the space is no longer his to see.
+        return Ok(see_other("/"));
     }
     Ok(see_other(&format!("/spaces/{}?notice=saved", access.id)))
 }

@@ -37,6 +37,7 @@ pub mod communication_create;
 pub mod communication_file;
 pub mod communication_remind;
 pub mod communication_show;
+pub mod copilot_answer;
 pub mod dashboard_show;
 pub mod deposit_code_verify;
 pub mod deposit_file_remove;
@@ -162,9 +163,9 @@ pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
         "error_text_invalid",
         "error_text_bidi",
         "error_required",
-        "error_copilot_unknown",
         "error_copilot_taken",
-        "error_copilot_owner_only",
+        "error_copilot_pending",
+        "error_copilot_taken_meanwhile",
     ];
     match req.get_param("error").as_deref() {
         Some("email") => Some(ctx.tr("error_email_invalid").to_owned()),

@@ -1,5 +1,6 @@
-//! `POST /spaces/{id}/archive`: a Gestionnaire archives the space (`action=archive`: it
-//! becomes read-only for everyone) or brings it back (`action=unarchive`).
+//! `POST /spaces/{id}/archive`: a Gestionnaire of the owning firm archives the space
+//! (`action=archive`: it becomes read-only for everyone) or brings it back
+//! (`action=unarchive`).
 
 use rouille::{Request, Response};
 
@@ -14,13 +15,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let form = Form::read(req)?;
     csrf::check(ctx, req, form.get("csrf"))?;
     let access = ctx.space(params.first())?;
-    let m = access.manage().ok_or(AppError::NotFound)?;
+    let o = access.own().ok_or(AppError::NotFound)?;
     let archived = match form.get("action") {
         "archive" => true,
         "unarchive" => false,
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
-    space_settings::set_archived(ctx.core()?, &m, archived)?;
+    space_settings::set_archived(ctx.core()?, &o, archived)?;
     let notice = if archived { "archived" } else { "unarchived" };
     Ok(see_other(&format!(
         "/spaces/{}/settings?notice={notice}",

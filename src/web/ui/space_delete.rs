@@ -1,6 +1,6 @@
-//! `POST /spaces/{id}/delete`: a Gestionnaire deletes the space for good after typing its
-//! title (`confirm`); its key is shredded, so no backup opens it either. He lands on the
-//! dashboard.
+//! `POST /spaces/{id}/delete`: a Gestionnaire of the owning firm deletes the space for good
+//! after typing its title (`confirm`); its key is shredded, so no backup opens it either.
+//! He lands on the dashboard.
 
 use rouille::{Request, Response};
 
@@ -17,8 +17,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let form = Form::read(req)?;
     csrf::check(ctx, req, form.get("csrf"))?;
     let access = ctx.space(params.first())?;
-    let m = access.manage().ok_or(AppError::NotFound)?;
-    match space_delete::delete(ctx.core()?, &m, form.get("confirm")) {
+    let o = access.own().ok_or(AppError::NotFound)?;
+    match space_delete::delete(ctx.core()?, &o, form.get("confirm")) {
         Ok(()) => Ok(see_other("/")),
         Err(DeleteError::Confirm(i)) => {
             let r = Refusal {

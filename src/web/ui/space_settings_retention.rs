@@ -1,5 +1,6 @@
-//! `POST /spaces/{id}/settings/retention`: a Gestionnaire sets (`action=set`, `date`) or
-//! clears (`action=clear`) the date from which housekeeping deletes the space.
+//! `POST /spaces/{id}/settings/retention`: a Gestionnaire of the owning firm sets
+//! (`action=set`, `date`) or clears (`action=clear`) the date from which housekeeping
+//! deletes the space.
 
 use rouille::{Request, Response};
 
@@ -17,13 +18,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let form = Form::read(req)?;
     csrf::check(ctx, req, form.get("csrf"))?;
     let access = ctx.space(params.first())?;
-    let m = access.manage().ok_or(AppError::NotFound)?;
+    let o = access.own().ok_or(AppError::NotFound)?;
     let date = match form.get("action") {
         "set" => Some(form.get("date")),
         "clear" => None,
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
-    match space_settings::set_retention(ctx.core()?, &m, date, time::now()) {
+    match space_settings::set_retention(ctx.core()?, &o, date, time::now()) {
         Ok(()) => Ok(see_other(&format!(
             "/spaces/{}/settings?notice=retention",
             access.id

@@ -55,6 +55,8 @@ pub fn render(
             },
             profiles => Profile::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
             firm_staff => firm_staff,
+            // Archive, retention and deletion are the owning firm's (`access.own()`).
+            own => access.own().is_some(),
             notice => notice.map(|k| ctx.tr(k)),
             error_form => refusal.map(|r| r.form),
             error_field => refusal.map(|r| r.field),

@@ -57,7 +57,14 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Some("invited") => Some(ctx.tr("invite_sent")),
         Some("saved") => Some(ctx.tr("notice_saved")),
         Some("message") => Some(ctx.tr("messages_posted")),
+        Some("copilot_proposed") => Some(ctx.tr("copilot_proposed_notice")),
+        Some("copilot_withdrawn") => Some(ctx.tr("copilot_withdrawn_notice")),
+        Some("copilot_ended") => Some(ctx.tr("copilot_ended_notice")),
         _ => None,
+    };
+    let copilot = match &manage {
+        Some(_) => Some(crate::domain::copilot::view(core, &access)?),
+        None => None,
     };
     super::page(
         ctx,
@@ -88,6 +95,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             max_chars => messages::MAX_CHARS,
             sees_members => access.sees_members(),
             manage => manage.is_some(),
+            copilot => copilot,
+            me => access.account.hex(),
             invites => invites,
             profiles => Profile::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
             default_profile => access.invitee().id(),
