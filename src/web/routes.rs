@@ -92,6 +92,7 @@ impl Route {
             self.right,
             Right::SpaceMember
                 | Right::SpaceManager
+                | Right::SpaceOwner
                 | Right::SpaceUploader
                 | Right::SpaceContributor
                 | Right::AsideMember
