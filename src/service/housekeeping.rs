@@ -56,6 +56,11 @@ pub const JOBS: &[Job] = &[
         name: "secure_mail_expire",
         run: crate::domain::secure_mail::expire,
     },
+    // Last: the reminders folded into a digest by the jobs above go out in the same run.
+    Job {
+        name: "digests",
+        run: crate::mail::digest::send_due,
+    },
 ];
 
 /// How often the thread runs the jobs.
