@@ -95,6 +95,10 @@ enum Command {
     Housekeeping {
         #[command(flatten)]
         common: Common,
+        /// Run the jobs as of this instant (RFC 3339) instead of now. Test builds only: the
+        /// jobs that purge and delete must never run ahead of time on a real box.
+        #[arg(long, hide = true)]
+        at: Option<String>,
     },
     /// The space keys vault (`keys/vault`), which backups do not hold: `keys export --out
     /// FILE`, `keys import --from FILE`; and the box's public signing key: `keys public`.
@@ -231,7 +235,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::Journal { action } => journal::run(action),
         Command::Evidence { action } => evidence::run(action),
         Command::Keys { action } => vault::run(action),
-        Command::Housekeeping { common } => housekeeping(&load(&common)?),
+        Command::Housekeeping { common, at } => housekeeping(&load(&common)?, at.as_deref()),
         Command::Firm {
             action:
                 FirmAction::Add {
@@ -417,17 +421,31 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// `huisclos housekeeping`: one line per job, `name: handled` (or `failed`, see the log).
-fn housekeeping(config: &Config) -> Result<(), String> {
+/// `huisclos housekeeping [--at INSTANT]`: one line per job, `name: handled` (or `failed`,
+/// see the log).
+fn housekeeping(config: &Config, at: Option<&str>) -> Result<(), String> {
+    let at = match at {
+        None => None,
+        Some(s) => Some(
+            crate::domain::localtime::parse_rfc3339(s)
+                .ok_or("--at must be an RFC 3339 instant, such as 2026-11-05T08:00:00+01:00")?,
+        ),
+    };
     let data = DataDir::new(&config.data_dir);
-    let req = json!({"op": "housekeeping"});
+    let req = json!({"op": "housekeeping", "at": at});
     let answer = match crate::control::call(&data, &req)? {
         Some((v, _)) => v,
         None => {
             let core = keys::open_core(config, &data, &master_for(&data, None)?)?;
-            crate::control::housekeeping(&core)
+            crate::control::housekeeping(&core, at)
         }
     };
+    if answer["ok"] == json!(false) {
+        return Err(answer["error"]
+            .as_str()
+            .unwrap_or("housekeeping failed")
+            .to_owned());
+    }
     let jobs = answer["jobs"].as_object().cloned().unwrap_or_default();
     for (name, n) in &jobs {
         match n.as_u64() {

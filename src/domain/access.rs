@@ -281,7 +281,18 @@ pub fn space_before_undertaking(
 /// view and attachment of a document asks this function (through
 /// `documents::visible` and `doc_listing::Line::visible_to`), so the rule exists once.
 pub fn sees_document(viewer: &SpaceAccess, owner: AccountId, deposit: bool) -> bool {
-    !deposit || owner == viewer.account || viewer.profile == Profile::Gestionnaire
+    member_sees_document(viewer.account, viewer.profile, owner, deposit)
+}
+
+/// [`sees_document`] for a member other than the caller (`member`, whose profile in the
+/// space is `profile`): whom a notice of a new document may go to.
+pub fn member_sees_document(
+    member: AccountId,
+    profile: Profile,
+    owner: AccountId,
+    deposit: bool,
+) -> bool {
+    !deposit || owner == member || profile == Profile::Gestionnaire
 }
 
 /// **The one rule of new versions.** Whether a file that `up` uploads under the name of the

@@ -165,10 +165,11 @@ pub fn target_folder(
 
 /// The step every way of uploading shares: records the finished blob `w` as `name` in
 /// `folder` (a new document, or a new version of the same name, by the rules of
-/// [`upload`]) and journals it. `also` runs inside the same write transaction: a resumable
-/// upload deletes its own record there, so a crash leaves the upload or the document,
-/// never both and never neither. `Err(_, false)`: nothing was committed and the blob is
-/// still the caller's; `Err(_, true)`: the document exists, only the journal failed.
+/// [`upload`]), tells those concerned ([`super::document_notices`]) and journals it. `also`
+/// runs inside the same write transaction: a resumable upload deletes its own record there,
+/// so a crash leaves the upload or the document, never both and never neither.
+/// `Err(_, false)`: nothing was committed and the blob is still the caller's;
+/// `Err(_, true)`: the document exists, only the journal failed.
 pub fn add_written(
     core: &Core,
     up: &Upload<'_>,
@@ -178,7 +179,9 @@ pub fn add_written(
     also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
 ) -> Result<DocumentId, (DocError, bool)> {
     let s = up.space();
-    let (id, version) = record(core, up, folder, name, w, also).map_err(|e| (e, false))?;
+    let (id, doc) = record(core, up, folder, name, w, also).map_err(|e| (e, false))?;
+    super::document_notices::added(core, s, id, doc.owner, doc.deposit);
+    let version = doc.versions.len();
     journal::append(core, s, "uploaded", &format!("document:{id}:v{version}"))
         .map_err(|e| (e.into(), true))?;
     Ok(id)
@@ -191,7 +194,7 @@ fn record(
     name: &str,
     w: &Written,
     also: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>,
-) -> Result<(DocumentId, usize), DocError> {
+) -> Result<(DocumentId, Document), DocError> {
     let s = up.space();
     let version = Version {
         blob: w.id,
@@ -236,7 +239,7 @@ fn record(
         s.id,
         doc.versions.len()
     );
-    Ok((id, doc.versions.len()))
+    Ok((id, doc))
 }
 
 #[derive(Debug, Serialize)]

@@ -7,7 +7,8 @@
 //! run sends nothing, an event created less than a day ahead is reminded at the next run,
 //! a moved event is reminded again, and past events never are. Accounts whose mail
 //! preference is "never" get none (and nothing is recorded: if they change their mind before
-//! the start, the reminder still goes); deactivated accounts get none.
+//! the start, the reminder still goes); those who chose the daily digest have it counted in
+//! their next digest ([`crate::mail::prefs`]); deactivated accounts get none.
 
 use super::{Core, localtime, templates};
 use crate::ids::SpaceId;
@@ -36,7 +37,7 @@ fn mail_date(l: &localtime::Local, lang: &str) -> String {
     }
 }
 
-/// The housekeeping job: sends the reminders due at `now`; returns how many were sent.
+/// The housekeeping job: sends the reminders due at `now`; returns how many were mailed.
 pub fn send_due(core: &Core, now: i64) -> Result<usize, String> {
     let (mut sent, mut failed) = (0, 0);
     for (space, entry) in spaces::all(&core.store).map_err(|e| e.to_string())? {
@@ -110,19 +111,22 @@ fn remind_space(
                 &local.time,
                 &local.offset,
             );
-            if let Err(err) = queued {
-                log::error!(
-                    "event {} reminder for account {member} not queued: {err}",
-                    e.id
-                );
-                continue;
-            }
+            let delivery = match queued {
+                Ok(d) => d,
+                Err(err) => {
+                    log::error!(
+                        "event {} reminder for account {member} not queued: {err}",
+                        e.id
+                    );
+                    continue;
+                }
+            };
             let r = Reminder {
                 start: e.start,
                 sent_at: now,
             };
             events::record_reminder(&core.store, space, &key, e.id, member, &r)?;
-            sent += 1;
+            sent += usize::from(delivery.mailed());
         }
     }
     Ok(sent)

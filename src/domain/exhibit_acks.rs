@@ -183,7 +183,8 @@ pub fn remind(core: &Core, s: &SpaceAccess, id: CommunicationId) -> Result<u32, 
             firm: Some(s.entry.firm),
         };
         match core.mail.exhibits_reminder(&core.store, &to, &from, &path) {
-            Ok(_) => mailed += 1,
+            // Only a queued mail counts as mailed: a recipient's preference may hold it back.
+            Ok(d) => mailed += u32::from(d.mailed()),
             Err(e) => log::error!("communication {id}: reminder to account {a} not queued: {e}"),
         }
     }

@@ -29,6 +29,7 @@ pub mod deposit_move;
 pub mod deposit_visit;
 pub mod deposits;
 pub mod doc_listing;
+pub mod document_notices;
 pub mod documents;
 pub mod event_reminders;
 pub mod evidence;

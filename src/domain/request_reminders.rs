@@ -3,6 +3,9 @@
 //! display name, how many requests are due and the nearest due date, a link; never a title,
 //! a note or a space. One mail per person and firm per run, whatever the number of spaces.
 //!
+//! The person's notification preference applies ([`crate::mail::prefs`]): "none" withholds
+//! the reminder, the daily digest counts it; either way it is recorded as done.
+//!
 //! Idempotent: each (request, person, due date, stage) is recorded once its mail is queued,
 //! so a second run sends nothing; a new due date arms the reminders again. Days are UTC
 //! calendar days; a stage is sent on its exact day only (a box stopped that whole day skips
@@ -41,7 +44,8 @@ struct Owed {
     marks: Vec<(SpaceId, [u8; 53])>,
 }
 
-/// The housekeeping job: queues the reminders due at `now`; returns how many mails.
+/// The housekeeping job: queues the reminders due at `now`; returns how many mails (those
+/// withheld or counted in a digest by the person's preference are not mails).
 pub fn run(core: &Core, now: i64) -> Result<usize, String> {
     collect_and_send(core, now).map_err(|e| format!("request reminders: {e}"))
 }
@@ -111,13 +115,17 @@ fn collect_and_send(core: &Core, now: i64) -> Result<usize, StoreError> {
             firm: Some(firm),
         };
         let from = crate::mail::admin::sender(core, Some(firm));
-        if let Err(e) =
-            core.mail
+        let delivery =
+            match core
+                .mail
                 .request_reminder(&core.store, &to, &from, o.count, &iso(o.nearest))
-        {
-            log::error!("request reminder for account {account} not queued: {e}");
-            continue;
-        }
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    log::error!("request reminder for account {account} not queued: {e}");
+                    continue;
+                }
+            };
         for (space, mark) in &o.marks {
             if let Some(key) = keys.get(space) {
                 store::set_reminded(&core.store, key, std::slice::from_ref(mark), now)?;
@@ -127,7 +135,7 @@ fn collect_and_send(core: &Core, now: i64) -> Result<usize, StoreError> {
             "request reminder for account {account}: {} request(s) due",
             o.count
         );
-        sent += 1;
+        sent += usize::from(delivery.mailed());
     }
     Ok(sent)
 }

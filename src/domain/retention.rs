@@ -87,7 +87,8 @@ fn one(core: &Core, id: SpaceId, entry: &SpaceEntry, now: i64) -> Result<bool, S
     }
 }
 
-/// Mails the notice to every active Gestionnaire of the space; returns how many.
+/// Mails the notice to every active Gestionnaire of the space (each one's notification
+/// preference applies); returns how many mails were queued.
 fn notify(core: &Core, id: SpaceId, entry: &SpaceEntry, until: i64) -> Result<usize, StoreError> {
     let from = sender(core, Some(entry.firm));
     let mut n = 0;
@@ -112,7 +113,7 @@ fn notify(core: &Core, id: SpaceId, entry: &SpaceEntry, until: i64) -> Result<us
             .mail
             .retention_notice(&core.store, &to, &from, &date, &path)
         {
-            Ok(_) => n += 1,
+            Ok(d) => n += usize::from(d.mailed()),
             Err(e) => log::error!("retention notice of space {id} not queued: {e}"),
         }
     }

@@ -248,14 +248,18 @@ pub(super) fn tell_sender(core: &Core, l: &Live, kind: Kind) -> Result<(), SmErr
     };
     let from = sender(core, Some(l.entry.firm));
     let path = format!("/mail/{}", l.id);
+    // The lockout is a security mail, always sent; a reply's notice follows the sender's
+    // notification preference.
     match kind {
-        Kind::Locked => core
-            .mail
-            .secure_mail_locked(&core.store, &to, &from, &path)?,
-        Kind::Replied => core
-            .mail
-            .secure_mail_reply(&core.store, &to, &from, &path)?,
-    };
+        Kind::Locked => {
+            core.mail
+                .secure_mail_locked(&core.store, &to, &from, &path)?;
+        }
+        Kind::Replied => {
+            core.mail
+                .secure_mail_reply(&core.store, &to, &from, &path)?;
+        }
+    }
     Ok(())
 }
 

@@ -1,11 +1,15 @@
 //! One function per kind of mail. Their parameters are all a mail may carry: the firm's
 //! display name and colour, the recipient's own name, a count, a link to the box, a code.
+//! The kinds that follow the recipient's notification preference return a [`Delivery`]
+//! (queued, counted in the digest, or withheld): see [`super::prefs`].
 
 use minijinja::context;
 
+use super::prefs::{self, Delivery};
 use super::{MailError, Mailer};
 use crate::ids::{FirmId, MailId};
 use crate::store::Store;
+use crate::store::accounts::NotifyPref;
 
 /// Every kind of mail; each has `email/{lang}/{kind}.txt` and `.html`.
 pub const KINDS: &[&str] = &[
@@ -86,6 +90,35 @@ impl Mailer {
     ) -> Result<MailId, MailError> {
         let vars = context! { ..vars, ..self.common(to, from, path) };
         self.queue(store, kind, kind, to, from, vars)
+    }
+
+    /// As [`Self::send`], for a kind that follows the recipient's notification preference
+    /// ([`prefs::Policy::Preference`]): queued at once, counted in his next digest, or
+    /// withheld.
+    fn send_preferred(
+        &self,
+        store: &Store,
+        kind: &'static str,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+        vars: minijinja::Value,
+    ) -> Result<Delivery, MailError> {
+        debug_assert_eq!(prefs::policy(kind), Some(prefs::Policy::Preference));
+        match prefs::of(store, &to.email)? {
+            None | Some((_, NotifyPref::Immediate)) => self
+                .send(store, kind, to, from, path, vars)
+                .map(Delivery::Queued),
+            Some((account, NotifyPref::Daily)) => {
+                prefs::count(store, account, 1, crate::domain::time::now())?;
+                log::info!("{kind} for account {account} counted in the next digest");
+                Ok(Delivery::InDigest)
+            }
+            Some((account, NotifyPref::Never)) => {
+                log::info!("{kind} for account {account} withheld: no e-mail wanted");
+                Ok(Delivery::Withheld)
+            }
+        }
     }
 
     /// A test of the relay, sent from the admin page or `huisclos test-email`.
@@ -209,9 +242,9 @@ impl Mailer {
         from: &Sender,
         count: u32,
         due: &str,
-    ) -> Result<MailId, MailError> {
+    ) -> Result<Delivery, MailError> {
         let vars = context! { count => count, due => due };
-        self.send(store, "request_reminder", to, from, "/", vars)
+        self.send_preferred(store, "request_reminder", to, from, "/", vars)
     }
 
     /// A space the recipient manages will be deleted on `date` (its retention date): the
@@ -223,9 +256,9 @@ impl Mailer {
         from: &Sender,
         date: &str,
         path: &str,
-    ) -> Result<MailId, MailError> {
+    ) -> Result<Delivery, MailError> {
         let vars = context! { date => date };
-        self.send(store, "retention_notice", to, from, path, vars)
+        self.send_preferred(store, "retention_notice", to, from, path, vars)
     }
 
     /// The code that confirms a drop-box visitor's address: the firm's display name, the
@@ -251,8 +284,8 @@ impl Mailer {
         to: &Recipient,
         from: &Sender,
         path: &str,
-    ) -> Result<MailId, MailError> {
-        self.send(store, "exhibits_reminder", to, from, path, context! {})
+    ) -> Result<Delivery, MailError> {
+        self.send_preferred(store, "exhibits_reminder", to, from, path, context! {})
     }
 
     /// The account was locked after repeated failed sign-ins.
@@ -277,9 +310,9 @@ impl Mailer {
         date: &str,
         time: &str,
         offset: &str,
-    ) -> Result<MailId, MailError> {
+    ) -> Result<Delivery, MailError> {
         let vars = context! { date => date, time => time, offset => offset };
-        self.send(store, "event_reminder", to, from, "/", vars)
+        self.send_preferred(store, "event_reminder", to, from, "/", vars)
     }
 
     /// A secure mail waits for the recipient at `path` (`/m/{token}`) until `until`
@@ -328,7 +361,7 @@ impl Mailer {
         to: &Recipient,
         from: &Sender,
         path: &str,
-    ) -> Result<MailId, MailError> {
-        self.send(store, "secure_mail_reply", to, from, path, context! {})
+    ) -> Result<Delivery, MailError> {
+        self.send_preferred(store, "secure_mail_reply", to, from, path, context! {})
     }
 }

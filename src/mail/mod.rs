@@ -12,8 +12,10 @@
 
 pub mod admin;
 pub mod deliver;
+pub mod digest;
 pub mod dkim;
 pub mod kinds;
+pub mod prefs;
 pub mod render;
 pub mod transport;
 pub mod worker;
@@ -140,13 +142,7 @@ pub fn notify(
     account: crate::ids::AccountId,
     n: u32,
 ) -> Result<(), MailError> {
-    let now = crate::domain::time::now();
-    outbox::update_pending(&core.store, account, |p| {
-        if p.count == 0 {
-            p.first_at = now;
-        }
-        p.count = p.count.saturating_add(n);
-    })?;
+    prefs::count(&core.store, account, n, crate::domain::time::now())?;
     core.mail.wake();
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The mail worker: delivers due mails, retries with growing delays, gives up after the
-//! configured time, and turns pending notification counts into batched mails.
+//! configured time, and turns pending notification counts into batched mails (the daily
+//! digest excepted: [`super::digest`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -180,8 +181,10 @@ fn attempt(
     outbox::update(&core.store, &mail).map_err(|e| e.to_string())
 }
 
-/// Turns pending counts into at most one mail per person per batch period (or per day for
-/// those who chose the digest). Security mails do not go through here.
+/// Turns pending counts into at most one mail per person per batch period. Those who chose
+/// the daily digest are left to its housekeeping job ([`super::digest`]), which keeps its
+/// hour; those who want no e-mail have their count dropped. Security mails do not go
+/// through here.
 fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailError> {
     let now = time::now();
     for (account_id, p) in outbox::accounts_with_pending(&core.store)? {
@@ -194,7 +197,8 @@ fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailE
                 continue;
             }
             NotifyPref::Immediate => time::span(cfg.batch_minutes, time::MINUTE),
-            NotifyPref::Daily => 24 * 3600,
+            // The daily digest is the housekeeping job `digests`, at its set hour.
+            NotifyPref::Daily => continue,
         };
         if now - p.last_sent_at < period {
             continue;
@@ -212,11 +216,7 @@ fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailE
             lang: account.lang.clone(),
             firm: account.firm,
         };
-        if account.notify == NotifyPref::Daily {
-            core.mail.digest(&core.store, &to, &sender, p.count)?;
-        } else {
-            core.mail.notification(&core.store, &to, &sender, p.count)?;
-        }
+        core.mail.notification(&core.store, &to, &sender, p.count)?;
         outbox::update_pending(&core.store, account_id, |p| {
             p.count = 0;
             p.last_sent_at = now;

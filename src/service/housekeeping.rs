@@ -60,6 +60,11 @@ pub const JOBS: &[Job] = &[
         name: "copilot_proposals_expire",
         run: crate::domain::copilot_answer::expire,
     },
+    // Last: the reminders folded into a digest by the jobs above go out in the same run.
+    Job {
+        name: "digests",
+        run: crate::mail::digest::send_due,
+    },
 ];
 
 /// How often the thread runs the jobs.
