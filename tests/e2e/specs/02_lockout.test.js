@@ -80,7 +80,7 @@ describe('lockout after 5 wrong passwords', () => {
     await add.getByLabel('Nom', { exact: true }).fill(STAFF.name);
     await add.getByLabel('Adresse e-mail', { exact: true }).fill(STAFF.email);
     await submit(page, 'Ajouter');
-    assert.match(await mainText(page), /Le compte est créé/);
+    assert.match(await mainText(page), /La personne est ajoutée/);
 
     const welcome = await app.smtp.waitForMail((m) => m.rcpt_tos.includes(STAFF.email), 15_000);
     assert.equal(welcome.tls, true);
