@@ -245,3 +245,81 @@ fn check_prints_the_config_with_secrets_hidden() {
     assert!(!ok);
     assert!(err.contains("unknown field"), "{err}");
 }
+
+/// Issue 18: SIGTERM under steady keep-alive load. Clients that keep asking on their own
+/// connections get their answers, every answer given after the stop says `Connection:
+/// close`, and the process exits within 3 s (it used to wait until the clients went quiet).
+#[test]
+fn sigterm_under_steady_keep_alive_load_tells_every_client_and_exits_within_3_s() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let answers = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let (addr, answers, stop) = (s.addr, answers.clone(), stop.clone());
+            std::thread::spawn(move || {
+                // (answers on this connection, whether one said `Connection: close`)
+                let conn = std::net::TcpStream::connect(addr).unwrap();
+                conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .unwrap();
+                let mut w = conn.try_clone().unwrap();
+                let mut r = BufReader::new(conn);
+                let (mut n, mut told) = (0, false);
+                while !stop.load(Ordering::Relaxed) {
+                    let ask = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+                    if w.write_all(ask.as_bytes()).is_err() {
+                        break;
+                    }
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        break; // closed between two answers: allowed
+                    }
+                    let (mut len, mut close) = (0usize, false);
+                    loop {
+                        let mut h = String::new();
+                        r.read_line(&mut h).unwrap();
+                        let h = h.trim_end().to_ascii_lowercase();
+                        if h.is_empty() {
+                            break;
+                        }
+                        if let Some(v) = h.strip_prefix("content-length:") {
+                            len = v.trim().parse().unwrap();
+                        }
+                        close |= h == "connection: close";
+                    }
+                    let mut body = vec![0; len];
+                    r.read_exact(&mut body).unwrap();
+                    n += 1;
+                    answers.fetch_add(1, Ordering::Relaxed);
+                    if close {
+                        told = true;
+                        break;
+                    }
+                }
+                (n, told)
+            })
+        })
+        .collect();
+    // Steady load first: wait until the clients have had a few hundred answers.
+    let t0 = std::time::Instant::now();
+    while answers.load(Ordering::Relaxed) < 300 {
+        assert!(t0.elapsed().as_secs() < 60, "the clients get no answers");
+        std::thread::yield_now();
+    }
+    let stopped = std::time::Instant::now();
+    let status = s.stop(3);
+    let took = stopped.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    assert!(status.success(), "{status:?}");
+    assert!(took.as_secs_f64() < 3.0, "stopped in {took:?}");
+    let results: Vec<(usize, bool)> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    assert!(results.iter().all(|(n, _)| *n > 0), "{results:?}");
+    assert!(
+        results.iter().any(|(_, told)| *told),
+        "answers after the stop say Connection: close: {results:?}"
+    );
+}

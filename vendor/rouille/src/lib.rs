@@ -504,10 +504,22 @@ where
     ///     server.poll_timeout(std::time::Duration::from_millis(100));
     /// }
     /// ```
+    ///
+    /// Patched: returns once `dur` has passed even while requests keep arriving (the
+    /// stock loop returned only when no request came for `dur`, so under steady traffic a
+    /// caller's loop, and with it a stop on SIGTERM, never ran).
     #[inline]
     pub fn poll_timeout(&self, dur: std::time::Duration) {
-        while let Ok(Some(request)) = self.server.recv_timeout(dur) {
-            self.process(request);
+        let deadline = std::time::Instant::now() + dur;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.server.recv_timeout(left) {
+                Ok(Some(request)) => self.process(request),
+                _ => return,
+            }
+            if std::time::Instant::now() >= deadline {
+                return;
+            }
         }
     }
 

@@ -327,7 +327,7 @@ impl ClientConnection {
         std::mem::swap(&mut self.next_header_source, &mut data_source);
 
         // building the next reader
-        let request = crate::request::new_request(
+        let mut request = crate::request::new_request(
             self.secure,
             method,
             path,
@@ -351,6 +351,7 @@ impl ClientConnection {
             }
         })?;
         self.last_body = Some(request.body_end());
+        request.close_when_draining(self.state.draining_flag());
 
         // the head (and a small body read eagerly) has arrived; body reads by the handler
         // are only bounded by the per-read timeout

@@ -216,6 +216,11 @@ impl ConnState {
         self.idle.store(idle, Ordering::SeqCst);
     }
 
+    /// The server's draining flag itself, for the requests of this connection.
+    pub(crate) fn draining_flag(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.draining.clone()
+    }
+
     /// Whether the server is draining (stopped accepting).
     pub(crate) fn draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)

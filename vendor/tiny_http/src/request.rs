@@ -77,6 +77,10 @@ pub struct Request {
     // set once the body has been read to its end; answering before that closes the
     // connection (`Connection: close`) instead of reading the rest of the body
     body_end: BodyEnd,
+    // patched: the server's draining flag (set when it stops accepting); an answer given
+    // while it is set says `Connection: close`, so that a stop under steady keep-alive
+    // traffic tells every client to go, on the answer it is waiting for
+    server_draining: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 struct NotifyOnDrop<R> {
@@ -243,6 +247,7 @@ where
         must_send_continue: expects_continue,
         notify_when_responded: None,
         body_end,
+        server_draining: None,
     })
 }
 
@@ -454,7 +459,11 @@ impl Request {
         // patched: answered before its body was read whole (an early 413 or 405, an error):
         // the connection closes after this response rather than read the rest of the body,
         // and says so
-        let response = if self.body_end.is_reached() {
+        let draining = self
+            .server_draining
+            .as_ref()
+            .map_or(false, |d| d.load(std::sync::atomic::Ordering::SeqCst));
+        let response = if self.body_end.is_reached() && !draining {
             response
         } else {
             response.with_connection_close()
@@ -484,6 +493,14 @@ impl Request {
     }
 
     /// The flag set when the body has been read to its end (for the connection).
+    /// Makes the answer say `Connection: close` if the server is stopping by then.
+    pub(crate) fn close_when_draining(
+        &mut self,
+        flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        self.server_draining = Some(flag);
+    }
+
     pub(crate) fn body_end(&self) -> BodyEnd {
         self.body_end.clone()
     }
