@@ -321,21 +321,6 @@ fn special_for(r: &Route, who: &Ident) -> Option<&'static Special> {
         .find(|s| s.method == r.method && s.pattern == r.pattern && (s.who)(who))
 }
 
-fn is_space_route(r: &Route) -> bool {
-    matches!(
-        r.right,
-        Right::SpaceMember
-            | Right::SpaceManager
-            | Right::SpaceOwner
-            | Right::SpaceUploader
-            | Right::SpaceContributor
-            | Right::AsideMember
-            | Right::AsideContributor
-            | Right::AsideUploader
-            | Right::AsideManager
-    )
-}
-
 /// Fixture values the path parameters are replaced with.
 struct Fixtures {
     x: String,
@@ -378,7 +363,7 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
     let mut out = Vec::new();
     for seg in r.pattern.split('/') {
         let v = match seg {
-            "{id}" if is_space_route(r) => space.to_owned(),
+            "{id}" if r.names_a_space() => space.to_owned(),
             // A document route: a real document of X, or (for the no-oracle check) none.
             "{id}" if r.right == Right::DocumentReader => {
                 if space == fx.x {
@@ -1680,7 +1665,7 @@ fn every_route_honours_its_declared_access_and_right() {
             }
             matrix.entry(ri).or_default().push(c);
             // No oracle: an unknown space answers exactly like a forbidden one.
-            if (is_space_route(r)
+            if (r.names_a_space()
                 || matches!(
                     r.right,
                     Right::DocumentReader

@@ -387,22 +387,16 @@ fn totp_enrolment_then_sign_in_needs_the_code() {
     assert_eq!(r.status, 401, "a used TOTP code was accepted again");
 }
 
-#[test]
-fn staff_are_created_by_the_admin_and_deactivation_ends_their_sessions() {
-    let t = tempfile::tempdir().unwrap();
-    let s = Server::start(&t.path().join("data"), &[]);
-    let admin = web_setup(&s, "Cabinet Rho", "rho@example.fr");
+/// The firm admin (`admin`) adds `name` <`email`> to the staff; the person chooses a password
+/// through the welcome mail. Returns the person's browser, signed in.
+fn new_staff(s: &Server, admin: &Jar, name: &str, email: &str) -> Jar {
     let r = s.post_form(
         "/admin/staff",
-        &admin,
-        &[
-            ("csrf", &csrf(&s, &admin)),
-            ("name", "Paul Collaborateur"),
-            ("email", "paul@rho.example"),
-        ],
+        admin,
+        &[("csrf", &csrf(s, admin)), ("name", name), ("email", email)],
     );
     assert_eq!(r.status, 303);
-    let welcome = eml::wait_for(&s.data, "To: \"Paul Collaborateur\" <paul@rho.example>");
+    let welcome = eml::wait_for(&s.data, &format!("<{email}>"));
     let link = eml::link(&welcome, "/reset/");
     let mut jar = Jar::default();
     let form = s.get(&link, &jar);
@@ -418,6 +412,15 @@ fn staff_are_created_by_the_admin_and_deactivation_ends_their_sessions() {
     );
     assert_eq!(r.status, 303);
     jar.take(&r);
+    jar
+}
+
+#[test]
+fn staff_are_created_by_the_admin_and_deactivation_ends_their_sessions() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let admin = web_setup(&s, "Cabinet Rho", "rho@example.fr");
+    let jar = new_staff(&s, &admin, "Paul Collaborateur", "paul@rho.example");
     assert_eq!(s.get("/", &jar).status, 200);
     assert_eq!(
         s.get("/admin/staff", &jar).status,
@@ -633,32 +636,7 @@ fn personal_tokens_end_with_sign_out_everywhere_their_own_delete_and_deactivatio
 
     // Deactivation revokes a staff member's tokens; reactivation does not bring them back.
     let admin = sign_in(&s, "tau@example.fr", PASSWORD).unwrap();
-    let r = s.post_form(
-        "/admin/staff",
-        &admin,
-        &[
-            ("csrf", &csrf(&s, &admin)),
-            ("name", "Paul Collaborateur"),
-            ("email", "paul@tau.example"),
-        ],
-    );
-    assert_eq!(r.status, 303);
-    let welcome = eml::wait_for(&s.data, "<paul@tau.example>");
-    let link = eml::link(&welcome, "/reset/");
-    let mut paul = Jar::default();
-    let form = s.get(&link, &paul);
-    paul.take(&form);
-    let r = s.post_form(
-        &link,
-        &paul,
-        &[
-            ("csrf", &form.csrf()),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(r.status, 303);
-    paul.take(&r);
+    let paul = new_staff(&s, &admin, "Paul Collaborateur", "paul@tau.example");
     let pauls = personal_token(&s, &paul, "paul's script");
     assert_eq!(me_status(&s, &pauls), 200);
     let list = s.get("/admin/staff", &admin).text();
