@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "common/mail_check.rs"]
+mod mail_check;
 #[path = "common/smtp.rs"]
 mod smtp;
 
@@ -214,4 +216,12 @@ fn dkim_key_generation_prints_the_record_and_mails_are_signed() {
         sig.contains("d=cabinet.example") && sig.contains("s=hc1"),
         "{sig}"
     );
+    // dkimpy accepts what the relay received, with the record of the generated key.
+    let txt = huisclos::mail::dkim::DkimSigner::from_pem_file(&key, "hc1", "cabinet.example")
+        .unwrap()
+        .dns_txt_value()
+        .to_owned();
+    let eml = std::path::PathBuf::from(mails[0]["eml"].as_str().unwrap());
+    let dns = [("hc1._domainkey.cabinet.example".to_owned(), txt)];
+    mail_check::assert_clean(&mail_check::check(&[eml], &dns)[0]);
 }

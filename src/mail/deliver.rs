@@ -120,13 +120,20 @@ impl Deliverer {
     }
 
     pub fn deliver(&self, mail: &OutboxMail, from: &Mailbox) -> Result<(), Failure> {
-        let mut msg = build(mail, from)?;
+        let msg = build(mail, from)?;
         match self {
             Deliverer::Smtp(relay, dkim) => {
-                if let Some(signer) = dkim.as_ref() {
-                    signer.sign(&mut msg);
-                }
-                relay.send(&msg).map_err(|e| match e {
+                // The signature covers the very bytes handed to the relay (see dkim_sign).
+                let raw = match dkim.as_ref() {
+                    Some(signer) => signer.sign(&msg.formatted()).map_err(|e| {
+                        Failure::Temporary {
+                            reason: e.to_string(),
+                            hint: "check the DKIM key file of [mail], or report this to the maintainers",
+                        }
+                    })?,
+                    None => msg.formatted(),
+                };
+                relay.send_raw(msg.envelope(), &raw).map_err(|e| match e {
                     super::transport::SendError::Temporary { reason, hint } => {
                         Failure::Temporary { reason, hint }
                     }

@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod deliver;
 pub mod dkim;
+mod dkim_sign;
 pub mod kinds;
 pub mod render;
 pub mod transport;
