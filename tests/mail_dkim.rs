@@ -12,15 +12,16 @@ mod mail_check;
 mod smtp;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use huisclos::config::{Config, SmtpSecurity};
+use huisclos::crypto::keys::{Keyring, MasterKey};
 use huisclos::datadir::DataDir;
-use huisclos::ids::MailId;
 use huisclos::mail::deliver::Deliverer;
 use huisclos::mail::dkim::{DkimKeyKind, generate_dkim_key};
-use huisclos::mail::kinds::KINDS;
-use huisclos::mail::render::{MailTemplates, one_line};
-use huisclos::store::outbox::{OutboxMail, Status};
+use huisclos::mail::kinds::{KINDS, NOTIFICATION_KINDS};
+use huisclos::mail::{Mailer, Recipient, Sender};
+use huisclos::store::{Store, outbox};
 use smtp::SmtpServer;
 
 /// Long enough that the encoded From and Subject fold over several lines; a comma and an
@@ -28,17 +29,8 @@ use smtp::SmtpServer;
 const FIRM: &str = "Cabinet Dupré, Lefèvre & Associés — Avocats au Barreau de Paris et de Créteil";
 const RECIPIENT: &str = "Élodie Ñúñez-Ålvarez de la Tour d’Auvergne, née Müller";
 const SELECTOR: &str = "hc2026";
+const TOKEN: &str = "8f3a2b1c9d0e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e";
 const DOMAIN: &str = "cabinet.example";
-
-/// Every variable any template uses, with values of the right shape.
-fn vars() -> minijinja::Value {
-    minijinja::context! {
-        firm_name => FIRM, colour => "#224466", recipient_name => RECIPIENT,
-        link => "https://extranet.cabinet.example/invite/8f3a2b1c9d0e4f5a6b7c8d9e0f1a2b3c",
-        code => "48213977", minutes => 10, days => 7, count => 3, due => "2026-12-15",
-        date => "15/12/2026", time => "14:30", offset => "+01:00", until => "2027-01-15",
-    }
-}
 
 /// A relay-backed deliverer signing with a new key of `kind`; the TXT value of the key.
 fn deliverer(server: &SmtpServer, dir: &std::path::Path, kind: DkimKeyKind) -> (Deliverer, String) {
@@ -61,37 +53,60 @@ fn deliverer(server: &SmtpServer, dir: &std::path::Path, kind: DkimKeyKind) -> (
     (d, txt)
 }
 
-/// Sends every kind in every language; returns the number sent.
-fn send_all(d: &Deliverer, templates: &MailTemplates) -> usize {
-    let from = "Huis Clos <extranet@cabinet.example>".parse().unwrap();
-    let mut n = 0;
-    for kind in KINDS {
-        for lang in ["fr", "en"] {
-            let r = templates.render(kind, lang, &vars()).unwrap();
-            let id = MailId::random();
-            let mail = OutboxMail {
-                id,
-                kind: (*kind).to_owned(),
-                to: "elodie@client.example".into(),
-                to_name: one_line(RECIPIENT),
-                from_name: one_line(FIRM),
-                firm: None,
-                subject: r.subject,
-                text: r.text,
-                html: r.html,
-                message_id: format!("<{}@{DOMAIN}>", id.hex()),
-                created_at: 1_790_000_000,
-                status: Status::Waiting,
-                attempts: 0,
-                next_attempt_at: 0,
-                sent_at: None,
-                last_error: None,
-            };
-            d.deliver(&mail, &from).unwrap();
-            n += 1;
+/// Queues every kind in every language through the kind functions of `Mailer` (templates,
+/// outbox and all), then delivers each with `d`; the kinds in the order they were sent.
+fn send_all(d: &Deliverer, dir: &std::path::Path) -> Vec<String> {
+    let keys = Arc::new(Keyring::new(&MasterKey::generate()));
+    let store = Store::open(&dir.join("huisclos.redb"), keys).unwrap();
+    let mut config = Config::default();
+    config.smtp.from = format!("Huis Clos <extranet@{DOMAIN}>");
+    config.server.public_url = "https://extranet.cabinet.example".into();
+    let m = Mailer::new(&config).unwrap();
+    let from = Sender {
+        display_name: FIRM.into(),
+        colour: "#224466".into(),
+    };
+    for lang in ["fr", "en"] {
+        let to = Recipient {
+            email: "elodie@client.example".into(),
+            name: RECIPIENT.into(),
+            lang: lang.into(),
+            firm: None,
+        };
+        let s = &store;
+        let t = &to;
+        let f = &from;
+        for kind in KINDS {
+            match *kind {
+                "test" => m.test(s, t, f),
+                "sign_in_code" => m.sign_in_code(s, t, f, "48213977", 10),
+                "password_reset" => m.password_reset(s, t, f, TOKEN, 30),
+                "invitation" => m.invitation(s, t, f, TOKEN, 7),
+                "notification" => m.notification(s, t, f, 1),
+                "digest" => m.digest(s, t, f, 3),
+                "lockout_alert" => m.lockout_alert(s, t, f, 15),
+                "welcome" => m.welcome(s, t, f, TOKEN, 7),
+                "request_reminder" => m.request_reminder(s, t, f, 2, "2026-12-15"),
+                "event_reminder" => m.event_reminder(s, t, f, "15/12/2026", "14:30", "+01:00"),
+                "retention_notice" => m.retention_notice(s, t, f, "2027-01-15", "/spaces/ab12"),
+                "exhibits_reminder" => m.exhibits_reminder(s, t, f, "/spaces/ab12/exhibits"),
+                "secure_mail" => m.secure_mail(s, t, f, &format!("/m/{TOKEN}"), "2027-01-15"),
+                "secure_mail_code" => m.secure_mail_code(s, t, f, "48213977", 10),
+                "secure_mail_locked" => m.secure_mail_locked(s, t, f, "/mail/ab12"),
+                "secure_mail_reply" => m.secure_mail_reply(s, t, f, "/mail/ab12"),
+                "deposit_code" => m.deposit_code(s, t, f, "48213977", 10),
+                other => panic!("{other}: a new kind of mail must be added to this test"),
+            }
+            .unwrap();
         }
     }
-    n
+    let sender = "Huis Clos <extranet@cabinet.example>".parse().unwrap();
+    let mut kinds = Vec::new();
+    for mail in outbox::all(&store).unwrap() {
+        d.deliver(&mail, &sender, m.base_url()).unwrap();
+        kinds.push(mail.kind);
+    }
+    kinds
 }
 
 fn received(server: &SmtpServer, n: usize) -> Vec<PathBuf> {
@@ -102,18 +117,53 @@ fn received(server: &SmtpServer, n: usize) -> Vec<PathBuf> {
         .collect()
 }
 
+/// RFC 3834 on every mail, `List-Unsubscribe` to the preferences on notifications only,
+/// links written plainly, and nothing wider than a phone.
+fn assert_clean_headers(kind: &str, mail: &serde_json::Value) {
+    let h = &mail["headers"];
+    assert_eq!(
+        h["auto-submitted"],
+        serde_json::json!(["auto-generated"]),
+        "{kind}"
+    );
+    let unsubscribe =
+        serde_json::json!(["<https://extranet.cabinet.example/account#prefs-heading>"]);
+    if NOTIFICATION_KINDS.contains(&kind) {
+        assert_eq!(h["list-unsubscribe"], unsubscribe, "{kind}");
+    } else {
+        assert!(
+            h.get("list-unsubscribe").is_none(),
+            "{kind} is a security mail"
+        );
+    }
+    let hrefs = mail["hrefs"].as_array().unwrap();
+    assert!(
+        hrefs
+            .iter()
+            .all(|l| l.as_str().unwrap().starts_with("https://")),
+        "{kind}: {hrefs:?}"
+    );
+    assert_eq!(
+        mail["wide"],
+        serde_json::json!([]),
+        "{kind} is wider than 390 px"
+    );
+}
+
 fn every_kind_verifies_with(kind: DkimKeyKind, algorithm: &str) {
     let dir = tempfile::tempdir().unwrap();
     let server = SmtpServer::start(&[]);
     let (d, txt) = deliverer(&server, dir.path(), kind);
-    let n = send_all(&d, &MailTemplates::load().unwrap());
+    let kinds = send_all(&d, dir.path());
+    let n = kinds.len();
     assert_eq!(n, KINDS.len() * 2);
     let files = received(&server, n);
     let dns = [(format!("{SELECTOR}._domainkey.{DOMAIN}"), txt)];
     let checked = mail_check::check(&files, &dns);
     assert_eq!(checked.len(), n);
-    for mail in &checked {
+    for (i, mail) in checked.iter().enumerate() {
         mail_check::assert_clean(mail);
+        assert_clean_headers(&kinds[i], mail);
         let sig = &mail["headers"]["dkim-signature"][0];
         assert!(
             sig.as_str().unwrap().contains(&format!("a={algorithm}")),

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 
+use super::headers::{AutoSubmitted, ListUnsubscribe, preferences_url};
+use super::kinds::NOTIFICATION_KINDS;
 use crate::config::Config;
 use crate::datadir::{DataDir, write_private};
 use crate::store::outbox::OutboxMail;
@@ -55,7 +57,8 @@ pub fn from_mailbox(config: &Config) -> Result<Mailbox, String> {
 
 /// Builds the message exactly as queued: same Message-ID and date on every attempt. The
 /// display names are put in by lettre's `Mailbox`, which encodes them: no header injection.
-pub fn build(mail: &OutboxMail, from: &Mailbox) -> Result<Message, Failure> {
+/// `base_url` is the box's, for `List-Unsubscribe` (see [`super::headers`]).
+pub fn build(mail: &OutboxMail, from: &Mailbox, base_url: &str) -> Result<Message, Failure> {
     let to_addr = mail.to.parse().map_err(|_| Failure::Permanent {
         reason: "the recipient address is not valid".into(),
         hint: "correct the person's e-mail address",
@@ -63,7 +66,11 @@ pub fn build(mail: &OutboxMail, from: &Mailbox) -> Result<Message, Failure> {
     let to_name = (!mail.to_name.is_empty()).then(|| mail.to_name.clone());
     let from = Mailbox::new(Some(mail.from_name.clone()), from.email.clone());
     let date = SystemTime::UNIX_EPOCH + Duration::from_secs(mail.created_at.max(0) as u64);
-    Message::builder()
+    let mut builder = Message::builder().header(AutoSubmitted);
+    if NOTIFICATION_KINDS.contains(&mail.kind.as_str()) {
+        builder = builder.header(ListUnsubscribe(preferences_url(base_url)));
+    }
+    builder
         .message_id(Some(mail.message_id.clone()))
         .date(date)
         .from(from)
@@ -119,8 +126,13 @@ impl Deliverer {
         !matches!(self, Deliverer::Files(_))
     }
 
-    pub fn deliver(&self, mail: &OutboxMail, from: &Mailbox) -> Result<(), Failure> {
-        let msg = build(mail, from)?;
+    pub fn deliver(
+        &self,
+        mail: &OutboxMail,
+        from: &Mailbox,
+        base_url: &str,
+    ) -> Result<(), Failure> {
+        let msg = build(mail, from, base_url)?;
         match self {
             Deliverer::Smtp(relay, dkim) => {
                 // The signature covers the very bytes handed to the relay (see dkim_sign).

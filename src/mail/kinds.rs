@@ -28,6 +28,16 @@ pub const KINDS: &[&str] = &[
     "deposit_code",
 ];
 
+/// The kinds a person can turn off in his notification preferences: they carry
+/// `List-Unsubscribe` ([`super::headers`]). The others are security or transactional mails.
+pub const NOTIFICATION_KINDS: &[&str] = &[
+    "notification",
+    "digest",
+    "request_reminder",
+    "event_reminder",
+    "exhibits_reminder",
+];
+
 /// Who receives a mail.
 #[derive(Debug, Clone)]
 pub struct Recipient {
@@ -61,13 +71,33 @@ fn safe_colour(c: &str) -> &str {
     if ok { c } else { "#1f3a5f" }
 }
 
+/// A link written plainly in HTML (`href="https://…"`): the auto-escape would write every
+/// `/` as `&#x2f;`, which spam filters count against the mail and some clients show as is.
+/// Only what could close the attribute or open a tag is escaped; the link is safe for text
+/// too. A link is the box's base URL plus a path of ids and tokens.
+fn plain_link(link: &str) -> minijinja::Value {
+    let mut out = String::with_capacity(link.len());
+    for c in link.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    minijinja::Value::from_safe_string(out)
+}
+
 impl Mailer {
     /// What every mail may carry: the firm's display name and colour, the recipient's own
     /// name, and a link to the box.
     fn common(&self, to: &Recipient, from: &Sender, path: &str) -> minijinja::Value {
+        let link = plain_link(&format!("{}{path}", self.base_url()));
         context! {
             firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, link => format!("{}{path}", self.base_url()),
+            recipient_name => to.name, link => link,
         }
     }
 
@@ -300,5 +330,22 @@ impl Mailer {
         path: &str,
     ) -> Result<MailId, MailError> {
         self.send(store, "secure_mail_reply", to, from, path, context! {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_link;
+
+    #[test]
+    fn links_keep_their_slashes_but_cannot_leave_the_attribute() {
+        assert_eq!(
+            plain_link("https://box.example/invite/ab12").to_string(),
+            "https://box.example/invite/ab12"
+        );
+        assert_eq!(
+            plain_link("https://x.fr/a?b=1&c=\"><script>'").to_string(),
+            "https://x.fr/a?b=1&amp;c=&quot;&gt;&lt;script&gt;&#39;"
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod admin;
 pub mod deliver;
 pub mod dkim;
 mod dkim_sign;
+pub mod headers;
 pub mod kinds;
 pub mod render;
 pub mod transport;
