@@ -28,6 +28,7 @@ use smtp::SmtpServer;
 /// ampersand that must be quoted in a display name.
 const FIRM: &str = "Cabinet Dupré, Lefèvre & Associés — Avocats au Barreau de Paris et de Créteil";
 const RECIPIENT: &str = "Élodie Ñúñez-Ålvarez de la Tour d’Auvergne, née Müller";
+const INVITER: &str = "Maître Anne-Sophie Lefèvre-Dubois";
 const SELECTOR: &str = "hc2026";
 const TOKEN: &str = "8f3a2b1c9d0e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e";
 const DOMAIN: &str = "cabinet.example";
@@ -81,7 +82,7 @@ fn send_all(d: &Deliverer, dir: &std::path::Path) -> Vec<String> {
                 "test" => m.test(s, t, f),
                 "sign_in_code" => m.sign_in_code(s, t, f, "48213977", 10),
                 "password_reset" => m.password_reset(s, t, f, TOKEN, 30),
-                "invitation" => m.invitation(s, t, f, TOKEN, 7),
+                "invitation" => m.invitation(s, t, f, INVITER, TOKEN, 7),
                 "notification" => m.notification(s, t, f, 1),
                 "digest" => m.digest(s, t, f, 3),
                 "lockout_alert" => m.lockout_alert(s, t, f, 15),
@@ -164,6 +165,13 @@ fn every_kind_verifies_with(kind: DkimKeyKind, algorithm: &str) {
     for (i, mail) in checked.iter().enumerate() {
         mail_check::assert_clean(mail);
         assert_clean_headers(&kinds[i], mail);
+        // Sent in the firm's name; the invitation also names the lawyer who invites.
+        let from = mail["headers"]["from"][0].as_str().unwrap();
+        assert!(from.starts_with(&format!("\"{FIRM}\" <")), "{from}");
+        let to = mail["headers"]["to"][0].as_str().unwrap();
+        assert!(to.starts_with(&format!("\"{RECIPIENT}\" <")), "{to}");
+        let text = mail["text"].as_str().unwrap();
+        assert_eq!(kinds[i] == "invitation", text.contains(INVITER), "{text}");
         let sig = &mail["headers"]["dkim-signature"][0];
         assert!(
             sig.as_str().unwrap().contains(&format!("a={algorithm}")),

@@ -77,7 +77,12 @@ fn delivered_over_starttls_to_the_real_relay() {
             .unwrap()
             .ends_with("@cabinet.example>")
     );
-    assert!(mails[0]["html"].as_str().unwrap().contains("Huis Clos"));
+    // A box-level mail is sent in the display name of `[smtp] from`.
+    assert_eq!(
+        mails[0]["headers"]["from"][0],
+        "Cabinet <extranet@cabinet.example>"
+    );
+    assert!(mails[0]["html"].as_str().unwrap().contains(">Cabinet</td>"));
     assert!(
         !mails[0]["html"].as_str().unwrap().contains("<img"),
         "no remote image"

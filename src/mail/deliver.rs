@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 
+use super::address::mailbox_field;
 use super::headers::{AutoSubmitted, ListUnsubscribe, preferences_url};
 use super::kinds::NOTIFICATION_KINDS;
 use crate::config::Config;
@@ -56,7 +57,8 @@ pub fn from_mailbox(config: &Config) -> Result<Mailbox, String> {
 }
 
 /// Builds the message exactly as queued: same Message-ID and date on every attempt. The
-/// display names are put in by lettre's `Mailbox`, which encodes them: no header injection.
+/// display names are encoded by [`mailbox_field`] (RFC 2047 words or plain atoms only, so
+/// no header injection) and parsed back by lettre for the envelope.
 /// `base_url` is the box's, for `List-Unsubscribe` (see [`super::headers`]).
 pub fn build(mail: &OutboxMail, from: &Mailbox, base_url: &str) -> Result<Message, Failure> {
     let to_addr = mail.to.parse().map_err(|_| Failure::Permanent {
@@ -73,8 +75,8 @@ pub fn build(mail: &OutboxMail, from: &Mailbox, base_url: &str) -> Result<Messag
     builder
         .message_id(Some(mail.message_id.clone()))
         .date(date)
-        .from(from)
-        .to(Mailbox::new(to_name, to_addr))
+        .raw_header(mailbox_field("From", &from))
+        .raw_header(mailbox_field("To", &Mailbox::new(to_name, to_addr)))
         .subject(mail.subject.clone())
         .multipart(MultiPart::alternative_plain_html(
             mail.text.clone(),

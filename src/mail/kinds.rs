@@ -48,18 +48,24 @@ pub struct Recipient {
     pub firm: Option<FirmId>,
 }
 
-/// On whose behalf: the firm's display name (possibly neutral) and brand colour.
+/// On whose behalf: the firm's display name (possibly neutral) and brand colour. An empty
+/// display name is the box's own: the display name of `[smtp] from`, else
+/// [`DEFAULT_BOX_NAME`] (see [`Mailer::sender_name`]).
 #[derive(Debug, Clone)]
 pub struct Sender {
     pub display_name: String,
     pub colour: String,
 }
 
+/// The box's name in mails when `[smtp] from` has no display name.
+pub const DEFAULT_BOX_NAME: &str = "Huis Clos";
+
 impl Sender {
-    /// The box itself, for mails that belong to no firm.
+    /// The box itself, for mails that belong to no firm (sign-in codes of a client with no
+    /// firm, the box's test mail).
     pub fn neutral() -> Sender {
         Sender {
-            display_name: "Huis Clos".into(),
+            display_name: String::new(),
             colour: "#1f3a5f".into(),
         }
     }
@@ -96,7 +102,7 @@ impl Mailer {
     fn common(&self, to: &Recipient, from: &Sender, path: &str) -> minijinja::Value {
         let link = plain_link(&format!("{}{path}", self.base_url()));
         context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
+            firm_name => self.sender_name(from), colour => safe_colour(&from.colour),
             recipient_name => to.name, link => link,
         }
     }
@@ -148,17 +154,19 @@ impl Mailer {
         self.send(store, "password_reset", to, from, &path, vars)
     }
 
-    /// An invitation: says who invites (the firm), never into what.
+    /// An invitation: says who invites (the person, `inviter`, and the firm), never into
+    /// what: an unknown sender with a bare link looks like phishing.
     pub fn invitation(
         &self,
         store: &Store,
         to: &Recipient,
         from: &Sender,
+        inviter: &str,
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
         let path = format!("/invite/{token}");
-        let vars = context! { days => days };
+        let vars = context! { days => days, inviter => super::render::one_line(inviter) };
         self.send(store, "invitation", to, from, &path, vars)
     }
 
