@@ -240,6 +240,21 @@ fn ed25519_seed(der: &[u8]) -> Result<Option<Ed25519Parts>, DkimError> {
     Ok(Some((seed, pair.public_key().as_ref().to_vec())))
 }
 
+/// Longest character-string of a TXT record (RFC 1035 §3.3: a length octet, then the text).
+const TXT_STRING_MAX: usize = 255;
+
+/// The TXT record in zone-file form, `NAME IN TXT "…" "…"`: the value cut into strings of at
+/// most 255 octets (an RSA 2048 key needs two), which receivers join without separator
+/// (RFC 6376 §3.6.2.2). The value is base64 and tags: nothing to escape in it.
+pub fn zone_record(name: &str, value: &str) -> String {
+    let strings: Vec<String> = value
+        .as_bytes()
+        .chunks(TXT_STRING_MAX)
+        .map(|c| format!("\"{}\"", String::from_utf8_lossy(c)))
+        .collect();
+    format!("{name} IN TXT {}", strings.join(" "))
+}
+
 fn txt_value(k: &str, public: &[u8]) -> String {
     format!("v=DKIM1; k={k}; p={}", BASE64.encode(public))
 }
