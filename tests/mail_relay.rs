@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "common/mail_check.rs"]
+mod mail_check;
 #[path = "common/smtp.rs"]
 mod smtp;
 
@@ -75,7 +77,12 @@ fn delivered_over_starttls_to_the_real_relay() {
             .unwrap()
             .ends_with("@cabinet.example>")
     );
-    assert!(mails[0]["html"].as_str().unwrap().contains("Huis Clos"));
+    // A box-level mail is sent in the display name of `[smtp] from`.
+    assert_eq!(
+        mails[0]["headers"]["from"][0],
+        "Cabinet <extranet@cabinet.example>"
+    );
+    assert!(mails[0]["html"].as_str().unwrap().contains(">Cabinet</td>"));
     assert!(
         !mails[0]["html"].as_str().unwrap().contains("<img"),
         "no remote image"
@@ -214,4 +221,12 @@ fn dkim_key_generation_prints_the_record_and_mails_are_signed() {
         sig.contains("d=cabinet.example") && sig.contains("s=hc1"),
         "{sig}"
     );
+    // dkimpy accepts what the relay received, with the record of the generated key.
+    let txt = huisclos::mail::dkim::DkimSigner::from_pem_file(&key, "hc1", "cabinet.example")
+        .unwrap()
+        .dns_txt_value()
+        .to_owned();
+    let eml = std::path::PathBuf::from(mails[0]["eml"].as_str().unwrap());
+    let dns = [("hc1._domainkey.cabinet.example".to_owned(), txt)];
+    mail_check::assert_clean(&mail_check::check(&[eml], &dns)[0]);
 }

@@ -65,6 +65,8 @@ fn no_sentinel_in_any_mail() {
         .unwrap()
         .to_owned();
     let inv = eml::wait_for(&data, "To: client@sentinel.example");
+    // The invitation names the lawyer who invites (the admin here), never the space.
+    assert!(inv.contains("Maître Témoin ("), "{inv}");
     let link = eml::link(&inv, "/invite/");
     let mut cj = Jar::default();
     let page = s.get(&link, &cj);

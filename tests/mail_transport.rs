@@ -1,7 +1,10 @@
 //! The SMTP transport against a real relay (`tests/e2e/smtp_server.py`: aiosmtpd requiring
-//! STARTTLS, throwaway CA), and DKIM signatures checked against the published DNS value.
+//! STARTTLS, throwaway CA), and DKIM signatures checked by dkimpy against the published DNS
+//! value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/mail_check.rs"]
+mod mail_check;
 #[path = "common/smtp.rs"]
 mod smtp;
 
@@ -235,16 +238,21 @@ fn dkim_ed25519_signature_survives_the_relay_and_verifies() {
         SmtpSecurity::Starttls,
         &server.ca_file,
     );
-    let mut msg = message("client@example.org");
-    signer.sign(&mut msg);
-    Relay::from_config(&smtp).unwrap().send(&msg).unwrap();
-    let raw = server.wait_for_mails(1)[0]["raw"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    dkim::verify(&raw, &txt);
-    let tampered = raw.replace("Un document vous attend", "Un autre sujet");
-    assert!(std::panic::catch_unwind(|| dkim::verify(&tampered, &txt)).is_err());
+    let msg = message("client@example.org");
+    let signed = signer.sign(&msg.formatted()).unwrap();
+    let relay = Relay::from_config(&smtp).unwrap();
+    relay.send_raw(msg.envelope(), &signed).unwrap();
+    let eml = PathBuf::from(server.wait_for_mails(1)[0]["eml"].as_str().unwrap());
+    let dns = [("hc2026._domainkey.cabinet.example".to_owned(), txt)];
+    mail_check::assert_clean(&mail_check::check(std::slice::from_ref(&eml), &dns)[0]);
+    let raw = std::fs::read_to_string(&eml).unwrap();
+    let tampered = dir.path().join("tampered.eml");
+    std::fs::write(
+        &tampered,
+        raw.replace("Un document vous attend", "Un autre sujet"),
+    )
+    .unwrap();
+    assert_eq!(mail_check::check(&[tampered], &dns)[0]["dkim"], false);
 }
 
 #[test]
@@ -252,10 +260,12 @@ fn dkim_rsa_keys_generate_load_and_verify() {
     let (pem, txt) = generate_dkim_key(DkimKeyKind::Rsa2048).unwrap();
     assert!(txt.starts_with("v=DKIM1; k=rsa; p="));
     let signer = DkimSigner::from_pem(&pem, "hc2026", "cabinet.example").unwrap();
-    let mut msg = message("client@example.org");
-    signer.sign(&mut msg);
-    let raw = String::from_utf8(msg.formatted()).unwrap();
-    dkim::verify(&raw, &txt);
+    let msg = message("client@example.org");
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("signed.eml");
+    std::fs::write(&eml, signer.sign(&msg.formatted()).unwrap()).unwrap();
+    let dns = [("hc2026._domainkey.cabinet.example".to_owned(), txt.clone())];
+    mail_check::assert_clean(&mail_check::check(&[eml], &dns)[0]);
     // PKCS#1 ("RSA PRIVATE KEY", as from `openssl genrsa`) loads too.
     use rsa::pkcs1::EncodeRsaPrivateKey;
     use rsa::pkcs8::DecodePrivateKey;
@@ -264,105 +274,4 @@ fn dkim_rsa_keys_generate_load_and_verify() {
     let again = DkimSigner::from_pem(&pkcs1, "hc2026", "cabinet.example").unwrap();
     assert_eq!(again.dns_txt_value(), txt);
     assert!(DkimSigner::from_pem("not a key", "s", "cabinet.example").is_err());
-}
-
-/// A small DKIM verifier (relaxed/relaxed, the form DkimSigner writes), independent of lettre.
-mod dkim {
-    use data_encoding::BASE64;
-    use ring::digest::{SHA256, digest};
-
-    fn relaxed_header(name: &str, value: &str) -> String {
-        let unfolded = value.replace("\r\n", "");
-        let value = unfolded.split_whitespace().collect::<Vec<_>>().join(" ");
-        format!("{}:{}", name.to_ascii_lowercase(), value)
-    }
-
-    fn tag<'a>(sig: &'a str, name: &str) -> &'a str {
-        sig.split(';')
-            .filter_map(|t| t.trim().split_once('='))
-            .find(|(k, _)| k.trim() == name)
-            .map(|(_, v)| v)
-            .unwrap_or_else(|| panic!("no {name}= tag"))
-    }
-
-    /// Panics unless `raw` carries a valid DKIM-Signature for the key in `txt`.
-    pub fn verify(raw: &str, txt: &str) {
-        let raw = if raw.contains("\r\n") {
-            raw.to_owned()
-        } else {
-            raw.replace('\n', "\r\n")
-        };
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for line in head.split("\r\n") {
-            if line.starts_with([' ', '\t']) {
-                headers
-                    .last_mut()
-                    .unwrap()
-                    .1
-                    .push_str(&format!("\r\n{line}"));
-            } else {
-                let (n, v) = line.split_once(':').unwrap();
-                headers.push((n.to_owned(), v.to_owned()));
-            }
-        }
-        let find = |n: &str| headers.iter().find(|(h, _)| h.eq_ignore_ascii_case(n));
-        let sig = find("DKIM-Signature").unwrap().1.replace("\r\n", "");
-        let sig: String = sig.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(tag(&sig, "c"), "relaxed/relaxed");
-        // Body: relaxed canonicalization, then SHA-256.
-        let mut lines: Vec<String> = body
-            .split("\r\n")
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
-        while lines.last().is_some_and(String::is_empty) {
-            lines.pop();
-        }
-        let canon_body: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
-        let bh = BASE64.encode(digest(&SHA256, canon_body.as_bytes()).as_ref());
-        assert_eq!(tag(&sig, "bh").replace(' ', ""), bh, "body hash");
-        // Headers named in h=, then the signature header without its b= value.
-        let mut data = String::new();
-        for name in tag(&sig, "h").split(':') {
-            if let Some((n, v)) = find(name.trim()) {
-                data.push_str(&relaxed_header(n, v));
-                data.push_str("\r\n");
-            }
-        }
-        let (raw_name, raw_sig) = find("DKIM-Signature").unwrap();
-        let b_start = raw_sig.find("b=").map(|i| i + 2).unwrap();
-        let b_start = raw_sig[..b_start]
-            .rfind("; b=")
-            .map(|i| i + 4)
-            .unwrap_or(b_start);
-        let b_end = raw_sig[b_start..]
-            .find(';')
-            .map_or(raw_sig.len(), |e| b_start + e);
-        let unsigned = format!("{}{}", &raw_sig[..b_start], &raw_sig[b_end..]);
-        data.push_str(&relaxed_header(raw_name, &unsigned));
-        let b = BASE64
-            .decode(tag(&sig, "b").replace(' ', "").as_bytes())
-            .unwrap();
-        let p = BASE64
-            .decode(txt.split("p=").nth(1).unwrap().as_bytes())
-            .unwrap();
-        let hashed = digest(&SHA256, data.as_bytes());
-        match tag(&sig, "a") {
-            "ed25519-sha256" => {
-                let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, &p);
-                key.verify(hashed.as_ref(), &b).expect("ed25519 signature");
-            }
-            "rsa-sha256" => {
-                use rsa::pkcs1::EncodeRsaPublicKey;
-                use rsa::pkcs8::DecodePublicKey;
-                // ring wants the PKCS#1 form of the key, and hashes the data itself.
-                let spki = rsa::RsaPublicKey::from_public_key_der(&p).unwrap();
-                let pkcs1 = spki.to_pkcs1_der().unwrap();
-                let alg = &ring::signature::RSA_PKCS1_2048_8192_SHA256;
-                let key = ring::signature::UnparsedPublicKey::new(alg, pkcs1.as_bytes());
-                key.verify(data.as_bytes(), &b).expect("rsa signature");
-            }
-            other => panic!("unexpected algorithm {other}"),
-        }
-    }
 }

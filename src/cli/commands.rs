@@ -79,7 +79,14 @@ pub(super) fn dkim_generate(
         "Private key written to {} (keep it private).",
         path.display()
     );
-    println!("Publish this DNS TXT record:\n\n{selector}._domainkey.{domain}. IN TXT \"{txt}\"\n");
+    let name = format!("{selector}._domainkey.{domain}.");
+    println!(
+        "Publish this DNS TXT record (zone-file form):\n\n{}\n",
+        crate::mail::dkim::zone_record(&name, &txt)
+    );
+    println!(
+        "In a registrar's web form: name {selector}._domainkey, type TXT, value (one line):\n\n{txt}\n"
+    );
     println!(
         "Then set in [mail]: dkim_selector = \"{selector}\" and dkim_key_file = \"{}\"",
         path.display()

@@ -62,10 +62,14 @@ pub fn create(
             .unwrap_or_else(|| "fr".into()),
         firm: Some(s.entry.firm),
     };
+    let inviter = accounts::by_id(&core.store, s.account)?
+        .map(|a| a.name)
+        .unwrap_or_default();
     if let Err(e) = core.mail.invitation(
         &core.store,
         &to,
         &sender(core, Some(s.entry.firm)),
+        &inviter,
         &token,
         DAYS,
     ) {

@@ -124,7 +124,7 @@ pub fn deliver_now(
         return Ok((Status::Failed, None));
     };
     m.attempts += 1;
-    match deliverer.deliver(&m, from) {
+    match deliverer.deliver(&m, from, core.mail.base_url()) {
         Ok(()) => {
             m.status = Status::Sent;
             m.sent_at = Some(time::now());

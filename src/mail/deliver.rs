@@ -7,6 +7,9 @@ use std::time::{Duration, SystemTime};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 
+use super::address::mailbox_field;
+use super::headers::{AutoSubmitted, ListUnsubscribe, preferences_url};
+use super::kinds::NOTIFICATION_KINDS;
 use crate::config::Config;
 use crate::datadir::{DataDir, write_private};
 use crate::store::outbox::OutboxMail;
@@ -54,8 +57,10 @@ pub fn from_mailbox(config: &Config) -> Result<Mailbox, String> {
 }
 
 /// Builds the message exactly as queued: same Message-ID and date on every attempt. The
-/// display names are put in by lettre's `Mailbox`, which encodes them: no header injection.
-pub fn build(mail: &OutboxMail, from: &Mailbox) -> Result<Message, Failure> {
+/// display names are encoded by [`mailbox_field`] (RFC 2047 words or plain atoms only, so
+/// no header injection) and parsed back by lettre for the envelope.
+/// `base_url` is the box's, for `List-Unsubscribe` (see [`super::headers`]).
+pub fn build(mail: &OutboxMail, from: &Mailbox, base_url: &str) -> Result<Message, Failure> {
     let to_addr = mail.to.parse().map_err(|_| Failure::Permanent {
         reason: "the recipient address is not valid".into(),
         hint: "correct the person's e-mail address",
@@ -63,11 +68,15 @@ pub fn build(mail: &OutboxMail, from: &Mailbox) -> Result<Message, Failure> {
     let to_name = (!mail.to_name.is_empty()).then(|| mail.to_name.clone());
     let from = Mailbox::new(Some(mail.from_name.clone()), from.email.clone());
     let date = SystemTime::UNIX_EPOCH + Duration::from_secs(mail.created_at.max(0) as u64);
-    Message::builder()
+    let mut builder = Message::builder().header(AutoSubmitted);
+    if NOTIFICATION_KINDS.contains(&mail.kind.as_str()) {
+        builder = builder.header(ListUnsubscribe(preferences_url(base_url)));
+    }
+    builder
         .message_id(Some(mail.message_id.clone()))
         .date(date)
-        .from(from)
-        .to(Mailbox::new(to_name, to_addr))
+        .raw_header(mailbox_field("From", &from))
+        .raw_header(mailbox_field("To", &Mailbox::new(to_name, to_addr)))
         .subject(mail.subject.clone())
         .multipart(MultiPart::alternative_plain_html(
             mail.text.clone(),
@@ -119,14 +128,26 @@ impl Deliverer {
         !matches!(self, Deliverer::Files(_))
     }
 
-    pub fn deliver(&self, mail: &OutboxMail, from: &Mailbox) -> Result<(), Failure> {
-        let mut msg = build(mail, from)?;
+    pub fn deliver(
+        &self,
+        mail: &OutboxMail,
+        from: &Mailbox,
+        base_url: &str,
+    ) -> Result<(), Failure> {
+        let msg = build(mail, from, base_url)?;
         match self {
             Deliverer::Smtp(relay, dkim) => {
-                if let Some(signer) = dkim.as_ref() {
-                    signer.sign(&mut msg);
-                }
-                relay.send(&msg).map_err(|e| match e {
+                // The signature covers the very bytes handed to the relay (see dkim_sign).
+                let raw = match dkim.as_ref() {
+                    Some(signer) => signer.sign(&msg.formatted()).map_err(|e| {
+                        Failure::Temporary {
+                            reason: e.to_string(),
+                            hint: "check the DKIM key file of [mail], or report this to the maintainers",
+                        }
+                    })?,
+                    None => msg.formatted(),
+                };
+                relay.send_raw(msg.envelope(), &raw).map_err(|e| match e {
                     super::transport::SendError::Temporary { reason, hint } => {
                         Failure::Temporary { reason, hint }
                     }

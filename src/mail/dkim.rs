@@ -6,30 +6,24 @@
 //! file readable by the service only) and the value of the DNS TXT record to publish at
 //! `SELECTOR._domainkey.DOMAIN` (`v=DKIM1; k=ed25519; p=…` or `k=rsa`). [`DkimSigner`] loads
 //! such a PEM file (PKCS#8 Ed25519 or RSA, or PKCS#1 `RSA PRIVATE KEY` as written by
-//! `openssl genrsa`) and signs a `lettre::Message` in place with lettre's `dkim` feature
-//! (`rsa-sha256` or `ed25519-sha256`, relaxed/relaxed canonicalization).
+//! `openssl genrsa`) and signs the formatted bytes of a message (`rsa-sha256` or
+//! `ed25519-sha256`, relaxed/relaxed canonicalization, see [`super::dkim_sign`]).
 //!
-//! lettre wants an RSA key as PKCS#1 PEM and an Ed25519 key as the base64 of its 32-byte
-//! seed; this module converts. Ed25519 keys are checked with ring (the seed must give the
-//! public key stored next to it); RSA keys must have at least 1024 bits (RFC 8301).
+//! Ed25519 keys are checked with ring (the seed must give the public key stored next to it)
+//! and sign with ring; RSA keys must have at least 1024 bits (RFC 8301) and sign with the
+//! `rsa` crate (blinded, PKCS#1 v1.5 over SHA-256).
 //! Publishing both kinds under two selectors is safest: some receivers still ignore Ed25519.
 
 use std::fmt;
 use std::path::Path;
 
 use data_encoding::BASE64;
-use lettre::Message;
-use lettre::message::dkim::{
-    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
-    DkimSigningKey,
-};
-use lettre::message::header::HeaderName;
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use zeroize::Zeroizing;
@@ -43,8 +37,46 @@ pub enum DkimKeyKind {
 
 /// A key, selector and domain, ready to sign messages.
 pub struct DkimSigner {
-    config: DkimConfig,
+    key: SigningKey,
+    selector: String,
+    domain: String,
     dns_txt_value: String,
+}
+
+/// The private key; RSA boxed (it is large).
+enum SigningKey {
+    Ed25519(Ed25519KeyPair),
+    Rsa(Box<RsaPrivateKey>),
+}
+
+/// DER `DigestInfo` prefix of a SHA-256 hash in a PKCS#1 v1.5 signature (RFC 8017 §9.2).
+const SHA256_DIGEST_INFO: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+impl super::dkim_sign::HashSigner for SigningKey {
+    fn algorithm(&self) -> &'static str {
+        match self {
+            SigningKey::Ed25519(_) => "ed25519-sha256",
+            SigningKey::Rsa(_) => "rsa-sha256",
+        }
+    }
+
+    fn sign_hash(&self, hash: &[u8]) -> Result<Vec<u8>, String> {
+        match self {
+            // RFC 8463 §3: Ed25519 signs the SHA-256 hash itself (pure EdDSA).
+            SigningKey::Ed25519(pair) => Ok(pair.sign(hash).as_ref().to_vec()),
+            SigningKey::Rsa(key) => {
+                let padding = Pkcs1v15Sign {
+                    hash_len: Some(32),
+                    prefix: Box::new(SHA256_DIGEST_INFO),
+                };
+                key.sign_with_rng(&mut rsa::rand_core::OsRng, padding, hash)
+                    .map_err(|e| format!("RSA signing failed ({e})"))
+            }
+        }
+    }
 }
 
 impl fmt::Debug for DkimSigner {
@@ -69,18 +101,6 @@ fn err(m: impl Into<String>) -> DkimError {
     DkimError(m.into())
 }
 
-/// The headers covered by the signature (absent ones are signed as absent).
-const SIGNED_HEADERS: [&str; 8] = [
-    "From",
-    "To",
-    "Cc",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "MIME-Version",
-    "Content-Type",
-];
-
 /// DER prefix of a PKCS#8 Ed25519 key after its SEQUENCE header (the version, 0 or 1, is
 /// patched in), up to the 32-byte seed (RFC 8410).
 const ED25519_PKCS8_PREFIX: [u8; 14] = [
@@ -104,17 +124,17 @@ impl DkimSigner {
         }
         let key = PrivateKeyDer::from_pem_slice(pem.as_bytes())
             .map_err(|_| err("the key file holds no PEM private key"))?;
-        let (algorithm, lettre_key, dns_txt_value) = match &key {
+        let (key, dns_txt_value) = match &key {
             PrivateKeyDer::Pkcs1(k) => rsa_key(
                 RsaPrivateKey::from_pkcs1_der(k.secret_pkcs1_der())
                     .map_err(|_| err("the RSA private key cannot be read"))?,
             )?,
             PrivateKeyDer::Pkcs8(k) => match ed25519_seed(k.secret_pkcs8_der())? {
-                Some((seed, public)) => (
-                    DkimSigningAlgorithm::Ed25519,
-                    Zeroizing::new(BASE64.encode(&*seed)),
-                    txt_value("ed25519", &public),
-                ),
+                Some((seed, public)) => {
+                    let pair = Ed25519KeyPair::from_seed_and_public_key(&*seed, &public)
+                        .map_err(|_| err("the Ed25519 key is damaged"))?;
+                    (SigningKey::Ed25519(pair), txt_value("ed25519", &public))
+                }
                 None => rsa_key(
                     RsaPrivateKey::from_pkcs8_der(k.secret_pkcs8_der())
                         .map_err(|_| err("the key is neither Ed25519 nor RSA"))?,
@@ -122,32 +142,33 @@ impl DkimSigner {
             },
             _ => return Err(err("only Ed25519 and RSA keys can sign DKIM")),
         };
-        let signing_key = DkimSigningKey::new(&lettre_key, algorithm)
-            .map_err(|e| err(format!("lettre refused the key ({e})")))?;
-        let headers = SIGNED_HEADERS
-            .iter()
-            .map(|h| HeaderName::new_from_ascii_str(h))
-            .collect();
-        let relaxed = DkimCanonicalization {
-            header: DkimCanonicalizationType::Relaxed,
-            body: DkimCanonicalizationType::Relaxed,
-        };
-        let config = DkimConfig::new(
-            selector.to_ascii_lowercase(),
-            domain.to_ascii_lowercase(),
-            signing_key,
-            headers,
-            relaxed,
-        );
         Ok(DkimSigner {
-            config,
+            key,
+            selector: selector.to_ascii_lowercase(),
+            domain: domain.to_ascii_lowercase(),
             dns_txt_value,
         })
     }
 
-    /// Adds a `DKIM-Signature` header to `msg`; sign last, once every header is set.
-    pub fn sign(&self, msg: &mut Message) {
-        msg.sign(&self.config);
+    /// `message` (as formatted for the wire, CRLF line ends) with a `DKIM-Signature` field
+    /// in front: sign last, the exact bytes that will be sent, and change none afterwards.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, DkimError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let header = super::dkim_sign::signature_header(
+            message,
+            &self.selector,
+            &self.domain,
+            now,
+            &self.key,
+        )
+        .map_err(err)?;
+        let mut signed = Vec::with_capacity(header.len() + message.len());
+        signed.extend_from_slice(header.as_bytes());
+        signed.extend_from_slice(message);
+        Ok(signed)
     }
 
     /// The TXT record value that verifies this key (`v=DKIM1; k=…; p=…`).
@@ -185,21 +206,16 @@ pub fn generate_dkim_key(kind: DkimKeyKind) -> Result<(String, String), DkimErro
     }
 }
 
-/// lettre's form of an RSA key (PKCS#1 PEM) and its TXT value.
-fn rsa_key(
-    key: RsaPrivateKey,
-) -> Result<(DkimSigningAlgorithm, Zeroizing<String>, String), DkimError> {
+/// An RSA signing key and its TXT value.
+fn rsa_key(key: RsaPrivateKey) -> Result<(SigningKey, String), DkimError> {
     if key.size() < 128 {
         return Err(err("the RSA key is shorter than 1024 bits (use 2048)"));
     }
-    let pkcs1 = key
-        .to_pkcs1_pem(LineEnding::LF)
-        .map_err(|_| err("cannot encode the RSA key"))?;
     let public = RsaPublicKey::from(&key)
         .to_public_key_der()
         .map_err(|_| err("cannot encode the RSA public key"))?;
     let txt = txt_value("rsa", public.as_bytes());
-    Ok((DkimSigningAlgorithm::Rsa, pkcs1, txt))
+    Ok((SigningKey::Rsa(Box::new(key)), txt))
 }
 
 /// The seed of an Ed25519 key and its public key.
@@ -222,6 +238,21 @@ fn ed25519_seed(der: &[u8]) -> Result<Option<Ed25519Parts>, DkimError> {
         return Err(bad());
     }
     Ok(Some((seed, pair.public_key().as_ref().to_vec())))
+}
+
+/// Longest character-string of a TXT record (RFC 1035 §3.3: a length octet, then the text).
+const TXT_STRING_MAX: usize = 255;
+
+/// The TXT record in zone-file form, `NAME IN TXT "…" "…"`: the value cut into strings of at
+/// most 255 octets (an RSA 2048 key needs two), which receivers join without separator
+/// (RFC 6376 §3.6.2.2). The value is base64 and tags: nothing to escape in it.
+pub fn zone_record(name: &str, value: &str) -> String {
+    let strings: Vec<String> = value
+        .as_bytes()
+        .chunks(TXT_STRING_MAX)
+        .map(|c| format!("\"{}\"", String::from_utf8_lossy(c)))
+        .collect();
+    format!("{name} IN TXT {}", strings.join(" "))
 }
 
 fn txt_value(k: &str, public: &[u8]) -> String {

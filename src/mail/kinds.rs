@@ -34,6 +34,16 @@ pub const KINDS: &[&str] = &[
     "staff_address_taken",
 ];
 
+/// The kinds a person can turn off in his notification preferences: they carry
+/// `List-Unsubscribe` ([`super::headers`]). The others are security or transactional mails.
+pub const NOTIFICATION_KINDS: &[&str] = &[
+    "notification",
+    "digest",
+    "request_reminder",
+    "event_reminder",
+    "exhibits_reminder",
+];
+
 /// Who receives a mail.
 #[derive(Debug, Clone)]
 pub struct Recipient {
@@ -44,18 +54,24 @@ pub struct Recipient {
     pub firm: Option<FirmId>,
 }
 
-/// On whose behalf: the firm's display name (possibly neutral) and brand colour.
+/// On whose behalf: the firm's display name (possibly neutral) and brand colour. An empty
+/// display name is the box's own: the display name of `[smtp] from`, else
+/// [`DEFAULT_BOX_NAME`] (see [`Mailer::sender_name`]).
 #[derive(Debug, Clone)]
 pub struct Sender {
     pub display_name: String,
     pub colour: String,
 }
 
+/// The box's name in mails when `[smtp] from` has no display name.
+pub const DEFAULT_BOX_NAME: &str = "Huis Clos";
+
 impl Sender {
-    /// The box itself, for mails that belong to no firm.
+    /// The box itself, for mails that belong to no firm (sign-in codes of a client with no
+    /// firm, the box's test mail).
     pub fn neutral() -> Sender {
         Sender {
-            display_name: "Huis Clos".into(),
+            display_name: String::new(),
             colour: "#1f3a5f".into(),
         }
     }
@@ -67,13 +83,33 @@ fn safe_colour(c: &str) -> &str {
     if ok { c } else { "#1f3a5f" }
 }
 
+/// A link written plainly in HTML (`href="https://…"`): the auto-escape would write every
+/// `/` as `&#x2f;`, which spam filters count against the mail and some clients show as is.
+/// Only what could close the attribute or open a tag is escaped; the link is safe for text
+/// too. A link is the box's base URL plus a path of ids and tokens.
+fn plain_link(link: &str) -> minijinja::Value {
+    let mut out = String::with_capacity(link.len());
+    for c in link.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    minijinja::Value::from_safe_string(out)
+}
+
 impl Mailer {
     /// What every mail may carry: the firm's display name and colour, the recipient's own
     /// name, and a link to the box.
     fn common(&self, to: &Recipient, from: &Sender, path: &str) -> minijinja::Value {
+        let link = plain_link(&format!("{}{path}", self.base_url()));
         context! {
-            firm_name => from.display_name, colour => safe_colour(&from.colour),
-            recipient_name => to.name, link => format!("{}{path}", self.base_url()),
+            firm_name => self.sender_name(from), colour => safe_colour(&from.colour),
+            recipient_name => to.name, link => link,
         }
     }
 
@@ -153,17 +189,19 @@ impl Mailer {
         self.send(store, "password_reset", to, from, &path, vars)
     }
 
-    /// An invitation: says who invites (the firm), never into what.
+    /// An invitation: says who invites (the person, `inviter`, and the firm), never into
+    /// what: an unknown sender with a bare link looks like phishing.
     pub fn invitation(
         &self,
         store: &Store,
         to: &Recipient,
         from: &Sender,
+        inviter: &str,
         token: &str,
         days: u32,
     ) -> Result<MailId, MailError> {
         let path = format!("/invite/{token}");
-        let vars = context! { days => days };
+        let vars = context! { days => days, inviter => super::render::one_line(inviter) };
         self.send(store, "invitation", to, from, &path, vars)
     }
 
@@ -363,5 +401,22 @@ impl Mailer {
         path: &str,
     ) -> Result<Delivery, MailError> {
         self.send_preferred(store, "secure_mail_reply", to, from, path, context! {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_link;
+
+    #[test]
+    fn links_keep_their_slashes_but_cannot_leave_the_attribute() {
+        assert_eq!(
+            plain_link("https://box.example/invite/ab12").to_string(),
+            "https://box.example/invite/ab12"
+        );
+        assert_eq!(
+            plain_link("https://x.fr/a?b=1&c=\"><script>'").to_string(),
+            "https://x.fr/a?b=1&amp;c=&quot;&gt;&lt;script&gt;&#39;"
+        );
     }
 }

@@ -10,10 +10,13 @@
 //! carry — the firm's display name and colour, the recipient's own name, a count, a link to
 //! the box, a code — so no space title, document name or message text can reach a mail.
 
+pub mod address;
 pub mod admin;
 pub mod deliver;
 pub mod digest;
 pub mod dkim;
+mod dkim_sign;
+pub mod headers;
 pub mod kinds;
 pub mod prefs;
 pub mod render;
@@ -58,6 +61,8 @@ pub struct Mailer {
     base_url: String,
     /// The domain of Message-IDs (that of the sender address).
     domain: String,
+    /// The box's own name in mails: the display name of `[smtp] from`, or the default.
+    box_name: String,
     wake: Arc<(Mutex<bool>, Condvar)>,
 }
 
@@ -75,12 +80,29 @@ impl Mailer {
             domain: deliver::from_mailbox(config)
                 .map(|m| m.email.domain().to_owned())
                 .unwrap_or_else(|_| "localhost".into()),
+            box_name: deliver::from_mailbox(config)
+                .ok()
+                .and_then(|m| m.name)
+                .map(|n| render::one_line(&n))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| kinds::DEFAULT_BOX_NAME.to_owned()),
             wake: Arc::new((Mutex::new(false), Condvar::new())),
         })
     }
 
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The name a mail from `from` is sent in: the firm's, or the box's own for
+    /// [`Sender::neutral`].
+    pub fn sender_name(&self, from: &Sender) -> String {
+        let name = render::one_line(&from.display_name);
+        if name.is_empty() {
+            self.box_name.clone()
+        } else {
+            name
+        }
     }
 
     /// Wakes the worker (new mail, or a retry asked by the admin).
@@ -116,7 +138,7 @@ impl Mailer {
             kind: kind.to_owned(),
             to: to.email.clone(),
             to_name: render::one_line(&to.name),
-            from_name: render::one_line(&from.display_name),
+            from_name: self.sender_name(from),
             firm: to.firm,
             subject: r.subject,
             text: r.text,

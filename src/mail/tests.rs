@@ -118,9 +118,13 @@ fn names_cannot_inject_headers() {
     run_once(&core, &d, &from_mailbox(&config).unwrap(), &config.mail).unwrap();
     let mail = outbox::by_id(&core.store, id).unwrap().unwrap();
     let eml = String::from_utf8(
-        super::deliver::build(&mail, &from_mailbox(&config).unwrap())
-            .unwrap()
-            .formatted(),
+        super::deliver::build(
+            &mail,
+            &from_mailbox(&config).unwrap(),
+            "https://box.example",
+        )
+        .unwrap()
+        .formatted(),
     )
     .unwrap();
     let head = &eml[..eml.find("\r\n\r\n").unwrap()];

@@ -28,6 +28,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -154,6 +155,11 @@ impl Relay {
     /// Sends one message (envelope taken from its headers). Never panics.
     pub fn send(&self, msg: &Message) -> Result<(), SendError> {
         self.run(|t| t.send(msg).map(drop).map_err(Some))
+    }
+
+    /// Sends bytes already formatted (and signed) to the envelope's recipients. Never panics.
+    pub fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+        self.run(|t| t.send_raw(envelope, raw).map(drop).map_err(Some))
     }
 
     /// Connects, negotiates TLS, authenticates and sends NOOP: what `huisclos check` shows.

@@ -145,7 +145,7 @@ fn attempt(
         return Ok(());
     }
     mail.attempts += 1;
-    match deliverer.deliver(&mail, from) {
+    match deliverer.deliver(&mail, from, core.mail.base_url()) {
         Ok(()) => {
             mail.status = Status::Sent;
             mail.sent_at = Some(time::now());
