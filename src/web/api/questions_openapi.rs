@@ -29,7 +29,7 @@ pub fn describe(doc: &mut Value) {
         "status": {"type": "string", "enum": ["open", "answered", "published", "closed"]},
         "published": {"type": "boolean"}, "mine": {"type": "boolean"},
         "asked_at": {"type": "string", "format": "date-time", "description": "the author and the Gestionnaires only (null for others)"},
-        "published_at": {"type": "string", "format": "date-time"},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
         "author": {"type": "object", "description": "Gestionnaires only (null for others)", "properties": {
             "id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"}}},
         "document": {"type": ["object", "null"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
