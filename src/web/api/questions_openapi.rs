@@ -24,13 +24,13 @@ fn responses(code: &str, schema: Value) -> Value {
 pub fn describe(doc: &mut Value) {
     let question = json!({"type": "object", "properties": {
         "id": {"type": "string"},
-        "number": {"type": "integer", "description": "Gestionnaires only (null for others)"},
+        "number": {"type": ["integer", "null"], "description": "Gestionnaires only (null for others)"},
         "text": {"type": "string"},
         "status": {"type": "string", "enum": ["open", "answered", "published", "closed"]},
         "published": {"type": "boolean"}, "mine": {"type": "boolean"},
-        "asked_at": {"type": "string", "format": "date-time", "description": "the author and the Gestionnaires only (null for others)"},
-        "published_at": {"type": "string", "format": "date-time"},
-        "author": {"type": "object", "description": "Gestionnaires only (null for others)", "properties": {
+        "asked_at": {"type": ["string", "null"], "format": "date-time", "description": "the author and the Gestionnaires only (null for others)"},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "author": {"type": ["object", "null"], "description": "Gestionnaires only (null for others)", "properties": {
             "id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"}}},
         "document": {"type": ["object", "null"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
         "answer": {"type": ["object", "null"], "properties": {"text": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}}});
