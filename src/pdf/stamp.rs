@@ -284,7 +284,7 @@ mod tests {
             &mut font::Used::new(),
         );
         assert!(
-            String::from_utf8_lossy(&content).contains(&format!("/HCstamp 12 Tf")),
+            String::from_utf8_lossy(&content).contains("/HCstamp 12 Tf"),
             "in the stamp's own font"
         );
         assert!(
