@@ -1,5 +1,6 @@
 //! The bordereau de communication de pièces: the PDF that lists what a party communicated,
-//! as a court or an arbitral tribunal expects it. A4, Helvetica (standard font, WinAnsi),
+//! as a court or an arbitral tribunal expects it. A4, DejaVu Sans embedded as a subset
+//! (`crate::pdf::font`: parties and titles in any European script are written as they are),
 //! in French whatever the interface language, since it is a procedural document filed in
 //! French: the court or tribunal, the case number, the parties in procedural order with
 //! their counsel, the communicating party and its counsel, the date and time, then a

@@ -5,10 +5,12 @@
 //! The original is never rewritten: each page gets two new content streams around its own
 //! (`q` before, `Q` then the watermark after), so whatever the page's content leaves in the
 //! graphics state cannot hide, move or shrink the watermark, and pages that share content
-//! streams or resources are still right. The text uses Helvetica, one of the standard 14
-//! fonts every reader has, with WinAnsiEncoding so French accents render; a character
-//! outside that encoding becomes `?`. The page's displayed box (CropBox, else MediaBox) and
-//! `/Rotate`, both inheritable from the page tree, give the geometry.
+//! streams or resources are still right. The text uses DejaVu Sans, embedded once per file
+//! as a subset of the glyphs of the watermark (`crate::pdf::font`), so that a viewer's name
+//! in Greek, Cyrillic or with Polish or Czech letters is written as it is and a text
+//! extractor reads it back; a character the font lacks becomes `?`. The page's displayed
+//! box (CropBox, else MediaBox) and `/Rotate`, both inheritable from the page tree, give
+//! the geometry.
 //!
 //! Encrypted PDFs are refused (their content cannot be changed without their key, and
 //! removing the protection is not ours to do); a file lopdf cannot read, or one without a
@@ -21,7 +23,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 #[path = "watermark_text.rs"]
 mod text;
-pub(crate) use text::{em_width, win_ansi};
+pub(crate) use text::{em_width, encode};
 
 /// The text put on each page.
 #[derive(Debug, Clone)]
@@ -79,12 +81,13 @@ fn apply_inner(pdf: &[u8], stamp: &Stamp, max_stream: usize) -> Result<Vec<u8>, 
     if pages.is_empty() {
         return Err(WatermarkError::Broken);
     }
-    let font = doc.add_object(Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"Font".to_vec())),
-        ("Subtype", Object::Name(b"Type1".to_vec())),
-        ("BaseFont", Object::Name(b"Helvetica".to_vec())),
-        ("Encoding", Object::Name(b"WinAnsiEncoding".to_vec())),
-    ]));
+    // The same text on every page: one subset of its glyphs serves them all.
+    let mut used = crate::pdf::font::Used::new();
+    for l in stamp.lines.iter().chain([&stamp.footer]) {
+        encode(l, &mut used);
+    }
+    let font = crate::pdf::font::embed(&mut doc, crate::pdf::font::Face::Sans, &used)
+        .map_err(|_| WatermarkError::Broken)?;
     let gs = |alpha: f32| {
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"ExtGState".to_vec())),
@@ -277,8 +280,10 @@ fn page_content(g: &Geometry, stamp: &Stamp, names: &Names<'_>) -> Vec<u8> {
     let angle = h.atan2(w);
     let (c, s) = (angle.cos(), angle.sin());
     let diagonal = (w * w + h * h).sqrt();
-    let lines: Vec<Vec<u8>> = stamp.lines.iter().map(|l| win_ansi(l)).collect();
+    let lines = &stamp.lines;
     let widest = lines.iter().map(|l| em_width(l)).fold(0.0f32, f32::max);
+    // The glyphs are recorded once for the file by `apply`.
+    let mut used = crate::pdf::font::Used::new();
     if widest > 0.0 {
         let size = (0.7 * diagonal / widest).clamp(6.0, 54.0);
         let leading = 1.3 * size;
@@ -300,13 +305,12 @@ fn page_content(g: &Geometry, stamp: &Stamp, names: &Names<'_>) -> Vec<u8> {
                 f(c),
                 f(x),
                 f(y),
-                hex(l)
+                encode(l, &mut used)
             ));
         }
         out.push_str("ET\n");
     }
-    let footer = win_ansi(&stamp.footer);
-    let fw = em_width(&footer);
+    let fw = em_width(&stamp.footer);
     if fw > 0.0 {
         let size = ((w - 24.0).max(10.0) / fw).min(7.0);
         let x = ((w - fw * size) / 2.0).max(2.0);
@@ -317,7 +321,7 @@ fn page_content(g: &Geometry, stamp: &Stamp, names: &Names<'_>) -> Vec<u8> {
             f(size),
             f(x),
             f(8.0_f32.min(h / 4.0)),
-            hex(&footer)
+            encode(&stamp.footer, &mut used)
         ));
     }
     out.push_str("Q\n");
@@ -334,10 +338,6 @@ fn f(v: f32) -> String {
     } else {
         s.to_owned()
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    data_encoding::HEXUPPER.encode(b)
 }
 
 #[cfg(test)]

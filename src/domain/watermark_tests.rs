@@ -102,17 +102,20 @@ fn check_page(doc: &Document, page: ObjectId, own: &[ObjectId]) -> String {
     );
     let s = stamp();
     for line in s.lines.iter().chain([&s.footer]) {
-        assert!(mark.contains(&hex(&win_ansi(line))), "{line} on the page");
+        let codes = encode(line, &mut Default::default());
+        assert!(mark.contains(&codes), "{line} on the page");
     }
     let res = dict.get(b"Resources").unwrap().as_dict().unwrap();
     let fonts = res.get(b"Font").unwrap().as_dict().unwrap();
     assert!(fonts.has(b"F1"), "the page's own font is still there");
     let ours = fonts.get(FONT).unwrap().as_reference().unwrap();
     let f = doc.get_dictionary(ours).unwrap();
-    assert_eq!(f.get(b"BaseFont").unwrap().as_name().unwrap(), b"Helvetica");
+    assert_eq!(f.get(b"Subtype").unwrap().as_name().unwrap(), b"Type0");
+    let base = f.get(b"BaseFont").unwrap().as_name().unwrap();
+    assert!(base.ends_with(b"+DejaVuSans"), "an embedded subset");
     assert_eq!(
         f.get(b"Encoding").unwrap().as_name().unwrap(),
-        b"WinAnsiEncoding"
+        b"Identity-H"
     );
     let gs = res.get(b"ExtGState").unwrap().as_dict().unwrap();
     assert!(gs.has(GS_DIAGONAL) && gs.has(GS_FOOTER));
@@ -243,13 +246,19 @@ fn encrypted_and_broken_files_are_refused_without_panicking() {
 }
 
 #[test]
-fn text_is_encoded_in_win_ansi_with_helvetica_widths() {
-    assert_eq!(
-        win_ansi("aé€—Œ\t☃"),
-        vec![b'a', 0xe9, 0x80, 0x97, 0x8c, b' ', b'?']
-    );
-    assert_eq!(em_width(&win_ansi("é")), em_width(b"e"));
-    assert_eq!(em_width(b"W"), 0.944);
+fn text_is_encoded_in_the_embedded_font_with_its_widths() {
+    use crate::pdf::font::{Face, glyph};
+    let mut used = Default::default();
+    let codes = encode("aŁΩЖ\t日", &mut used);
+    let expect: String = ['a', 'Ł', 'Ω', 'Ж', ' ', '?']
+        .iter()
+        .map(|c| format!("{:04X}", glyph(Face::Sans, *c).0))
+        .collect();
+    assert_eq!(codes, expect);
+    assert_eq!(used.len(), 6, "each glyph recorded for the subset");
+    assert!(em_width("Ω") > 0.5);
+    // DejaVu Sans "W" is 2025/2048 em.
+    assert_eq!(em_width("W"), 0.989);
     assert_eq!(f(12.0), "12");
     assert_eq!(f(-0.0001), "0");
     assert_eq!(f(0.123_45), "0.123");

@@ -1,13 +1,15 @@
-//! The text of a watermark as the PDF needs it: WinAnsiEncoding bytes, and their widths in
-//! Helvetica (one of the standard 14 fonts, whose metrics every reader uses), to centre
-//! and size lines without embedding a font. The encoding and the metrics are `crate::pdf`'s.
+//! The text of a watermark as the PDF needs it: 2-byte codes of DejaVu Sans (embedded as a
+//! subset by `crate::pdf::font`, so that names in Greek, Cyrillic or with Polish or Czech
+//! letters are written as they are), and their widths, to centre and size lines.
 
-/// `text` in WinAnsiEncoding (Windows-1252); other characters become `?`.
-pub(crate) fn win_ansi(text: &str) -> Vec<u8> {
-    crate::pdf::encode(text)
+use crate::pdf::font::{self, Face, Used};
+
+/// `text` as the hex string of its codes; the glyphs it uses are recorded in `used`.
+pub(crate) fn encode(text: &str, used: &mut Used) -> String {
+    font::encode(Face::Sans, text, used)
 }
 
-/// Width of WinAnsi text in Helvetica, in ems.
-pub(crate) fn em_width(text: &[u8]) -> f32 {
-    crate::pdf::units(text, crate::pdf::Font::Regular) as f32 / 1000.0
+/// Width of `text` in DejaVu Sans, in ems.
+pub(crate) fn em_width(text: &str) -> f32 {
+    font::units(Face::Sans, text) as f32 / 1000.0
 }

@@ -1,21 +1,28 @@
-//! Small PDF writing helpers over lopdf: text in the standard Type 1 fonts (Helvetica,
-//! Helvetica-Bold, Courier) with WinAnsiEncoding, so that French accents, œ, « », € and the
-//! typographic quotes render in every viewer without embedding a font; measuring and
-//! wrapping that text; drawing lines and boxes; assembling A4 pages into a document.
+//! Small PDF writing helpers over lopdf: text in DejaVu Sans, regular and bold, embedded
+//! as a subset of the glyphs each file uses ([`font`]), so that names in every European
+//! script (Latin with its extensions, Greek, Cyrillic) are written as they are and come back
+//! out by copy and paste or pdftotext; measuring and wrapping that text; drawing lines and
+//! boxes; assembling A4 pages into a document.
 //!
-//! Text is written as hex strings of WinAnsi bytes, so no character of the input can break
-//! out of a string operand; a character WinAnsi lacks is written `?`.
+//! Text is written as hex strings (glyph codes; WinAnsi bytes for [`Font::Mono`]), so no
+//! character of the input can break out of a string operand. [`Font::Mono`] stays the
+//! standard Courier with WinAnsiEncoding: it only writes SHA-256 digests, which are ASCII,
+//! and costs no embedded font.
 
+pub mod font;
 pub mod metrics;
 pub mod stamp;
+
+use std::collections::BTreeMap;
 
 use lopdf::{Document, Object, Stream, StringFormat, dictionary};
 
 /// A4 in points (1/72 inch).
 pub const A4: (f32, f32) = (595.28, 841.89);
 
-/// The three standard fonts the helpers use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The three fonts the helpers use: DejaVu Sans and DejaVu Sans Bold (embedded), Courier
+/// (standard, WinAnsi; for ASCII only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Font {
     Regular,
     Bold,
@@ -32,20 +39,21 @@ impl Font {
         }
     }
 
-    fn base(self) -> &'static str {
+    /// The embedded face of the font; `None` for Courier.
+    pub fn face(self) -> Option<font::Face> {
         match self {
-            Font::Regular => "Helvetica",
-            Font::Bold => "Helvetica-Bold",
-            Font::Mono => "Courier",
+            Font::Regular => Some(font::Face::Sans),
+            Font::Bold => Some(font::Face::SansBold),
+            Font::Mono => None,
         }
     }
 
-    /// The font dictionary (standard 14 font, WinAnsiEncoding).
-    pub fn dictionary(self) -> lopdf::Dictionary {
+    /// The font dictionary of Courier (standard 14 font, WinAnsiEncoding).
+    fn courier() -> lopdf::Dictionary {
         dictionary! {
             "Type" => "Font",
             "Subtype" => "Type1",
-            "BaseFont" => self.base(),
+            "BaseFont" => "Courier",
             "Encoding" => "WinAnsiEncoding",
         }
     }
@@ -90,32 +98,19 @@ pub fn winansi(c: char) -> u8 {
     }
 }
 
-/// `s` in WinAnsi bytes.
+/// `s` in WinAnsi bytes (for Courier).
 pub fn encode(s: &str) -> Vec<u8> {
     s.chars().map(winansi).collect()
 }
 
 /// The width of `s` in points at `size`.
 pub fn width(s: &str, font: Font, size: f32) -> f32 {
-    units(&encode(s), font) as f32 * size / 1000.0
-}
-
-/// The advance width of WinAnsi `bytes` in `font`, in thousandths of an em (AFM metrics).
-pub fn units(bytes: &[u8], font: Font) -> u32 {
-    bytes
-        .iter()
-        .map(|&b| match font {
-            Font::Mono => u32::from(metrics::COURIER),
-            Font::Regular | Font::Bold => {
-                let table = if font == Font::Bold {
-                    &metrics::BOLD
-                } else {
-                    &metrics::REGULAR
-                };
-                u32::from(*table.get(usize::from(b).wrapping_sub(32)).unwrap_or(&0))
-            }
-        })
-        .sum()
+    let units = match font.face() {
+        Some(face) => font::units(face, s),
+        // Courier is monospaced.
+        None => s.chars().count() as u32 * u32::from(metrics::COURIER),
+    };
+    units as f32 * size / 1000.0
 }
 
 /// `s` cut into lines of at most `max` points: at spaces, and inside a word that is longer
@@ -161,10 +156,12 @@ fn num(v: f32) -> String {
     if s == "-0" { "0".into() } else { s.to_owned() }
 }
 
-/// The operators of one page's content stream.
+/// The operators of one page's content stream, and the glyphs of the embedded fonts they
+/// use (which the document embeds).
 #[derive(Debug, Default, Clone)]
 pub struct Canvas {
     ops: String,
+    used: BTreeMap<font::Face, font::Used>,
 }
 
 impl Canvas {
@@ -180,10 +177,18 @@ impl Canvas {
 
     /// `s` with its baseline starting at (`x`, `y`).
     pub fn text(&mut self, x: f32, y: f32, font: Font, size: f32, s: &str) {
-        let hex = data_encoding::HEXUPPER.encode(&encode(s));
+        self.text_named(font.resource(), x, y, font, size, s);
+    }
+
+    /// `s` in `font`, which the page's resources name `resource` (a name made of letters
+    /// and digits: a caller adding to a page that is not ours picks one the page lacks).
+    pub fn text_named(&mut self, resource: &str, x: f32, y: f32, font: Font, size: f32, s: &str) {
+        let hex = match font.face() {
+            Some(face) => font::encode(face, s, self.used.entry(face).or_default()),
+            None => data_encoding::HEXUPPER.encode(&encode(s)),
+        };
         self.ops.push_str(&format!(
-            "BT /{} {} Tf {} {} Td <{hex}> Tj ET\n",
-            font.resource(),
+            "BT /{resource} {} Tf {} {} Td <{hex}> Tj ET\n",
             num(size),
             num(x),
             num(y)
@@ -225,6 +230,11 @@ impl Canvas {
         ));
     }
 
+    /// The glyphs of the embedded faces the text uses, by face.
+    pub fn used(&self) -> &BTreeMap<font::Face, font::Used> {
+        &self.used
+    }
+
     pub fn into_bytes(self) -> Vec<u8> {
         self.ops.into_bytes()
     }
@@ -258,10 +268,22 @@ pub fn document(pages: Vec<Canvas>, title: &str, created: i64) -> Result<Vec<u8>
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let mut fonts = lopdf::Dictionary::new();
-    for f in [Font::Regular, Font::Bold, Font::Mono] {
-        let id = doc.add_object(f.dictionary());
-        fonts.set(f.resource(), id);
+    let mut used: BTreeMap<font::Face, font::Used> = BTreeMap::new();
+    for c in &pages {
+        for (face, glyphs) in c.used() {
+            let all = used.entry(*face).or_default();
+            for (gid, ch) in glyphs {
+                all.entry(*gid).or_insert(*ch);
+            }
+        }
     }
+    for f in [Font::Regular, Font::Bold] {
+        if let Some(glyphs) = f.face().and_then(|face| Some((face, used.get(&face)?))) {
+            let id = font::embed(&mut doc, glyphs.0, glyphs.1)?;
+            fonts.set(f.resource(), id);
+        }
+    }
+    fonts.set(Font::Mono.resource(), doc.add_object(Font::courier()));
     let resources = doc.add_object(dictionary! { "Font" => fonts });
     let mut kids = Vec::new();
     for c in pages {
@@ -313,10 +335,12 @@ mod tests {
 
     #[test]
     fn widths_follow_the_font_metrics_and_wrapping_respects_the_width() {
-        assert_eq!(width("A", Font::Regular, 1000.0), 667.0);
-        assert_eq!(width("A", Font::Bold, 1000.0), 722.0);
+        // DejaVu Sans "A" 1401/2048 em, Bold 1585/2048; Courier 600/1000.
+        assert_eq!(width("A", Font::Regular, 1000.0), 684.0);
+        assert_eq!(width("A", Font::Bold, 1000.0), 774.0);
         assert_eq!(width("AB", Font::Mono, 10.0), 12.0);
         assert!(width("é", Font::Regular, 10.0) > 0.0);
+        assert!(width("Łódź", Font::Regular, 10.0) > width("Lodz", Font::Regular, 9.0));
         let text = "Contrat de cession de parts sociales signé le 3 mars 2024 entre les parties";
         let lines = wrap(text, Font::Regular, 10.0, 120.0);
         assert!(lines.len() > 2);

@@ -12,12 +12,17 @@
 //! and a panic inside lopdf (which has some, e.g. when an object stream claims the last
 //! object number) is caught and the file counted unreadable, as the watermark does. The
 //! exhibit is then communicated unstamped and the request goes on.
+//!
+//! The label is in DejaVu Sans Bold, a subset of its glyphs embedded with the update
+//! (`super::font`), so that a number like "Пр-12" or "Ζ-3" is written as it is; its name in
+//! the page's resources is one the page does not use yet, so that the page's own fonts (a
+//! bordereau's or an earlier stamp's subset) are left alone.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream};
 
-use super::{Canvas, Font, width};
+use super::{Canvas, Font, font, width};
 
 /// Font size and margins of the stamp, in points.
 const SIZE: f32 = 12.0;
@@ -87,8 +92,9 @@ fn page_box(doc: &Document, page: ObjectId) -> Option<[f32; 4]> {
 }
 
 /// The operators of the stamp: a white box with a black border, the label inside, in the
-/// displayed page's top right corner (`rotate` is the page's `/Rotate`).
-pub fn stamp_ops(label: &str, b: [f32; 4], rotate: i64) -> Canvas {
+/// displayed page's top right corner (`rotate` is the page's `/Rotate`), in the font the
+/// page's resources name `font_name`.
+pub fn stamp_ops(label: &str, b: [f32; 4], rotate: i64, font_name: &str) -> Canvas {
     let (w, h) = (b[2] - b[0], b[3] - b[1]);
     // From displayed coordinates (origin bottom left of what is seen) to page coordinates.
     let (dw, dh, cm) = match rotate.rem_euclid(360) {
@@ -105,7 +111,7 @@ pub fn stamp_ops(label: &str, b: [f32; 4], rotate: i64) -> Canvas {
     c.raw(&cm);
     c.raw("1 w");
     c.rect(x, y, bw, bh, Some(1.0), true);
-    c.text(x + PAD, y + PAD + 2.0, Font::Bold, SIZE, label);
+    c.text_named(font_name, x + PAD, y + PAD + 2.0, Font::Bold, SIZE, label);
     c.raw("Q");
     c
 }
@@ -145,6 +151,8 @@ fn stamp_inner(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
         },
         _ => Vec::new(),
     };
+    let font_name = unused_font_name(&prev, page);
+    let ops = stamp_ops(label, bbox, rotate, &font_name);
     let mut inc = IncrementalDocument::create_from(original.to_vec(), prev);
     // `try_add_object`: `add_object` panics when the file already holds the last number.
     let new = |inc: &mut IncrementalDocument, o: Object| {
@@ -152,19 +160,21 @@ fn stamp_inner(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
             .try_add_object(o)
             .map_err(|e| NotStamped::Write(e.to_string()))
     };
-    let font = new(&mut inc, Font::Bold.dictionary().into())?;
-    add_font(&mut inc, page, font).map_err(NotStamped::Write)?;
+    let glyphs = ops
+        .used()
+        .get(&font::Face::SansBold)
+        .cloned()
+        .unwrap_or_default();
+    let font = font::embed(&mut inc.new_document, font::Face::SansBold, &glyphs)
+        .map_err(NotStamped::Write)?;
+    add_font(&mut inc, page, font, &font_name).map_err(NotStamped::Write)?;
     let open = new(
         &mut inc,
         Stream::new(Dictionary::new(), b"q\n".to_vec()).into(),
     )?;
     let stamp = new(
         &mut inc,
-        Stream::new(
-            Dictionary::new(),
-            stamp_ops(label, bbox, rotate).into_bytes(),
-        )
-        .into(),
+        Stream::new(Dictionary::new(), ops.into_bytes()).into(),
     )?;
     let mut contents = vec![Object::Reference(open)];
     contents.extend(old_contents);
@@ -181,9 +191,45 @@ fn stamp_inner(original: &[u8], label: &str) -> Result<Vec<u8>, NotStamped> {
     Ok(out)
 }
 
-/// Adds the stamp's font to the page's resources (a copy of the inherited ones when the
-/// page had none of its own), as lopdf's `add_xobject` does for images.
-fn add_font(inc: &mut IncrementalDocument, page: ObjectId, font: ObjectId) -> Result<(), String> {
+/// A font name that the page's resources (its own or inherited) do not hold yet.
+fn unused_font_name(doc: &Document, page: ObjectId) -> String {
+    let taken: Vec<Vec<u8>> = [
+        doc.get_dictionary(page)
+            .ok()
+            .and_then(|d| d.get(b"Resources").ok().cloned()),
+        inherited(doc, page, b"Resources"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|r| match r {
+        Object::Reference(id) => doc.get_dictionary(id).ok().cloned(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    })
+    .filter_map(|r| match r.get(b"Font").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
+        Object::Dictionary(d) => Some(d.clone()),
+        _ => None,
+    })
+    .flat_map(|fonts| fonts.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+    .collect();
+    let mut name = "HCstamp".to_owned();
+    let mut n = 0u32;
+    while taken.iter().any(|t| t == name.as_bytes()) {
+        n = n.saturating_add(1);
+        name = format!("HCstamp{n}");
+    }
+    name
+}
+
+/// Adds the stamp's font to the page's resources under `name` (a copy of the inherited ones
+/// when the page had none of its own), as lopdf's `add_xobject` does for images.
+fn add_font(
+    inc: &mut IncrementalDocument,
+    page: ObjectId,
+    font: ObjectId,
+    name: &str,
+) -> Result<(), String> {
     let e = |e: lopdf::Error| e.to_string();
     let fonts_ref = {
         let res = inc
@@ -196,7 +242,7 @@ fn add_font(inc: &mut IncrementalDocument, page: ObjectId, font: ObjectId) -> Re
         match res.get_mut(b"Font").map_err(e)? {
             Object::Reference(id) => Some(*id),
             Object::Dictionary(d) => {
-                d.set(Font::Bold.resource(), font);
+                d.set(name, font);
                 None
             }
             _ => return Err("the page's font resources are malformed".into()),
@@ -207,7 +253,7 @@ fn add_font(inc: &mut IncrementalDocument, page: ObjectId, font: ObjectId) -> Re
         inc.new_document
             .get_dictionary_mut(id)
             .map_err(e)?
-            .set(Font::Bold.resource(), font);
+            .set(name, font);
     }
     Ok(())
 }
@@ -232,15 +278,48 @@ mod tests {
         assert_eq!(doc.get_pages().len(), 2);
         let first = doc.get_pages()[&1];
         let content = doc.get_page_content(first);
-        let hex = data_encoding::HEXUPPER.encode(&super::super::encode("Pièce n° 12 bis"));
+        let hex = font::encode(
+            font::Face::SansBold,
+            "Pièce n° 12 bis",
+            &mut font::Used::new(),
+        );
+        assert!(
+            String::from_utf8_lossy(&content).contains("/HCstamp 12 Tf"),
+            "in the stamp's own font"
+        );
         assert!(
             String::from_utf8_lossy(&content).contains(&hex),
             "label on page 1"
         );
         let second = doc.get_page_content(doc.get_pages()[&2]);
         assert!(!String::from_utf8_lossy(&second).contains(&hex));
-        // Stamping the stamped copy again works (a second update).
-        assert!(stamp_first_page(&stamped, "D-3").is_ok());
+        // Stamping the stamped copy again works (a second update), under another name: the
+        // first stamp keeps its own font subset.
+        let again = stamp_first_page(&stamped, "D-3").unwrap();
+        let doc = Document::load_mem(&again).unwrap();
+        let page = doc.get_pages()[&1];
+        let fonts = doc.get_page_fonts(page).unwrap();
+        assert!(
+            fonts.contains_key(b"HCF1".as_slice()),
+            "the page's own font"
+        );
+        assert!(fonts.contains_key(b"HCstamp".as_slice()));
+        assert!(fonts.contains_key(b"HCstamp1".as_slice()));
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+        assert!(content.contains("/HCstamp1 12 Tf") && content.contains("/HCstamp 12 Tf"));
+    }
+
+    #[test]
+    fn a_label_in_greek_or_cyrillic_is_written_in_the_embedded_bold_font() {
+        let stamped = stamp_first_page(&one_page("Договор"), "Пр-12 Ζ").unwrap();
+        let doc = Document::load_mem(&stamped).unwrap();
+        let fonts = doc.get_page_fonts(doc.get_pages()[&1]).unwrap();
+        let ours = fonts[b"HCstamp".as_slice()];
+        assert_eq!(ours.get(b"Subtype").unwrap().as_name().unwrap(), b"Type0");
+        let base = ours.get(b"BaseFont").unwrap().as_name().unwrap();
+        assert!(base.ends_with(b"+DejaVuSans-Bold"));
+        let hex = font::encode(font::Face::SansBold, "Пр-12 Ζ", &mut font::Used::new());
+        assert!(String::from_utf8_lossy(&doc.get_page_content(doc.get_pages()[&1])).contains(&hex));
     }
 
     /// A one-page PDF whose object stream holds object number 4294967295, the last there is:
@@ -327,11 +406,11 @@ mod tests {
             (180, "-1 0 0 -1 600 800 cm"),
             (270, "0 -1 1 0 0 800 cm"),
         ] {
-            let ops = String::from_utf8(stamp_ops("1", b, rot).into_bytes()).unwrap();
+            let ops = String::from_utf8(stamp_ops("1", b, rot, "F").into_bytes()).unwrap();
             assert!(ops.contains(cm), "{rot}: {ops}");
         }
         // Upright: the box ends MARGIN points from the right and top edges.
-        let ops = String::from_utf8(stamp_ops("1", b, 0).into_bytes()).unwrap();
+        let ops = String::from_utf8(stamp_ops("1", b, 0, "F").into_bytes()).unwrap();
         let bw = width("1", Font::Bold, SIZE) + 2.0 * PAD;
         let x = 600.0 - MARGIN - bw;
         assert!(
