@@ -35,7 +35,14 @@ pub fn policy(kind: &str) -> Option<Policy> {
     Some(match kind {
         "sign_in_code" | "password_reset" | "lockout_alert" | "secure_mail_code"
         | "secure_mail_locked" | "deposit_code" => Policy::Security,
-        "test" | "invitation" | "welcome" | "secure_mail" => Policy::Direct,
+        // A co-piloting proposal is an invitation; the notice that an address is taken
+        // stands in for a welcome mail (and must look like one in the outbox).
+        "test"
+        | "invitation"
+        | "welcome"
+        | "secure_mail"
+        | "copilot_proposal"
+        | "staff_address_taken" => Policy::Direct,
         "notification" | "digest" => Policy::Batched,
         "request_reminder" | "event_reminder" | "retention_notice" | "exhibits_reminder"
         | "secure_mail_reply" => Policy::Preference,

@@ -49,9 +49,38 @@ pub fn describe(doc: &mut Value) {
         "title": {"type": "string", "maxLength": 300},
         "date": {"type": "string", "format": "date"},
         "after": {"type": "string", "description": "end (default), start, or a number: 12, 12 bis"}}});
+    // The raw-file form takes its fields as query parameters; OpenAPI cannot make them
+    // depend on the body's type, so they are optional here and the descriptions say when.
+    let mut parameters = params(false);
+    if let Some(list) = parameters.as_array_mut() {
+        for (name, what, schema) in [
+            (
+                "name",
+                "File name of the exhibit; required with a raw-file body",
+                json!({"type": "string", "maxLength": 255}),
+            ),
+            (
+                "title",
+                "Title of the exhibit in the bordereau; required with a raw-file body",
+                json!({"type": "string", "maxLength": 300}),
+            ),
+            (
+                "date",
+                "Date of the document (YYYY-MM-DD), with a raw-file body",
+                json!({"type": "string", "format": "date"}),
+            ),
+            (
+                "after",
+                "Where the number goes, with a raw-file body: end (default), start, or after a number (12, 12 bis)",
+                json!({"type": "string"}),
+            ),
+        ] {
+            list.push(json!({"name": name, "in": "query", "required": false, "description": what, "schema": schema}));
+        }
+    }
     let mut post = json!({
-        "parameters": params(false),
-        "summary": "Add an exhibit to the caller's party, from a document (JSON) or from the raw file as the body with ?name=&title=[&date=][&after=]",
+        "parameters": parameters,
+        "summary": "Add an exhibit to the caller's party, from a document (JSON) or from the raw file as the body (with the query parameters name, title, date, after)",
         "requestBody": {"required": true, "content": {"application/json": {"schema": add},
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
         "responses": responses("201", json!({"type": "object", "properties": {

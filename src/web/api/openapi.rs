@@ -267,6 +267,23 @@ mod tests {
     }
 
     #[test]
+    fn the_raw_exhibit_upload_declares_its_query_parameters() {
+        let doc = super::document();
+        let params = doc["paths"]["/spaces/{id}/exhibits"]["post"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for name in ["name", "title", "date", "after"] {
+            assert!(
+                params
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "query"),
+                "{name} is not a declared query parameter"
+            );
+        }
+    }
+
+    #[test]
     fn every_api_route_is_described() {
         let doc = super::document();
         let mut missing = Vec::new();
