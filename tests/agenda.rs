@@ -331,15 +331,25 @@ fn events_by_profile_month_view_and_ics() {
     );
     assert!(again.contains(&format!("UID:{e1}@huisclos")));
 
-    // The journal records ids, never titles.
-    let journal = s.get(&format!("/spaces/{x}/journal"), &admin_jar).text();
+    // The journal records ids, never titles (its export); its page says what happened.
+    let journal = s
+        .get(&format!("/spaces/{x}/journal.json"), &admin_jar)
+        .text();
     assert!(journal.contains(&format!("event:{e1}")) && journal.contains(&format!("event:{e2}")));
     assert!(!journal.contains("Audience") && !journal.contains("Rendez-vous déplacé"));
-    for action in ["event_created", "event_changed", "event_deleted"] {
+    for (action, said) in [
+        ("event_created", "a ajouté "),
+        ("event_changed", "a modifié "),
+        ("event_deleted", "a supprimé un rendez-vous"),
+    ] {
         let page = s
             .get(&format!("/spaces/{x}/journal?action={action}"), &admin_jar)
             .text();
-        assert!(page.contains(&format!("event:{e2}")), "{action}");
+        assert!(page.contains(said), "{action}");
+        assert!(
+            !page.contains(&format!("event:{e2}")),
+            "{action}: words, not ids"
+        );
     }
 
     // The API: listed for members, added by contributors with RFC 3339 times.

@@ -134,7 +134,10 @@ fn journal_records_shows_exports_and_verifies() {
         );
     }
     assert!(text.contains("Maître Témoin"), "actor name resolved");
-    assert!(text.contains(&format!("account:{removed}")));
+    assert!(
+        text.contains("a retiré ") && !text.contains(&format!("account:{removed}")),
+        "what happened, in words"
+    );
     let only = s
         .get(&format!("/spaces/{x}/journal?action=uploaded"), &admin_jar)
         .text();

@@ -205,15 +205,20 @@ fn messages_are_posted_read_notified_and_tracked() {
             .text()
             .contains("class=\"badge\">1 ")
     );
-    // The journal records the posts by id only.
+    // The journal records the posts by id only; its page says that a message was posted.
     let j = s
+        .get(&format!("/spaces/{x}/journal.json"), &admin_jar)
+        .text();
+    assert!(j.contains(&format!("message:{first}")), "{j}");
+    assert!(!j.contains("SENTINEL-MSG-BODY"));
+    let page = s
         .get(
             &format!("/spaces/{x}/journal?action=message_posted"),
             &admin_jar,
         )
         .text();
-    assert!(j.contains(&format!("message:{first}")), "{j}");
-    assert!(!j.contains("SENTINEL-MSG-BODY"));
+    assert!(page.contains("a écrit un message."), "{page}");
+    assert!(!page.contains("SENTINEL-MSG-BODY"));
 
     // A space whose template has no conversation refuses messages.
     let c = new_space(&s, &admin, "Collecte", "collecte");
@@ -249,7 +254,7 @@ fn reading_messages_is_journaled_once_per_advance() {
         let page = s
             .get(&format!("/spaces/{x}/journal?action=message_read"), jar)
             .text();
-        page.matches("messages:").count()
+        page.matches(" a lu le").count()
     };
     assert_eq!(s.get(&format!("/spaces/{x}"), &client).status, 200);
     assert_eq!(
@@ -269,7 +274,7 @@ fn reading_messages_is_journaled_once_per_advance() {
         )
         .text();
     assert!(
-        page.contains("messages:3-3"),
+        page.contains("a lu le message n°\u{a0}3."),
         "the next advance names message 3"
     );
 }

@@ -339,7 +339,14 @@ fn staff_sends_two_files_the_recipient_reads_downloads_and_replies() {
     ] {
         assert!(journal.contains(kind), "{kind} in the firm journal");
     }
-    assert!(journal.contains(&format!("mail:{id} recipient:1 file:{}", files[0])));
+    assert!(journal.contains(&format!(
+        "Le destinataire n°\u{a0}1 a téléchargé un fichier du courrier sécurisé {}.",
+        &id[..8]
+    )));
+    assert!(
+        !journal.contains(&files[0].to_string()),
+        "a file by its id nowhere"
+    );
     assert!(!journal.contains("SENTINEL"));
 
     // Nothing of it in clear in the data folder, mails included.
@@ -441,7 +448,10 @@ fn five_wrong_codes_lock_the_recipient_and_the_sender_is_mailed() {
     );
     let journal = s.get("/admin/journal", &st.jar).text();
     assert!(journal.contains("bloqué pour un destinataire"));
-    assert!(journal.contains(&format!("mail:{id} recipient:1")));
+    assert!(journal.contains(&format!(
+        "Le courrier sécurisé {} est bloqué pour le destinataire n°\u{a0}1.",
+        &id[..8]
+    )));
 }
 
 #[test]

@@ -57,8 +57,15 @@ fn settings_duplicate_and_firm_templates() {
         serde_json::json!({"body": "x"}),
     );
     assert_eq!(msg.status, 404, "the API follows the module switch");
-    let journal = s.get(&format!("/spaces/{x}/journal"), &jar).text();
+    let journal = s.get(&format!("/spaces/{x}/journal.json"), &jar).text();
     assert!(journal.contains("modules:documents,requests"), "journaled");
+    let page = s.get(&format!("/spaces/{x}/journal"), &jar).text();
+    assert!(
+        page.contains(
+            "a modifié les réglages\u{a0}: titre, modules (Documents, Demandes de documents)"
+        ),
+        "said in words"
+    );
     let page = s.get(&format!("/spaces/{x}/settings"), &jar).text();
     assert!(page.contains("name=\"module_documents\" type=\"checkbox\" value=\"on\" checked"));
     assert!(page.contains("name=\"module_messages\" type=\"checkbox\" value=\"on\">"));
@@ -149,7 +156,7 @@ fn settings_duplicate_and_firm_templates() {
     );
     assert_eq!(r.status, 422, "a deleted template is no longer offered");
     let firm_journal = s.get("/admin/journal", &jar).text();
-    assert!(firm_journal.contains(&format!("firm_template:{}", &value[5..])));
+    assert!(firm_journal.contains("a supprimé un modèle du cabinet."));
 }
 
 #[test]
@@ -430,7 +437,10 @@ fn retention_notice_then_deletion_by_housekeeping() {
     assert_eq!(s.get(&format!("/spaces/{x}"), &jar).status, 404);
     assert_eq!(s.get(&format!("/spaces/{x}"), &client).status, 404);
     let journal = s.get("/admin/journal", &jar).text();
-    assert!(journal.contains(&format!("space:{x} template:client reason:retention")));
+    assert!(journal.contains(&format!(
+        "a supprimé l’espace {} (modèle «\u{a0}Client\u{a0}»), arrivé au terme de sa conservation.",
+        &x[..8]
+    )));
     assert!(!journal.contains("SENTINEL"));
     let out = cli_ok(&["housekeeping", "--data", data.to_str().unwrap()]);
     assert!(out.contains("retention: 0"), "{out}");

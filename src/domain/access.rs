@@ -70,6 +70,9 @@ pub struct SpaceAccess {
     pub profile: Profile,
     pub entry: SpaceEntry,
     pub meta: SpaceMeta,
+    /// The viewer's language (his account's, "fr" or "en"): what the box itself names in the
+    /// space (the folders of built-in templates) is shown to him in it.
+    pub lang: &'static str,
     key: SpaceKey,
     /// The viewer's firm when he is active staff of one (what [`SpaceAccess::own`] and the
     /// co-piloting rules read); `None` for an external account.
@@ -232,6 +235,7 @@ pub fn aside(
         profile: s.profile,
         entry: s.entry.clone(),
         meta: s.meta.clone(),
+        lang: s.lang,
         key: key.into_room(),
         staff_of: s.staff_of,
     };
@@ -266,6 +270,7 @@ pub fn space_before_undertaking(
         profile: m.profile,
         entry,
         meta,
+        lang: if account.lang == "en" { "en" } else { "fr" },
         key,
         staff_of: staff(account).map(|st| st.firm),
     })

@@ -187,6 +187,7 @@ pub fn create(
     let folder = Folder {
         name: "Documents".into(),
         created_at: now,
+        typed: false,
     };
     asides::insert(
         &core.store,

@@ -84,6 +84,9 @@ pub(crate) fn insert(
         let f = Folder {
             name: name.clone(),
             created_at: now + i as i64,
+            // Made with the space (from a template, a duplicate or a firm template): a
+            // built-in folder's name is shown in each reader's language until renamed.
+            typed: false,
         };
         documents::insert_folder(&core.store, &txn, id, &key, FolderId::random(), &f)?;
     }

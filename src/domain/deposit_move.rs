@@ -54,7 +54,7 @@ pub fn targets(core: &Core, staff: &Staff<'_>) -> Result<Vec<TargetSpace>, Store
             .into_iter()
             .map(|(fid, f)| TargetFolder {
                 id: fid.hex(),
-                name: f.name,
+                name: super::folders::shown(&f, a.lang),
             })
             .collect::<Vec<_>>();
         if folders.is_empty() {

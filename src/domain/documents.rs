@@ -104,6 +104,7 @@ pub fn create_folders(
         let f = Folder {
             name: if lang == "en" { en } else { fr }.to_string(),
             created_at: now + i as i64,
+            typed: false,
         };
         documents::insert_folder(&core.store, txn, space, key, FolderId::random(), &f)?;
     }
@@ -337,7 +338,7 @@ pub fn list_page(
         let first = if total == 0 { 0 } else { (page - 1) * PAGE + 1 };
         out.push(FolderLine {
             id: fid.hex(),
-            name: f.name,
+            name: super::folders::shown(&f, access.lang),
             first,
             last: first + lines.len().saturating_sub(1),
             documents: lines,

@@ -57,6 +57,28 @@ fn folder_names(core: &Core, s: &SpaceAccess) -> Result<Vec<(FolderId, Folder)>,
     documents::folders(&core.store, s.id, s.key())
 }
 
+/// The name of `f` as a reader of `lang` sees it: a built-in template's folder in his
+/// language, a name a person typed as typed. Members of one space may read different
+/// languages (a French lawyer, an English client): the record keeps the built-in name as a
+/// key, translated here, rather than one language's words for everyone.
+pub fn shown(f: &Folder, lang: &str) -> String {
+    let builtin = (!f.typed)
+        .then(|| super::templates::builtin_folder(&f.name))
+        .flatten();
+    builtin
+        .and_then(|fr| super::templates::folder_in(fr, lang))
+        .map_or_else(|| f.name.clone(), str::to_owned)
+}
+
+/// Every name `f` goes by, for the check that two folders are not called the same.
+fn names_of(f: &Folder) -> Vec<String> {
+    let mut v = vec![f.name.to_lowercase()];
+    for lang in ["fr", "en"] {
+        v.push(shown(f, lang).to_lowercase());
+    }
+    v
+}
+
 fn check_folder_name(
     core: &Core,
     s: &SpaceAccess,
@@ -73,7 +95,7 @@ fn check_folder_name(
     let lower = name.to_lowercase();
     if folder_names(core, s)?
         .iter()
-        .any(|(id, f)| Some(*id) != except && f.name.to_lowercase() == lower)
+        .any(|(id, f)| Some(*id) != except && names_of(f).contains(&lower))
     {
         return Err(taken("name"));
     }
@@ -87,6 +109,7 @@ pub fn create_folder(core: &Core, m: &Manage<'_>, name: &str) -> Result<FolderId
     let f = Folder {
         name,
         created_at: time::now(),
+        typed: true,
     };
     let txn = core.store.db().begin_write().map_err(db)?;
     documents::insert_folder(&core.store, &txn, s.id, s.key(), id, &f)?;
@@ -107,7 +130,14 @@ pub fn rename_folder(
         .find(|(fid, _)| *fid == id)
         .map(|(_, f)| f)
         .ok_or(FolderError::NotFound)?;
-    f.name = check_folder_name(core, s, name, Some(id))?;
+    let name = check_folder_name(core, s, name, Some(id))?;
+    // Saved under one of its own built-in names (the form sent back as shown), it stays
+    // built-in; any other name is the firm's own, shown as typed to everyone.
+    let own_name = !f.typed && ["fr", "en"].iter().any(|l| shown(&f, l) == name);
+    if !own_name {
+        f.typed = true;
+        f.name = name;
+    }
     let txn = core.store.db().begin_write().map_err(db)?;
     documents::insert_folder(&core.store, &txn, s.id, s.key(), id, &f)?;
     txn.commit().map_err(db)?;
@@ -249,7 +279,7 @@ pub fn trash(core: &Core, m: &Manage<'_>, now: i64) -> Result<Vec<TrashLine>, St
             folder: folders
                 .iter()
                 .find(|(fid, _)| *fid == d.folder)
-                .map(|(_, f)| f.name.clone())
+                .map(|(_, f)| shown(f, s.lang))
                 .unwrap_or_default(),
             size: d.versions.last().map(|v| v.size).unwrap_or(0),
             deleted_at: time::rfc3339(at),
@@ -361,3 +391,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "folder_name_tests.rs"]
+mod name_tests;

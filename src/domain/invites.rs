@@ -171,13 +171,16 @@ impl From<StoreError> for AcceptError {
 }
 
 /// Accepts an invitation: by `signed_in` (whose address must be the invited one), or by
-/// creating the external account with `name` and `credential`. Returns the account and space.
+/// creating the external account with `name` and `credential`, in `lang` (the language the
+/// invitee read the invitation page in: his pages and mails stay in it). Returns the account
+/// and space.
 pub fn accept(
     core: &Core,
     token: &str,
     signed_in: Option<&Account>,
     name: &str,
     credential: Credential,
+    lang: &str,
 ) -> Result<(Account, SpaceId), AcceptError> {
     let inv = valid(core, token)?.ok_or(AcceptError::Gone)?;
     let existing = accounts::by_email(&core.store, &inv.email)?;
@@ -203,7 +206,7 @@ pub fn accept(
                 password_hash,
                 created_at: time::now(),
                 active: true,
-                lang: "fr".into(),
+                lang: if lang == "en" { "en" } else { "fr" }.into(),
                 notify: NotifyPref::default(),
                 totp_secret: None,
                 totp_pending: None,

@@ -222,11 +222,14 @@ pub struct Line {
     pub action: String,
     pub target: String,
     pub hash: String,
+    /// What the line says, for a page to write in its reader's language.
+    pub said: super::journal_said::Said,
 }
 
 /// The journal, newest first, only `action` when given; names resolved at render time.
 pub fn lines(core: &Core, m: &Manage<'_>, action: Option<&str>) -> Result<Vec<Line>, StoreError> {
     let mut names = std::collections::HashMap::new();
+    let mut things = super::journal_said::SpaceNames::new(core, m.space());
     let mut out = Vec::new();
     for e in entries(core, m)?.into_iter().rev() {
         if action.is_some_and(|a| a != e.action) {
@@ -246,9 +249,12 @@ pub fn lines(core: &Core, m: &Manage<'_>, action: Option<&str>) -> Result<Vec<Li
                 n
             }
         };
+        let said =
+            super::journal_said::read(&mut things, &actor, &e.actor.hex(), &e.action, &e.target)?;
         out.push(Line {
             seq: e.seq,
             at: time::rfc3339(e.at),
+            said,
             actor,
             action: e.action,
             target: e.target,

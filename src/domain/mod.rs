@@ -48,6 +48,7 @@ pub mod ics;
 pub mod invites;
 pub mod journal;
 pub mod journal_export;
+pub mod journal_said;
 pub mod localtime;
 pub mod messages;
 pub mod numbering;

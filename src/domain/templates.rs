@@ -128,6 +128,26 @@ pub fn by_id(id: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.id == id)
 }
 
+/// The French name of the built-in folder called `name` in any language, if there is one:
+/// the key by which a folder made with its space is shown in each reader's language.
+pub fn builtin_folder(name: &str) -> Option<&'static str> {
+    TEMPLATES
+        .iter()
+        .flat_map(|t| t.folders.iter())
+        .find(|(fr, en)| *fr == name || *en == name)
+        .map(|(fr, _)| *fr)
+}
+
+/// The built-in folder whose French name is `fr`, in `lang` (`None`: no such folder, e.g.
+/// one a later version dropped; the record's own name is shown then).
+pub fn folder_in(fr: &str, lang: &str) -> Option<&'static str> {
+    TEMPLATES
+        .iter()
+        .flat_map(|t| t.folders.iter())
+        .find(|(f, _)| *f == fr)
+        .map(|(f, en)| if lang == "en" { *en } else { *f })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +166,26 @@ mod tests {
             }
         }
         assert_eq!(TEMPLATES.len(), 9);
+    }
+
+    #[test]
+    fn a_built_in_folder_is_found_by_either_name_and_named_in_each_language() {
+        assert_eq!(builtin_folder("Pièces"), Some("Pièces"));
+        assert_eq!(builtin_folder("Exhibits"), Some("Pièces"));
+        assert_eq!(
+            builtin_folder("Client's documents"),
+            Some("Documents du client")
+        );
+        assert_eq!(builtin_folder("Courriers Smith"), None);
+        assert_eq!(folder_in("Pièces", "en"), Some("Exhibits"));
+        assert_eq!(folder_in("Pièces", "fr"), Some("Pièces"));
+        assert_eq!(folder_in("Dossier disparu", "en"), None);
+        // One French name never stands for two English ones (the key must be unambiguous).
+        for t in TEMPLATES {
+            for (fr, en) in t.folders {
+                assert_eq!(folder_in(fr, "en"), Some(*en), "{fr}");
+                assert_eq!(builtin_folder(en), Some(*fr), "{en}");
+            }
+        }
     }
 }

@@ -22,6 +22,11 @@ use crate::ids::{AccountId, BlobId, DocumentId, FolderId, SpaceId};
 pub struct Folder {
     pub name: String,
     pub created_at: i64,
+    /// Its name was typed by a person (the folder was created or renamed in the space): it
+    /// is shown as typed. Otherwise (made with the space, records from before this field
+    /// included) a name of a built-in template's folder is shown in each reader's language.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -57,6 +57,13 @@ impl<'a> Ctx<'a> {
             (Some(core), _, Some(token)) => auth::session_account(core, token)?,
             _ => None,
         };
+        // A signed-in person reads his account's language, whatever this browser's cookie
+        // says (another person's choice on a shared computer, or a cookie from before): the
+        // account is where `/lang/…` and the preferences keep it, and what his mails use.
+        let lang = account
+            .as_ref()
+            .and_then(|a| super::i18n::LANGS.iter().find(|l| **l == a.lang).copied())
+            .unwrap_or(lang);
         let presession = cookie(req, &cookie_name(secure, PRESESSION_COOKIE))
             .filter(|v| v.len() == 43)
             .map(str::to_owned);

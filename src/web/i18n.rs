@@ -170,6 +170,97 @@ mod tests {
         assert!(missing.is_empty(), "keys missing from locales: {missing:?}");
     }
 
+    /// Every Rust file below `dir`, subfolders included, as (path, text).
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// Keys that are named where they are used, beside the template attributes and the
+    /// `"error_…"` literals of the test above:
+    /// the literal key given to `ctx.tr`, to `i18n.text`, to an `Invalid`, to an error, or
+    /// indexing `tr` in a template; in every file below `src/` and every template, in both
+    /// locales. (Keys made at run time, a prefix and a value, have tests of their own:
+    /// journal sentences, mail kinds, profiles, templates.)
+    #[test]
+    fn every_key_named_in_code_or_templates_exists_in_both_locales() {
+        let i = I18n::load().unwrap();
+        let mut files = Vec::new();
+        rust_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        for p in super::super::assets::list("templates/") {
+            let text = String::from_utf8_lossy(&super::super::assets::get(&p).unwrap()).into();
+            files.push((p, text));
+        }
+        let before_key = [
+            "tr(\"",
+            "tr(\n",
+            ".text(lang, \"",
+            ".text(ctx.lang, \"",
+            "key: \"",
+            "BadRequest(\"",
+            "Forbidden(\"",
+            "refused(\"",
+            "tr[\"",
+            "tr['",
+        ];
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for (path, text) in &files {
+            for pattern in before_key {
+                for (at, _) in text.match_indices(pattern) {
+                    // The literal that follows (after the line break rustfmt may put there).
+                    let rest = text[at + pattern.len()..].trim_start();
+                    let rest = rest.strip_prefix('"').unwrap_or(rest);
+                    let key: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    let closed = rest[key.len()..].starts_with(['"', '\'']);
+                    if key.is_empty() || key.ends_with('_') || !closed {
+                        continue;
+                    }
+                    seen += 1;
+                    for lang in LANGS {
+                        if !i.strings(lang).contains_key(&key) {
+                            missing.push(format!("{lang}.{key} ({path})"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            seen > 150,
+            "the scan found only {seen} keys: is it still reading the code?"
+        );
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys missing from locales: {missing:?}");
+    }
+
+    /// An English page with a French sentence in it is what an English reader cannot read:
+    /// the English locale holds no French letters (a string copied and not translated).
+    #[test]
+    fn the_english_locale_is_english() {
+        let i = I18n::load().unwrap();
+        let french: Vec<_> = i
+            .strings("en")
+            .iter()
+            .filter(|(_, v)| v.chars().any(|c| "éèêëàâçùûôîïœÉÈÀÇ«»".contains(c)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        assert!(french.is_empty(), "French in en.toml: {french:?}");
+    }
+
     #[test]
     fn dynamic_keys_exist() {
         let i = I18n::load().unwrap();

@@ -4,7 +4,7 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{doc_listing, time};
+use crate::domain::{doc_listing, folders, time};
 use crate::error::AppError;
 use crate::store::documents;
 use crate::web::context::Ctx;
@@ -18,7 +18,10 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     let core = ctx.core()?;
     let folders: Vec<_> = documents::folders(&core.store, access.id, access.key())?
         .into_iter()
-        .map(|(id, f)| serde_json::json!({"id": id.hex(), "name": f.name}))
+        .map(|(id, f)| {
+            let name = folders::shown(&f, access.lang);
+            serde_json::json!({"id": id.hex(), "name": name})
+        })
         .collect();
     let docs: Vec<_> = doc_listing::lines(core, &access)?
         .iter()

@@ -8,6 +8,7 @@ use crate::store::accounts::NotifyPref;
 use crate::web::context::{Ctx, LANG_COOKIE};
 use crate::web::csrf;
 use crate::web::form::Form;
+use crate::web::i18n::LANGS;
 use crate::web::respond::see_other;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
@@ -21,7 +22,12 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
     account::set_notify(core, user, pref)?;
-    let lang = if form.get("lang") == "en" { "en" } else { "fr" };
+    // A form without a known language keeps the account's (never a silent switch to French).
+    let lang = LANGS
+        .iter()
+        .find(|l| **l == form.get("lang"))
+        .copied()
+        .unwrap_or(ctx.lang);
     let fresh = crate::store::accounts::by_id(&core.store, user.id)?.ok_or(AppError::NotFound)?;
     account::set_lang(core, &fresh, lang)?;
     ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));

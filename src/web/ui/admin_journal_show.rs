@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use rouille::{Request, Response};
 
-use crate::domain::time;
+use crate::domain::{journal_said, time};
 use crate::error::AppError;
-use crate::store::{accounts, firm_journal, signins};
+use crate::store::{StoreError, accounts, firm_journal, signins};
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
@@ -28,18 +28,29 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, App
             }
         })
         .collect();
-    // The firm journal: tombstones of deleted spaces, firm templates saved or deleted.
-    let firm_lines: Vec<_> = firm_journal::events(&core.store, admin.firm, 500)?
+    // The firm journal: tombstones of deleted spaces, firm templates saved or deleted. Each
+    // line reads as a sentence in the reader's language (the record keeps ids and words).
+    let mut people = journal_said::FirmNames(core);
+    let firm_lines = firm_journal::events(&core.store, admin.firm, 500)?
         .into_iter()
         .map(|e| {
-            minijinja::context! {
+            let who = e
+                .actor
+                .map(|a| names.get(&a).cloned().unwrap_or_else(|| a.hex()));
+            let subject = who
+                .clone()
+                .unwrap_or_else(|| ctx.tr("firm_journal_system").to_owned());
+            let actor = e.actor.map(|a| a.hex()).unwrap_or_default();
+            let mut said = journal_said::read(&mut people, &subject, &actor, &e.action, &e.target)?;
+            said.key = format!("firm_journal_said_{}", e.action);
+            Ok(minijinja::context! {
                 at => time::rfc3339(e.at),
-                who => e.actor.map(|a| names.get(&a).cloned().unwrap_or_else(|| a.hex())),
+                who => who,
                 action => format!("firm_journal_{}", e.action),
-                target => e.target,
-            }
+                detail => super::journal_said::sentence(&ctx.app.i18n, ctx.lang, &said),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, StoreError>>()?;
     super::page(
         ctx,
         "admin_journal.html",

@@ -34,7 +34,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     versions.reverse();
     let folders: Vec<_> = store_docs::folders(&core.store, access.id, access.key())?
         .into_iter()
-        .map(|(fid, f)| minijinja::context! { id => fid.hex(), name => f.name })
+        .map(|(fid, f)| {
+            let name = crate::domain::folders::shown(&f, access.lang);
+            minijinja::context! { id => fid.hex(), name => name }
+        })
         .collect();
     let notice =
         (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));

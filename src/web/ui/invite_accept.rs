@@ -25,6 +25,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         ctx.account.as_ref(),
         form.get("name"),
         credential,
+        ctx.lang,
     ) {
         Ok((account, space)) => {
             // A change of rights: a new session token.

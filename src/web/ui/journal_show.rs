@@ -15,7 +15,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let action = wanted
         .as_deref()
         .and_then(|a| ACTIONS.iter().find(|known| **known == a).copied());
-    let lines = journal::lines(core, &m, action)?;
+    let lines = super::journal_said::lines(ctx, &journal::lines(core, &m, action)?);
     super::page(
         ctx,
         "journal.html",

@@ -1,5 +1,9 @@
-//! `GET /lang/{fr|en}`: remembers the language in a cookie and goes back to the page the
-//! link was on (from the same-origin `Referer`), or to the home page.
+//! `GET /lang/{fr|en}`: remembers the language in a cookie and, for a signed-in person, on
+//! his account (which pages, API errors and mails follow from then on); then goes back to
+//! the page the link was on (from the same-origin `Referer`), or to the home page.
+//!
+//! A plain link, so a GET that writes: the worst a forged link can do is switch the reader's
+//! language, which he switches back with the same link.
 
 use rouille::{Request, Response};
 
@@ -14,6 +18,11 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .iter()
         .find(|l| **l == code)
         .ok_or(AppError::NotFound)?;
+    if let (Some(core), Some(user)) = (&ctx.core, &ctx.account)
+        && user.lang != *lang
+    {
+        crate::domain::account::set_lang(core, user, lang)?;
+    }
     ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
     Ok(see_other(&back_to(
         req.header("Referer"),

@@ -6,15 +6,36 @@
 use rouille::{Request, Response};
 
 use super::mail_common::{app_error, mail_id};
+use crate::domain::journal_said;
 use crate::domain::secure_mail::track;
 use crate::domain::time;
 use crate::error::AppError;
+use crate::store::StoreError;
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let staff = ctx.staff()?;
     let id = mail_id(params, 0)?;
-    let t = track::tracking(ctx.core()?, &staff, id, time::now()).map_err(app_error)?;
+    let core = ctx.core()?;
+    let t = track::tracking(core, &staff, id, time::now()).map_err(app_error)?;
+    // What the firm journal kept of an ended mail, as sentences in the reader's language.
+    // Only its sender reads this page: he is who sent or withdrew it.
+    let mut people = journal_said::FirmNames(core);
+    let details = t
+        .trace
+        .iter()
+        .map(|e| {
+            let action = e.action.trim_start_matches("firm_journal_");
+            let who = &staff.account.name;
+            let mut said = journal_said::read(&mut people, who, "", action, &e.target)?;
+            said.key = format!("firm_journal_said_{action}");
+            Ok(super::journal_said::sentence(
+                &ctx.app.i18n,
+                ctx.lang,
+                &said,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let notice = match req.get_param("notice").as_deref() {
         Some("revoked") => Some(ctx.tr("secure_notice_revoked")),
         _ => None,
@@ -22,6 +43,6 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     super::page(
         ctx,
         "mail_track.html",
-        minijinja::context! { m => t, notice => notice },
+        minijinja::context! { m => t, details => details, notice => notice },
     )
 }

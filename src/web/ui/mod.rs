@@ -79,6 +79,7 @@ pub mod invite_create;
 pub mod invite_revoke;
 pub mod invite_show;
 pub mod journal_export;
+pub mod journal_said;
 pub mod journal_show;
 pub mod lang_set;
 pub mod login_code_send;

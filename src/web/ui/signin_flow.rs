@@ -7,7 +7,8 @@ use crate::domain::signin::Outcome;
 use crate::domain::{auth, time};
 use crate::error::AppError;
 use crate::store::accounts::Account;
-use crate::web::context::{Ctx, SESSION_COOKIE};
+use crate::web::context::{Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::i18n::LANGS;
 use crate::web::respond::see_other;
 use crate::web::throttled;
 
@@ -23,6 +24,10 @@ pub fn open(ctx: &Ctx<'_>, account: &Account) -> Result<Response, AppError> {
     let token = auth::open_session(core, account, ctx.agent())?;
     ctx.set_cookie(SESSION_COOKIE, &token, None);
     ctx.set_cookie(PENDING_COOKIE, "", Some(0));
+    // The account's language becomes this browser's, so that it stays after signing out.
+    if let Some(lang) = LANGS.iter().find(|l| **l == account.lang) {
+        ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
+    }
     log::info!("account {} signed in", account.id);
     Ok(see_other("/"))
 }
