@@ -346,6 +346,7 @@ fn arbitration_exhibits_communication_acknowledgement_and_evidence() {
         &r_jar,
     );
     assert_eq!(b.status, 200);
+    assert_eq!(b.header("Content-Type"), Some("application/pdf"));
     assert_eq!(
         data_encoding::HEXLOWER.encode(&huisclos::crypto::sha256(&b.body)),
         bordereau_sha
