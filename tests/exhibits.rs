@@ -531,7 +531,7 @@ fn arbitration_exhibits_communication_acknowledgement_and_evidence() {
     assert_eq!(rec[0]["bordereau_sha256"], bordereau_sha);
     let csv = std::fs::read_to_string(dir.join("accuses-de-reception.csv")).unwrap();
     assert!(
-        csv.contains(&format!("{cid},")) && csv.contains(",yes,r@beta.example,"),
+        csv.contains(&format!("{cid};")) && csv.contains(";yes;r@beta.example;"),
         "{csv}"
     );
     assert_eq!(
