@@ -121,3 +121,46 @@ fn a_405_names_the_methods_of_its_path_in_allow() {
         assert_eq!(header(&h, "allow"), Some(allow), "{method} {path}");
     }
 }
+
+#[test]
+fn a_head_on_a_download_leaves_no_receipt() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    web_setup(&s, "Cabinet Reçus", "recus@example.fr");
+    let admin = bearer(&s, "recus@example.fr");
+    let space = create_space(&s, &admin, "Dossier", "dossier");
+    let r = upload(&s, &admin, &space, "acte.pdf", b"%PDF-1.4 acte");
+    assert_eq!(r.status, 201, "{}", r.text());
+    let doc = json(&r)["id"].as_str().unwrap().to_owned();
+    let content = format!("/api/v1/documents/{doc}/content");
+    let auth = std::slice::from_ref(&admin);
+    let downloads = || {
+        let r = request(
+            s.addr,
+            "GET",
+            &format!("/spaces/{space}/journal.json"),
+            auth,
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        json(&r)["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "downloaded")
+            .count()
+    };
+    let (st, h, body) = parse(&raw(s.addr, "HEAD", &content, auth));
+    assert_eq!((st, body.len()), (200, 0));
+    assert_eq!(header(&h, "content-length"), Some("13"));
+    assert_eq!(
+        downloads(),
+        0,
+        "a HEAD is no proof that the document was received"
+    );
+    assert_eq!(
+        request(s.addr, "GET", &content, auth, b"").body,
+        b"%PDF-1.4 acte"
+    );
+    assert_eq!(downloads(), 1);
+}
