@@ -94,6 +94,13 @@ pub fn write_private(path: &Path, bytes: &[u8], replace: bool) -> std::io::Resul
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("path has no parent folder"))?;
+    // A bare file name (`--out vault.json`) has the parent "", which cannot be opened to
+    // fsync: its folder is the current one.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     if !replace && path.exists() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,

@@ -270,8 +270,47 @@ fn events_by_profile_month_view_and_ics() {
         "the skipped hour is explained"
     );
 
-    // The .ics of the event.
+    // The .ics of the event: neutral by default, like the personal feed, since the file
+    // goes to a calendar provider; the details only by the link that says so.
+    let page = s
+        .get(&format!("/spaces/{x}/events/{e1}"), &lecteur_jar)
+        .text();
+    assert!(page.contains(&format!("/events/{e1}/ics\"")), "{page}");
+    assert!(
+        page.contains(&format!("/events/{e1}/ics?details=1\"")),
+        "{page}"
+    );
+    assert!(page.contains("sans l’intitulé ni le lieu"), "{page}");
+    assert!(
+        page.contains("conservés par votre service de calendrier"),
+        "{page}"
+    );
     let r = s.get(&format!("/spaces/{x}/events/{e1}/ics"), &lecteur_jar);
+    assert_eq!(r.status, 200);
+    let neutral = ics_lines(&r.body);
+    assert!(
+        neutral.contains(&format!("SUMMARY:Rendez-vous — {FIRM}")),
+        "{neutral:#?}"
+    );
+    assert!(neutral.contains(&format!("UID:{e1}@huisclos")));
+    assert!(neutral.contains(&"DTSTART:20261024T223000Z".to_owned()));
+    for said in [
+        "LOCATION:",
+        "DESCRIPTION:",
+        "Audience",
+        "Salle",
+        "Ligne 1",
+        "visio",
+    ] {
+        assert!(
+            !neutral.iter().any(|l| l.contains(said)),
+            "{said} in the neutral file: {neutral:#?}"
+        );
+    }
+    let r = s.get(
+        &format!("/spaces/{x}/events/{e1}/ics?details=1"),
+        &lecteur_jar,
+    );
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("Content-Type"),

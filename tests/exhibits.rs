@@ -346,6 +346,7 @@ fn arbitration_exhibits_communication_acknowledgement_and_evidence() {
         &r_jar,
     );
     assert_eq!(b.status, 200);
+    assert_eq!(b.header("Content-Type"), Some("application/pdf"));
     assert_eq!(
         data_encoding::HEXLOWER.encode(&huisclos::crypto::sha256(&b.body)),
         bordereau_sha
@@ -530,7 +531,7 @@ fn arbitration_exhibits_communication_acknowledgement_and_evidence() {
     assert_eq!(rec[0]["bordereau_sha256"], bordereau_sha);
     let csv = std::fs::read_to_string(dir.join("accuses-de-reception.csv")).unwrap();
     assert!(
-        csv.contains(&format!("{cid},")) && csv.contains(",yes,r@beta.example,"),
+        csv.contains(&format!("{cid};")) && csv.contains(";yes;r@beta.example;"),
         "{csv}"
     );
     assert_eq!(

@@ -159,7 +159,8 @@ fn journal_records_shows_exports_and_verifies() {
     );
     assert!(
         c.text()
-            .starts_with("seq,at,time,actor,action,target,prev,hash\r\n")
+            .starts_with("\u{feff}seq;at;time;actor;action;target;prev;hash\r\n"),
+        "a UTF-8 BOM and ; for French spreadsheets"
     );
     for body in [j.text(), c.text()] {
         for secret in ["SENTINEL", "Affaire", "Maître", "@example.fr"] {

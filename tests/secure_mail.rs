@@ -151,6 +151,24 @@ fn open(s: &Server, link: &str) -> (Jar, String, Resp) {
     (jar, csrf, page)
 }
 
+/// The raw answer to a HEAD (head only: the server closes after it).
+fn head_only(s: &Server, path: &str, jar: &Jar) -> String {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+    let mut head = format!(
+        "HEAD {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+        s.addr
+    );
+    for (k, v) in jar.headers() {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    c.write_all(head.as_bytes()).unwrap();
+    let mut out = String::new();
+    c.read_to_string(&mut out).unwrap();
+    out
+}
+
 fn the_mail_id(r: &Resp) -> String {
     let t = r.text().replace("&#x2f;", "/");
     let i = t.find("href=\"/mail/").expect("link to the tracking") + 12;
@@ -546,6 +564,12 @@ fn passphrase_download_limit_and_a_document_picked_from_a_space() {
         (200, hex_sha256(&doc_bytes))
     );
     let once = format!("{link}/files/{}", files[0]);
+    // A HEAD learns the file's headers and counts no download: the limit is untouched.
+    for _ in 0..2 {
+        let head = head_only(&s, &once, &rj);
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.ends_with("\r\n\r\n"), "no body: {head}");
+    }
     assert_eq!(s.get(&once, &rj).body, b"once only");
     let r = s.get(&once, &rj);
     assert_eq!(r.status, 410, "the limit of 1 download");

@@ -74,8 +74,9 @@ fn join_named(s: &Server, admin: &Auth, space: &str, email: &str, name: &str) ->
     jar
 }
 
-/// The cells of an RFC 4180 text (quotes doubled inside quoted cells), line by line.
+/// The cells of a CSV as the box writes it (BOM, `;`, RFC 4180 quotes), line by line.
 fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
     let mut chars = text.chars().peekable();
     let mut quoted = false;
@@ -88,7 +89,7 @@ fn csv_cells(text: &str) -> Vec<Vec<String>> {
             (true, '"') => quoted = false,
             (true, c) => cell.push(c),
             (false, '"') if cell.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, ';') => row.push(std::mem::take(&mut cell)),
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n') => {
                 row.push(std::mem::take(&mut cell));

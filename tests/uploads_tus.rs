@@ -279,8 +279,8 @@ fn the_protocol_from_discovery_to_document_and_termination() {
     let doc = r.header("Huis-Clos-Document").unwrap().to_owned();
     assert_eq!(r.header("Huis-Clos-Sha256").unwrap(), sha_hex(&data1));
     assert_eq!(download(&s, &admin, &doc), data1);
-    // Finished: the upload is gone.
-    assert_eq!(offset(&s, &admin, &loc), None);
+    // Finished: nothing more can be written, but its owner still learns it is complete.
+    assert_eq!(offset(&s, &admin, &loc), Some(700_000));
     assert_eq!(patch(&s, &admin, &loc, 700_000, b"").status, 404);
 
     // The same name in the same folder: a new version of that document, as one-shot.
@@ -300,7 +300,7 @@ fn the_protocol_from_discovery_to_document_and_termination() {
     let csv = s.get(&format!("/spaces/{x}/journal.csv"), &jar).text();
     for v in ["v1", "v2"] {
         assert!(
-            csv.contains(&format!(",uploaded,document:{doc}:{v},")),
+            csv.contains(&format!(";uploaded;document:{doc}:{v};")),
             "{csv}"
         );
     }

@@ -259,11 +259,38 @@ pub fn path(access: &SpaceAccess, id: EventId) -> String {
     format!("/spaces/{}/events/{id}", access.id)
 }
 
-/// The event as an iCalendar file (everything a member sees), or `None`.
-pub fn ics(core: &Core, access: &SpaceAccess, id: EventId) -> Result<Option<String>, StoreError> {
+/// The event as an iCalendar file, or `None`. The file goes to a calendar provider
+/// (Google, Apple, the firm's mail host) that stores and reads it, so by default it says
+/// what the personal feed says: "Rendez-vous — firm", the times and the link back, no
+/// place, no note. With `details` (the member's explicit choice, whose link says where
+/// they go) it holds everything the member sees: title, place, note and video link.
+pub fn ics(
+    core: &Core,
+    access: &SpaceAccess,
+    id: EventId,
+    details: bool,
+) -> Result<Option<String>, StoreError> {
     let Some(e) = get(core, access, id)? else {
         return Ok(None);
     };
+    if !details {
+        let firm = crate::store::firms::profile(&core.store, access.entry.firm)?
+            .map(|p| p.display_name)
+            .unwrap_or_default();
+        let neutral = format!("Rendez-vous — {firm}");
+        let v = super::ics::VEvent {
+            uid: uid(id),
+            stamp: e.updated_at,
+            sequence: e.sequence,
+            start: e.start,
+            end: e.end,
+            summary: &neutral,
+            location: None,
+            description: None,
+            url: format!("{}{}", core.config.base_url(), path(access, id)),
+        };
+        return Ok(Some(super::ics::calendar(None, &[v])));
+    }
     let mut description = e.note.clone();
     if !e.video.is_empty() {
         if !description.is_empty() {

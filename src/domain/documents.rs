@@ -375,6 +375,30 @@ pub fn open(
     n: Option<usize>,
     inline: bool,
 ) -> Result<Opened, DocError> {
+    open_as(core, access, id, n, inline, true)
+}
+
+/// [`open`] with no receipt and no journal line: for an HTTP `HEAD`, which learns the
+/// headers of a download but receives none of its bytes. A receipt is proof that the
+/// document was communicated, so it must not record what was not.
+pub fn open_untraced(
+    core: &Core,
+    access: &SpaceAccess,
+    id: DocumentId,
+    n: Option<usize>,
+    inline: bool,
+) -> Result<Opened, DocError> {
+    open_as(core, access, id, n, inline, false)
+}
+
+fn open_as(
+    core: &Core,
+    access: &SpaceAccess,
+    id: DocumentId,
+    n: Option<usize>,
+    inline: bool,
+    record: bool,
+) -> Result<Opened, DocError> {
     let d =
         documents::document(&core.store, access.id, access.key(), id)?.ok_or(DocError::NotFound)?;
     if d.deleted_at.is_some() || !visible(access, &d) {
@@ -400,19 +424,21 @@ pub fn open(
     } else {
         "downloaded"
     };
-    documents::add_receipt(
-        &core.store,
-        access.id,
-        access.key(),
-        id,
-        &Receipt {
-            account: access.account,
-            action: action.into(),
-            version: idx,
-            at: time::now(),
-        },
-    )?;
-    journal::append(core, access, action, &format!("document:{id}:v{idx}"))?;
+    if record {
+        documents::add_receipt(
+            &core.store,
+            access.id,
+            access.key(),
+            id,
+            &Receipt {
+                account: access.account,
+                action: action.into(),
+                version: idx,
+                at: time::now(),
+            },
+        )?;
+        journal::append(core, access, action, &format!("document:{id}:v{idx}"))?;
+    }
     Ok(Opened {
         reader,
         len,

@@ -47,9 +47,16 @@ fn acknowledgements(
     list: &[(CommunicationId, Communication, String)],
 ) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
     let mut names = Names::default();
-    let mut csv = String::from(
-        "communication,communicated_at,party,recipient,acknowledged,acknowledged_by,acknowledged_at,bordereau_sha256\r\n",
-    );
+    let mut csv = super::csv::start(&[
+        "communication",
+        "communicated_at",
+        "party",
+        "recipient",
+        "acknowledged",
+        "acknowledged_by",
+        "acknowledged_at",
+        "bordereau_sha256",
+    ]);
     let mut comms: Vec<Value> = Vec::new();
     for (id, c, dir) in list {
         let party = case.parties.iter().find(|p| p.id == c.party);

@@ -58,7 +58,9 @@ pub fn export_json(core: &Core, m: &Manage<'_>) -> Result<Value, StoreError> {
 
 /// The CSV export of the managed space's journal (header line, then one line per entry).
 pub fn export_csv(core: &Core, m: &Manage<'_>) -> Result<String, StoreError> {
-    let mut out = String::from("seq,at,time,actor,action,target,prev,hash\r\n");
+    let mut out = super::csv::start(&[
+        "seq", "at", "time", "actor", "action", "target", "prev", "hash",
+    ]);
     for e in entries(core, m)? {
         let fields = [
             e.seq.to_string(),

@@ -112,6 +112,22 @@ pub fn download(
     file: SecureFileId,
     now: i64,
 ) -> Result<Download, SmError> {
+    download_as(core, link, file, now, true)
+}
+
+/// [`download`] for an HTTP `HEAD`: the same answer (refused once the limit is reached)
+/// but nothing counted or tracked, since no byte of the file goes out.
+pub fn peek(core: &Core, link: &Link, file: SecureFileId, now: i64) -> Result<Download, SmError> {
+    download_as(core, link, file, now, false)
+}
+
+fn download_as(
+    core: &Core,
+    link: &Link,
+    file: SecureFileId,
+    now: i64,
+    count: bool,
+) -> Result<Download, SmError> {
     let l = &link.live;
     let f: FileRec = items::get_one(&core.store, &l.key, l.id, FILE, file.as_bytes())?
         .filter(|f: &FileRec| f.from.is_none())
@@ -134,14 +150,18 @@ pub fn download(
             if c.max_downloads.is_some_and(|m| *used >= m) {
                 return false;
             }
-            *used += 1;
+            if count {
+                *used += 1;
+            }
             true
         },
     )?;
     if allowed != Some(true) {
         return Err(SmError::Exhausted);
     }
-    event(core, l, "downloaded", Some(link.recipient), Some(file), now)?;
+    if count {
+        event(core, l, "downloaded", Some(link.recipient), Some(file), now)?;
+    }
     Ok(Download {
         reader,
         len,

@@ -22,6 +22,7 @@
 
 mod expiry;
 mod finish;
+mod finished;
 mod live;
 #[cfg(test)]
 mod version_tests;
@@ -116,8 +117,12 @@ fn expiry(core: &Core, now: i64) -> i64 {
 }
 
 /// The space an upload id belongs to, for the access check.
+/// A finished upload is remembered for a while ([`finished`]), so it is still found here.
 pub fn space_of(core: &Core, id: UploadId) -> Result<Option<SpaceId>, StoreError> {
-    Ok(store::entry(&core.store, id)?.map(|e| e.space))
+    Ok(match store::entry(&core.store, id)? {
+        Some(e) => Some(e.space),
+        None => finished::space_of(id, super::time::now()),
+    })
 }
 
 /// The blobs of every upload not yet finished: the orphan sweep must keep them.
@@ -242,9 +247,22 @@ pub fn owned(core: &Core, up: &Upload<'_>, id: UploadId, now: i64) -> Result<(),
 }
 
 /// Where the caller's upload `id` stands (`HEAD`): what was committed, so a client resumes
-/// from there.
+/// from there; once finished (and while remembered), all of it and the document it became.
 pub fn status(core: &Core, up: &Upload<'_>, id: UploadId, now: i64) -> Result<Status, UploadError> {
-    status_of(&load(core, up.space(), id, now)?, None)
+    let s = up.space();
+    match load(core, s, id, now) {
+        Ok(u) => status_of(&u, None),
+        Err(UploadError::NotFound) => match finished::of(id, s.id, s.account, now) {
+            Some(f) => Ok(Status {
+                offset: f.length,
+                length: f.length,
+                expires_at: f.until,
+                done: Some(f.done),
+            }),
+            None => Err(UploadError::NotFound),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Appends `body` at `offset` (which must be the upload's, else `Conflict`; `declared` is
@@ -274,6 +292,8 @@ pub fn append(
         return Err(UploadError::TooLarge);
     }
     let mut digest = claim.digest_at(at);
+    // What the request started from, restored if its body proves longer than the upload.
+    let (before, digest_before) = (u.clone(), digest.clone());
     let header = header_of(&u)?;
     let root = s.key().blob_root();
     let mut blob = core
@@ -306,6 +326,17 @@ pub fn append(
             since_commit = 0;
         }
     }
+    if !broken && received == u.length && overflows(&mut body) {
+        // More bytes than the upload has room for (a body without Content-Length): refused
+        // whole, as tus requires, so nothing of it is kept. The record is the truth, so
+        // saving it as it was cuts off what this request wrote (checkpoints included).
+        if received != at {
+            store::save(&core.store, s.id, s.key(), id, &before)?;
+        }
+        claim.keep(at, digest_before);
+        log::info!("upload {id}: body longer than the upload, refused");
+        return Err(UploadError::TooLarge);
+    }
     if received != at || u.length == 0 {
         commit(core, s, id, &mut u, &mut blob, now)?;
     }
@@ -319,6 +350,14 @@ pub fn append(
     }
     let done = finish::complete(core, up, id, &u, blob, digest)?;
     claim.forget();
+    let record = finished::Finished {
+        space: s.id,
+        account: s.account,
+        length: u.length,
+        done: done.clone(),
+        until: expiry(core, now),
+    };
+    finished::remember(id, record, now);
     status_of(&u, Some(done))
 }
 
@@ -340,6 +379,19 @@ fn commit(
 }
 
 /// Ends the caller's upload `id` (`DELETE`): its record, then its blob.
+/// Whether `body` still holds a byte once the upload is full. A body that breaks off here
+/// holds nothing more that could be refused.
+fn overflows(body: &mut impl Read) -> bool {
+    let mut one = [0u8; 1];
+    loop {
+        match body.read(&mut one) {
+            Ok(n) => return n > 0,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
 pub fn cancel(core: &Core, up: &Upload<'_>, id: UploadId, now: i64) -> Result<(), UploadError> {
     let s = up.space();
     let u = load(core, s, id, now)?;

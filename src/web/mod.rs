@@ -16,6 +16,7 @@ pub mod csrf;
 
 pub mod form;
 pub mod guards;
+pub mod http_methods;
 pub mod i18n;
 pub mod linkify;
 pub mod multipart;

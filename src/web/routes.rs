@@ -363,12 +363,8 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
     // Held while the handler runs (a body is written after): see `cpu_gate`.
     let _place = matches!(req.method(), "GET" | "HEAD").then(|| app.gate.enter());
     let path = req.url();
-    let found = ROUTES.iter().find_map(|r| {
-        (r.method == req.method())
-            .then(|| matches(r.pattern, &path))
-            .flatten()
-            .map(|p| (r, p))
-    });
+    let method = api::upload_tus::method(req, &path);
+    let found = find(method, &path);
     let path_known = found.is_some() || ROUTES.iter().any(|r| matches(r.pattern, &path).is_some());
     let (label, result, secure, cookies) = match Ctx::new(app, req) {
         Err(e) => ("?", Err(e), req.is_secure(), Vec::new()),
@@ -378,7 +374,7 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
             let (label, result) = match found {
                 _ if matches!(slot, Some(None)) => ("(busy)", Err(AppError::Busy)),
                 Some((r, params)) => (r.pattern, run(&ctx, r, req, &params)),
-                None if path_known => ("(method)", Ok(Response::text("").with_status_code(405))),
+                None if path_known => ("(method)", Ok(super::http_methods::not_allowed(&path))),
                 None => ("(none)", Err(AppError::NotFound)),
             };
             drop(slot);
@@ -395,14 +391,34 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
             Response::text("").with_status_code(e.status())
         }
     };
+    let resp = if api::upload_tus::is_tus_path(&path) {
+        resp.with_unique_header("Tus-Resumable", api::upload_tus::VERSION)
+    } else {
+        resp
+    };
     log::info!(
         "{} {} {} {}ms",
-        req.method(),
+        method,
         label,
         resp.status_code,
         started.elapsed().as_millis()
     );
     respond::finish(resp, secure, cookies)
+}
+
+/// The route that serves `method` on `path`. A `HEAD` is served by the path's `GET` route
+/// unless it has its own (the server then sends the headers and no body): see
+/// [`super::http_methods`].
+fn find<'p>(method: &str, path: &'p str) -> Option<(&'static Route, Vec<&'p str>)> {
+    let on = |m: &str| {
+        ROUTES.iter().find_map(|r| {
+            (r.method == m)
+                .then(|| matches(r.pattern, path))
+                .flatten()
+                .map(|p| (r, p))
+        })
+    };
+    on(method).or_else(|| (method == "HEAD").then(|| on("GET")).flatten())
 }
 
 fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Response, AppError> {

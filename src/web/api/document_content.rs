@@ -49,7 +49,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let access = access::space(core, user, space).map_err(|_| AppError::NotFound)?;
     let version = req.get_param("version").and_then(|v| v.parse().ok());
     let inline = req.get_param("inline").as_deref() == Some("1");
-    let o = match documents::open(core, &access, id, version, inline) {
+    // A HEAD (served by this GET route) transfers nothing: it leaves no receipt.
+    let open = if req.method() == "HEAD" {
+        documents::open_untraced
+    } else {
+        documents::open
+    };
+    let o = match open(core, &access, id, version, inline) {
         Ok(o) => o,
         Err(DocError::NotFound) => return Err(AppError::NotFound),
         Err(DocError::ViewOnly) => {

@@ -11,8 +11,6 @@ use crate::domain::{time, uploads};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 
-const CONTENT_TYPE: &str = "application/offset+octet-stream";
-
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     super::check_write(ctx, req)?;
     let (access, id) = tus::access(ctx, params)?;
@@ -23,7 +21,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     }
     let media = req.header("Content-Type").unwrap_or("");
     let media = media.split(';').next().unwrap_or("").trim();
-    if !media.eq_ignore_ascii_case(CONTENT_TYPE) {
+    if !media.eq_ignore_ascii_case(tus::OCTETS) {
         return Ok(tus::error(
             ctx,
             415,

@@ -15,7 +15,12 @@ use crate::web::context::Ctx;
 use crate::web::respond;
 
 pub const VERSION: &str = "1.0.0";
-pub const EXTENSIONS: &str = "creation,termination,expiration";
+pub const EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration";
+/// The paths of the tus routes: every answer there carries `Tus-Resumable`, refusals
+/// made by the dispatcher (401, 404, 405) included.
+const PATHS: [&str; 2] = ["/api/v1/spaces/{id}/uploads", "/api/v1/uploads/{upload}"];
+/// The media type of a body of file bytes (`PATCH`, creation-with-upload).
+pub const OCTETS: &str = "application/offset+octet-stream";
 /// Extra headers of the response that finishes an upload, so a client can link to it.
 pub const DOCUMENT_HEADER: &str = "Huis-Clos-Document";
 pub const SHA256_HEADER: &str = "Huis-Clos-Sha256";
@@ -44,6 +49,29 @@ pub fn refuse_version(ctx: &Ctx<'_>, req: &Request) -> Option<Response> {
         error(ctx, 412, "precondition_failed", "upload_error_version")
             .with_unique_header("Tus-Version", VERSION),
     )
+}
+
+/// Whether `path` is one of the tus routes' paths.
+pub fn is_tus_path(path: &str) -> bool {
+    PATHS
+        .iter()
+        .any(|p| crate::web::routes::matches(p, path).is_some())
+}
+
+/// The method the request is handled as. tus 1.0 requires a server to honour
+/// `X-HTTP-Method-Override`, for clients behind proxies that block PATCH and DELETE: a
+/// `POST` to an upload that names one of those is that method. Nowhere else, and no other
+/// method: the override must not open a route to a request the table did not mean.
+pub fn method<'r>(req: &'r Request, path: &str) -> &'r str {
+    let wanted = req.header("X-HTTP-Method-Override").map(str::trim);
+    if req.method() != "POST" || !path.starts_with("/api/v1/uploads/") {
+        return req.method();
+    }
+    match wanted {
+        Some(m) if m.eq_ignore_ascii_case("PATCH") => "PATCH",
+        Some(m) if m.eq_ignore_ascii_case("DELETE") => "DELETE",
+        _ => req.method(),
+    }
 }
 
 /// A header holding a non-negative decimal integer.
@@ -161,7 +189,7 @@ pub fn describe(doc: &mut Value) {
     doc["paths"]["/spaces/{id}/uploads"] = json!({
         "options": options_space,
         "post": {
-            "summary": "Announce a resumable upload (tus creation); a member who may upload. Upload-Metadata: filename (required), folder and request (ids), base64",
+            "summary": "Announce a resumable upload (tus creation); a member who may upload. Upload-Metadata: filename (required), folder and request (ids), base64. With Content-Type: application/offset+octet-stream, the body is the first bytes (creation-with-upload); Upload-Offset says what was kept",
             "parameters": [space, version, hdr("Upload-Length", "size of the whole file in bytes"),
                 hdr("Upload-Metadata", "filename BASE64[,folder BASE64][,request BASE64]")],
             "responses": {"201": {"description": "created; Location: /api/v1/uploads/{upload}, Upload-Expires"},
@@ -171,12 +199,12 @@ pub fn describe(doc: &mut Value) {
     doc["paths"]["/uploads/{upload}"] = json!({
         "options": options_upload,
         "head": {
-            "summary": "Where the caller's upload stands: Upload-Offset, Upload-Length, Upload-Expires",
+            "summary": "Where the caller's upload stands: Upload-Offset, Upload-Length, Upload-Expires. Once finished, and for upload_expiry_secs after its last byte (in memory: a restart forgets it), Upload-Offset = Upload-Length and Huis-Clos-Document, Huis-Clos-Sha256",
             "parameters": [upload, version],
             "responses": {"200": {"description": "no body"}, "401": err(), "404": err(), "412": err()},
         },
         "patch": {
-            "summary": "Append bytes at Upload-Offset. The response to the last byte carries Huis-Clos-Document (the document id) and Huis-Clos-Sha256",
+            "summary": "Append bytes at Upload-Offset. The response to the last byte carries Huis-Clos-Document (the document id) and Huis-Clos-Sha256. More bytes than the upload has left: 413, nothing kept. Also as POST with X-HTTP-Method-Override: PATCH (and DELETE)",
             "parameters": [upload, version, hdr("Upload-Offset", "where these bytes go; must be the upload's offset")],
             "requestBody": {"required": true, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {"204": {"description": "stored; Upload-Offset is the new offset"},

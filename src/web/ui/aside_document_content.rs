@@ -18,7 +18,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .ok_or(AppError::NotFound)?;
     let version = req.get_param("version").and_then(|v| v.parse().ok());
     let inline = req.get_param("inline").as_deref() == Some("1");
-    let o = match documents::open(ctx.core()?, &a.room, id, version, inline) {
+    // A HEAD (served by this GET route) transfers nothing: it leaves no receipt.
+    let open = if req.method() == "HEAD" {
+        documents::open_untraced
+    } else {
+        documents::open
+    };
+    let o = match open(ctx.core()?, &a.room, id, version, inline) {
         Ok(o) => o,
         Err(DocError::Store(e)) => return Err(e.into()),
         Err(DocError::Io(e)) => return Err(AppError::Internal(format!("aside download: {e}"))),

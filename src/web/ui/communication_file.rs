@@ -28,10 +28,12 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let o = exhibit_views::open_file(ctx.core()?, &access, id, n)?.ok_or(AppError::NotFound)?;
     // The bordereau may be shown in the browser (sandboxed); exhibits are downloads.
     let inline = n == 0 && req.get_param("inline").as_deref() == Some("1");
-    let (ct, kind) = if inline {
-        (o.content_type.as_str(), "inline")
-    } else {
-        ("application/octet-stream", "attachment")
+    // The bordereau is a PDF the box wrote: said so, so that a PDF reader opens it; an
+    // exhibit is whatever a party sent, never typed by its name.
+    let (ct, kind) = match (inline, n) {
+        (true, _) => (o.content_type.as_str(), "inline"),
+        (false, 0) => ("application/pdf", "attachment"),
+        (false, _) => ("application/octet-stream", "attachment"),
     };
     let mut resp = Response {
         status_code: 200,

@@ -19,7 +19,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .get(1)
         .and_then(|p| SecureFileId::parse(p))
         .ok_or(AppError::NotFound)?;
-    match view::download(ctx.core()?, &link, file, time::now()) {
+    // A HEAD (served by this GET route) sends no byte: it counts no download.
+    let download = if req.method() == "HEAD" {
+        view::peek
+    } else {
+        view::download
+    };
+    match download(ctx.core()?, &link, file, time::now()) {
         Ok(d) => respond::attachment(&d.name, d.sha256, d.reader, d.len),
         Err(SmError::Exhausted) => {
             super::error_page(ctx, "secure_error_exhausted").map(|r| r.with_status_code(410))
