@@ -204,7 +204,10 @@ fn folder_names(page: &Resp) -> Vec<String> {
         .skip(1)
         .map(|part| {
             let start = part.find('>').unwrap() + 1;
-            part[start..start + part[start..].find("</h3>").unwrap()].replace("&#x27;", "'")
+            part[start..start + part[start..].find("</h3>").unwrap()]
+                .replace("&#x27;", "'")
+                .replace("<bdi>", "")
+                .replace("</bdi>", "")
         })
         .collect()
 }
@@ -223,7 +226,7 @@ fn built_in_folders_are_shown_in_the_readers_language_until_renamed() {
     );
     // Renamed by the firm, a folder is the firm's own name, shown as typed to everyone.
     let t2 = french_page.text();
-    let end = t2.find("\">Correspondance</h3>").unwrap();
+    let end = t2.find("\"><bdi>Correspondance</bdi></h3>").unwrap();
     let folder = &t2[end - 32..end];
     let r = s.post_form(
         &format!("{path}/folders/{folder}"),
@@ -371,6 +374,9 @@ fn a_mail_to_an_english_member_is_in_english() {
     };
     let subject = mail.lines().find(|l| l.starts_with("Subject:")).unwrap();
     assert!(subject.contains("waiting for you"), "{subject}");
-    assert!(mail.contains("Sign in to see them."), "{mail}");
+    assert!(
+        mail.contains("Sign in to see it.") || mail.contains("Sign in to see them."),
+        "{mail}"
+    );
     assert!(!mail.contains("élément"), "{mail}");
 }

@@ -101,6 +101,10 @@ const SAMPLES: &[(&str, &[&str])] = &[
     ("purged", &["document:RAWIDgone"]),
     ("copilot_added", &["firm:RAWIDf account:RAWIDb"]),
     ("copilot_removed", &["firm:RAWIDf"]),
+    ("copilot_proposed", &["proposal:RAWIDp"]),
+    ("copilot_withdrawn", &["proposal:RAWIDp"]),
+    ("copilot_lapsed", &["proposal:RAWIDp"]),
+    ("copilot_left", &["firm:RAWIDf"]),
     ("request_created", &["request:RAWIDr"]),
     ("request_changed", &["request:RAWIDr"]),
     ("request_deleted", &["request:RAWIDgone"]),
@@ -314,6 +318,34 @@ const FIRM_SAMPLES: &[(&str, &[&str])] = &[
     ("deposit_box_closed", &["deposit_box"]),
     ("deposit_link_renewed", &["deposit_box"]),
     ("deposit_limits_changed", &["deposit_box"]),
+    (
+        "copilot_proposed",
+        &["space:0123456789abcdef0123456789abcdef proposal:0123456789abcdef0123456789abcdef"],
+    ),
+    (
+        "copilot_accepted",
+        &[
+            "space:0123456789abcdef0123456789abcdef proposal:0123456789abcdef0123456789abcdef firm:RAWIDf",
+        ],
+    ),
+    (
+        "copilot_declined",
+        &[
+            "space:0123456789abcdef0123456789abcdef proposal:0123456789abcdef0123456789abcdef account:RAWIDb",
+        ],
+    ),
+    (
+        "copilot_withdrawn",
+        &["space:0123456789abcdef0123456789abcdef proposal:0123456789abcdef0123456789abcdef"],
+    ),
+    (
+        "copilot_lapsed",
+        &["space:0123456789abcdef0123456789abcdef proposal:0123456789abcdef0123456789abcdef"],
+    ),
+    (
+        "copilot_ended",
+        &["space:0123456789abcdef0123456789abcdef firm:RAWIDf"],
+    ),
 ];
 
 #[test]
