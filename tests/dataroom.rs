@@ -589,3 +589,46 @@ fn a_pdf_above_the_watermark_limit_is_refused_with_a_message() {
     let r = get(&s, &lecteur, &format!("/api/v1/documents/{small}/view"));
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+/// A HEAD on the watermarked view (a link checker, a monitor) answers its headers but leaves
+/// no receipt nor journal line: those are the proof that a person opened the document.
+#[test]
+fn a_head_on_the_watermarked_view_leaves_no_receipt() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    web_setup(&s, "Cabinet Vue", "vue@example.fr");
+    let admin = bearer(&s, "vue@example.fr");
+    let x = create_space(&s, &admin, "Dossier", "dossier");
+    let r = upload(&s, &admin, &x, "rapport.pdf", &three_pages());
+    assert_eq!(r.status, 201, "{}", r.text());
+    let doc = json(&r)["id"].as_str().unwrap().to_owned();
+    let opened = || {
+        let j = json(&get(&s, &admin, &format!("/spaces/{x}/journal.json")));
+        j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "opened_watermarked")
+            .count()
+    };
+    let view = format!("/api/v1/documents/{doc}/view");
+    // A HEAD answer has headers only: read its status line, not a body.
+    let head = {
+        use std::io::{BufRead, Write};
+        let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+        let ask = format!(
+            "HEAD {view} HTTP/1.1\r\nHost: {}\r\n{}: {}\r\nConnection: close\r\n\r\n",
+            s.addr, admin.0, admin.1
+        );
+        c.write_all(ask.as_bytes()).unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(c).read_line(&mut line).unwrap();
+        line
+    };
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(opened(), 0, "a HEAD opened nothing");
+    let got = get(&s, &admin, &view);
+    assert_eq!(got.status, 200);
+    assert!(got.body.starts_with(b"%PDF"));
+    assert_eq!(opened(), 1);
+}

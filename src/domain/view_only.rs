@@ -253,6 +253,38 @@ pub fn watermarked(
     n: Option<usize>,
     labels: &Labels<'_>,
 ) -> Result<Viewed, ViewError> {
+    let (viewed, idx) = watermarked_untraced(core, access, viewer, id, n, labels)?;
+    documents::add_receipt(
+        &core.store,
+        access.id,
+        access.key(),
+        id,
+        &Receipt {
+            account: access.account,
+            action: "opened".into(),
+            version: idx,
+            at: time::now(),
+        },
+    )?;
+    journal::append(
+        core,
+        access,
+        "opened_watermarked",
+        &format!("document:{id}:v{idx} view:{}", viewed.reference),
+    )?;
+    Ok(viewed)
+}
+
+/// The watermarked copy without its receipt nor journal line, and the version it is of: what
+/// a `HEAD` answers (headers only; nobody opened anything).
+pub fn watermarked_untraced(
+    core: &Core,
+    access: &SpaceAccess,
+    viewer: &Account,
+    id: DocumentId,
+    n: Option<usize>,
+    labels: &Labels<'_>,
+) -> Result<(Viewed, usize), ViewError> {
     let d = documents::document(&core.store, access.id, access.key(), id)?
         .ok_or(ViewError::NotFound)?;
     if d.deleted_at.is_some() || !docs::visible(access, &d) {
@@ -302,29 +334,14 @@ pub fn watermarked(
         access.id,
         out.len()
     );
-    documents::add_receipt(
-        &core.store,
-        access.id,
-        access.key(),
-        id,
-        &Receipt {
-            account: access.account,
-            action: "opened".into(),
-            version: idx,
-            at: now,
+    Ok((
+        Viewed {
+            pdf: out,
+            name: d.name,
+            reference,
         },
-    )?;
-    journal::append(
-        core,
-        access,
-        "opened_watermarked",
-        &format!("document:{id}:v{idx} view:{reference}"),
-    )?;
-    Ok(Viewed {
-        pdf: out,
-        name: d.name,
-        reference,
-    })
+        idx,
+    ))
 }
 
 #[cfg(test)]

@@ -15,5 +15,5 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .and_then(|p| DocumentId::parse(p))
         .ok_or(AppError::NotFound)?;
     let version = req.get_param("version").and_then(|v| v.parse().ok());
-    crate::web::api::document_view::view(ctx, &access, id, version)
+    crate::web::api::document_view::view(ctx, req, &access, id, version)
 }

@@ -21,7 +21,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     };
     let core = ctx.core()?;
     let mut reading = has_session(ctx, req, &link)?;
+    // A HEAD (a mail scanner checking the link) opens no reader's session: the opening is
+    // recorded only when a person reads.
     if !reading
+        && req.method() != "HEAD"
         && let Some(a) = &ctx.account
         && let Some(cookie) =
             read::member_session(core, &link, a, time::now()).map_err(app_error)?
