@@ -177,3 +177,76 @@ fn no_record_fails_and_a_silent_server_is_not_a_verdict() {
     assert_eq!(out.matches("could not be checked").count(), 3, "{out}");
     assert!(err.contains("could not be checked"), "{err}");
 }
+
+/// Writes a key and a config whose `[mail] dns_check_server` is the server `dns` starts
+/// for the key's TXT value, starts the box, sets it up, and returns the admin's E-mails
+/// page and how long it took.
+fn mail_page(dir: &Path, dns: impl FnOnce(&str) -> SocketAddr) -> (u16, String, Duration) {
+    let (cfg, value) = setup(dir);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!("dns_check_server = \"{}\"\n", dns(&value)));
+    std::fs::write(&cfg, text).unwrap();
+    let s = Server::start(&dir.join("data"), &["--config", &cfg]);
+    let jar = web_setup(&s, "Cabinet Témoin", "admin@cabinet.example");
+    let started = std::time::Instant::now();
+    let page = s.get("/admin/mail", &jar);
+    (page.status, page.text(), started.elapsed())
+}
+
+/// The text of the element with `id` on `page` (up to its closing `</li>`).
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id} in:\n{page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</li>").unwrap_or(rest.len())]
+}
+
+#[test]
+fn mail_page_says_what_the_dns_says() {
+    let t = tempfile::tempdir().unwrap();
+    let (status, page, _) = mail_page(t.path(), |value| {
+        let mut zone = Zone::new();
+        zone.insert(
+            "hc1._domainkey.cabinet.example.".into(),
+            vec![strings(value, 255)],
+        );
+        zone.insert(
+            "_dmarc.cabinet.example.".into(),
+            vec![vec![b"v=DMARC1; p=reject".to_vec()]],
+        );
+        dns_server(zone)
+    });
+    assert_eq!(status, 200);
+    let dkim = section(&page, "dns-dkim");
+    assert!(
+        dkim.contains("la clé publiée est bien celle qui signe les e-mails."),
+        "{dkim}"
+    );
+    let spf = section(&page, "dns-spf");
+    assert!(spf.contains("aucun enregistrement."), "{spf}");
+    assert!(
+        spf.contains("v=spf1 mx a:relay.cabinet.example ~all"),
+        "{spf}"
+    );
+    let dmarc = section(&page, "dns-dmarc");
+    assert!(
+        dmarc.contains("politique «\u{202f}reject\u{202f}»"),
+        "{dmarc}"
+    );
+}
+
+#[test]
+fn mail_page_is_not_blocked_by_a_silent_dns() {
+    let t = tempfile::tempdir().unwrap();
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let (status, page, took) = mail_page(t.path(), |_| silent.local_addr().unwrap());
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    for id in ["dns-dkim", "dns-spf", "dns-dmarc"] {
+        let line = section(&page, id);
+        assert!(line.contains("n’a pas pu être vérifié"), "{line}");
+    }
+    // The rest of the page is still there.
+    assert!(page.contains("queue-heading"));
+}

@@ -1,28 +1,20 @@
 //! `huisclos dkim check`: prints what the DNS says of the sending domain (DKIM key, SPF,
 //! DMARC) and the records to publish; exits with failure unless the DKIM record matches.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::config::Config;
 use crate::mail::dns_check::{self, State};
-use crate::net::resolve::Resolver;
 
-/// Runs the check with the system's resolver, or with `nameserver` (`IP` or `IP:PORT`,
+/// Runs the check with the resolver of [`dns_check::resolver`], or with `nameserver` (`IP` or `IP:PORT`,
 /// e.g. the domain's own server, to see a record before caches expire).
 pub(super) fn run(config: &Config, nameserver: Option<&str>) -> Result<(), String> {
-    let mut resolver = Resolver::from_system();
+    let mut resolver = dns_check::resolver(config, Duration::from_secs(3));
     if let Some(ns) = nameserver {
-        let addr = ns
-            .parse::<SocketAddr>()
-            .or_else(|_| {
-                ns.parse::<std::net::IpAddr>()
-                    .map(|ip| SocketAddr::new(ip, 53))
-            })
-            .map_err(|_| "--nameserver must be an IP address, optionally with :PORT".to_owned())?;
-        resolver = resolver
-            .with_nameservers(vec![addr])
-            .with_timeout(Duration::from_secs(3));
+        let addr = crate::config::parse_dns_server(ns).ok_or_else(|| {
+            "--nameserver must be an IP address, optionally with :PORT".to_owned()
+        })?;
+        resolver = resolver.with_nameservers(vec![addr]);
     }
     let report = dns_check::check(config, &resolver)?;
     for line in lines(&report) {

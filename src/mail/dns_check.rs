@@ -58,6 +58,16 @@ pub struct Report {
     pub dmarc_policy: Option<String>,
 }
 
+/// The resolver of the check: the box's (`/etc/resolv.conf`), or `[mail] dns_check_server`
+/// when set, waiting `per_try` for each answer.
+pub fn resolver(config: &Config, per_try: std::time::Duration) -> Resolver {
+    let system = Resolver::from_system().with_timeout(per_try);
+    match config.mail.dns_check_server_addr() {
+        Some(server) => system.with_nameservers(vec![server]),
+        None => system,
+    }
+}
+
 /// Checks the DNS of the sending domain of `config` with `resolver`. Fails only when the
 /// configuration cannot say what to expect (no sender address, unreadable DKIM key).
 pub fn check(config: &Config, resolver: &Resolver) -> Result<Report, String> {

@@ -20,6 +20,8 @@
 //!
 //! Addresses come back IPv4 first, then IPv6, without duplicates, each with
 //! the requested port. Messages are encoded and decoded with `hickory-proto`.
+//! The same transport answers questions of other types ([`Resolver::query_reply`]),
+//! which [`super::txt`] uses for TXT records.
 //!
 //! Not supported (left alone on purpose): EDNS0, DNSSEC, DNS over TLS/HTTPS,
 //! `RES_OPTIONS`/`LOCALDOMAIN`, `options rotate`, IDN (non-ASCII) names, IPv6
