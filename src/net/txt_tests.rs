@@ -125,3 +125,58 @@ fn lookup_over_udp() {
         Err(ResolveError::InvalidName)
     ));
 }
+
+#[test]
+fn truncated_reply_is_asked_again_over_tcp() {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    // UDP and TCP on the same port number, as a real server has.
+    let (udp, tcp) = (0..50)
+        .find_map(|_| {
+            let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let port = udp.local_addr().unwrap().port();
+            TcpListener::bind(("127.0.0.1", port))
+                .ok()
+                .map(|t| (udp, t))
+        })
+        .expect("a port free for both UDP and TCP");
+    let addr = udp.local_addr().unwrap();
+    // A long record (as two RSA keys under one name would be) only fits over TCP.
+    let long = vec![b'k'; 255];
+    let full = move |q: &Message| {
+        let n = q.queries()[0].name().to_ascii();
+        let rec = txt(&n, &[&long, &long, b"end"]);
+        wire(q.id(), &n, ResponseCode::NoError, vec![rec.clone(), rec])
+    };
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        let (len, from) = udp.recv_from(&mut buf).unwrap();
+        let q = Message::from_vec(&buf[..len]).unwrap();
+        let mut m = Message::from_vec(&wire(
+            q.id(),
+            &q.queries()[0].name().to_ascii(),
+            ResponseCode::NoError,
+            Vec::new(),
+        ))
+        .unwrap();
+        m.set_truncated(true);
+        udp.send_to(&m.to_vec().unwrap(), from).unwrap();
+    });
+    std::thread::spawn(move || {
+        let (mut s, _) = tcp.accept().unwrap();
+        let mut len = [0u8; 2];
+        s.read_exact(&mut len).unwrap();
+        let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        s.read_exact(&mut body).unwrap();
+        let reply = full(&Message::from_vec(&body).unwrap());
+        let mut framed = u16::try_from(reply.len()).unwrap().to_be_bytes().to_vec();
+        framed.extend_from_slice(&reply);
+        s.write_all(&framed).unwrap();
+    });
+    let r = Resolver::from_parts("", "options attempts:1")
+        .with_nameservers(vec![addr])
+        .with_timeout(Duration::from_secs(2));
+    let records = r.lookup_txt("hc1._domainkey.cabinet.example").unwrap();
+    let expected = format!("{}end", "k".repeat(510));
+    assert_eq!(records, vec![expected.clone(), expected]);
+}
