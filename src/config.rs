@@ -188,6 +188,25 @@ pub struct Mail {
     pub dkim_selector: String,
     pub dkim_domain: String,
     pub dkim_key_file: PathBuf,
+    /// DNS server (`IP` or `IP:PORT`) that the DKIM/SPF/DMARC check asks instead of the box's
+    /// own, for offices whose internal DNS does not show the public records; empty: the box's.
+    pub dns_check_server: String,
+}
+
+impl Mail {
+    /// `dns_check_server` as a socket address (port 53 when not given); `None` when empty
+    /// or unreadable.
+    pub fn dns_check_server_addr(&self) -> Option<SocketAddr> {
+        parse_dns_server(&self.dns_check_server)
+    }
+}
+
+/// A DNS server given as `IP` (port 53) or `IP:PORT` (IPv6 as `[IP]:PORT`).
+pub fn parse_dns_server(s: &str) -> Option<SocketAddr> {
+    let s = s.trim();
+    s.parse::<SocketAddr>()
+        .ok()
+        .or_else(|| s.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53)))
 }
 
 impl Default for Mail {
@@ -201,6 +220,7 @@ impl Default for Mail {
             dkim_selector: String::new(),
             dkim_domain: String::new(),
             dkim_key_file: PathBuf::new(),
+            dns_check_server: String::new(),
         }
     }
 }
@@ -430,6 +450,9 @@ impl Config {
         }
         if m.dkim_selector.is_empty() != m.dkim_key_file.as_os_str().is_empty() {
             return bad("[mail] dkim_selector and dkim_key_file must be given together");
+        }
+        if !m.dns_check_server.is_empty() && m.dns_check_server_addr().is_none() {
+            return bad("[mail] dns_check_server must be an IP address, optionally with :PORT");
         }
         if !["error", "warn", "info", "debug"].contains(&self.log.level.as_str()) {
             return bad("[log] level must be error, warn, info or debug");

@@ -95,3 +95,20 @@ fn per_address_cap_and_body_rate_must_be_positive() {
         Config::parse("[server]\nmax_connections_per_address = 2\nbody_min_secs = 1\n").unwrap();
     assert!(c.validate().is_ok());
 }
+
+#[test]
+fn dns_check_server_is_an_ip_with_an_optional_port() {
+    let with = |v: &str| Config::parse(&format!("[mail]\ndns_check_server = \"{v}\"\n")).unwrap();
+    assert_eq!(
+        with("9.9.9.9").mail.dns_check_server_addr(),
+        Some("9.9.9.9:53".parse().unwrap())
+    );
+    let c = with("[2001:db8::1]:5353");
+    assert_eq!(
+        c.mail.dns_check_server_addr(),
+        Some("[2001:db8::1]:5353".parse().unwrap())
+    );
+    assert!(c.validate().is_ok());
+    assert!(with("ns1.example").validate().is_err());
+    assert!(with("").validate().is_ok());
+}

@@ -18,6 +18,7 @@ use crate::service::{self, keys};
 
 mod box_key;
 mod commands;
+mod dkim_check;
 mod evidence;
 mod journal;
 mod vault;
@@ -59,6 +60,15 @@ enum DkimAction {
         /// Where to write the key (default DATA/keys/dkim-SELECTOR.pem).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Look up the DKIM, SPF and DMARC records of the sending domain and say whether the
+    /// published DKIM key is the configured one (exit status 0 only then).
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// DNS server to ask instead of those of /etc/resolv.conf: IP or IP:PORT.
+        #[arg(long)]
+        nameserver: Option<String>,
     },
 }
 
@@ -159,7 +169,8 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         wait: u64,
     },
-    /// DKIM keys: `dkim generate --selector S` writes a key and prints the DNS record.
+    /// DKIM keys: `dkim generate --selector S` writes a key and prints the DNS record;
+    /// `dkim check` looks the published records up.
     Dkim {
         #[command(subcommand)]
         action: DkimAction,
@@ -337,6 +348,9 @@ fn run(command: Command) -> Result<(), String> {
                     out,
                 },
         } => dkim_generate(&load(&common)?, &selector, &kind, out),
+        Command::Dkim {
+            action: DkimAction::Check { common, nameserver },
+        } => dkim_check::run(&load(&common)?, nameserver.as_deref()),
         Command::Backup { common, out } => {
             let config = load(&common)?;
             backup_to(&config, &DataDir::new(&config.data_dir), &out)

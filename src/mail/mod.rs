@@ -16,6 +16,7 @@ pub mod deliver;
 pub mod digest;
 pub mod dkim;
 mod dkim_sign;
+pub mod dns_check;
 pub mod headers;
 pub mod kinds;
 pub mod prefs;

@@ -20,6 +20,8 @@
 //!
 //! Addresses come back IPv4 first, then IPv6, without duplicates, each with
 //! the requested port. Messages are encoded and decoded with `hickory-proto`.
+//! The same transport answers questions of other types ([`Resolver::query_reply`]),
+//! which [`super::txt`] uses for TXT records.
 //!
 //! Not supported (left alone on purpose): EDNS0, DNSSEC, DNS over TLS/HTTPS,
 //! `RES_OPTIONS`/`LOCALDOMAIN`, `options rotate`, IDN (non-ASCII) names, IPv6
@@ -38,7 +40,7 @@ use hickory_proto::rr::{Name, RData, RecordType};
 
 const MAX_NAMESERVERS: usize = 3;
 const MAX_SEARCH: usize = 6;
-const MAX_CNAME_HOPS: usize = 8;
+pub(super) const MAX_CNAME_HOPS: usize = 8;
 
 type Res<T> = Result<T, ResolveError>;
 
@@ -190,6 +192,12 @@ impl Resolver {
         self
     }
 
+    /// Sets how many rounds over the nameservers a query makes (1 to 5).
+    pub fn with_attempts(mut self, n: u32) -> Resolver {
+        self.attempts = n.clamp(1, 5);
+        self
+    }
+
     /// Sets the time to wait for each try of each query (at least 1 ms).
     pub fn with_timeout(mut self, d: Duration) -> Resolver {
         self.timeout = d.max(Duration::from_millis(1));
@@ -273,8 +281,17 @@ impl Resolver {
         (!ips.is_empty()).then_some(ips).ok_or(failure)
     }
 
-    /// One question, asked of each nameserver in order, `attempts` rounds.
+    /// One address question, asked of each nameserver in order, `attempts` rounds.
     fn query(&self, qname: &Name, qtype: RecordType) -> Res<Answer> {
+        Ok(match self.query_reply(qname, qtype)? {
+            Some(reply) => Answer::Addrs(addresses(&reply, qname, qtype)),
+            None => Answer::NxDomain,
+        })
+    }
+
+    /// One question of any type, asked of each nameserver in order, `attempts`
+    /// rounds: the NOERROR reply, or `None` for NXDOMAIN.
+    pub(super) fn query_reply(&self, qname: &Name, qtype: RecordType) -> Res<Option<Message>> {
         let mut worst = ResolveError::Timeout;
         for _ in 0..self.attempts {
             for server in &self.nameservers {
@@ -293,7 +310,7 @@ impl Resolver {
     }
 
     /// Sends one query over UDP (then TCP if truncated) and checks the reply.
-    fn ask(&self, server: SocketAddr, qname: &Name, qtype: RecordType) -> Res<Answer> {
+    fn ask(&self, server: SocketAddr, qname: &Name, qtype: RecordType) -> Res<Option<Message>> {
         let id = super::query_id::fresh()
             .ok_or_else(|| io::Error::other("the system's random source failed"))?;
         let mut query = Message::new();
@@ -309,8 +326,8 @@ impl Resolver {
             reply = self.ask_tcp(server, &query)?;
         }
         match reply.response_code() {
-            ResponseCode::NoError => Ok(Answer::Addrs(addresses(&reply, qname, qtype))),
-            ResponseCode::NXDomain => Ok(Answer::NxDomain),
+            ResponseCode::NoError => Ok(Some(reply)),
+            ResponseCode::NXDomain => Ok(None),
             code => {
                 log::debug!("dns: {server} answered {code}");
                 Err(ResolveError::NotFound)
@@ -422,7 +439,7 @@ fn parse_hosts(text: &str) -> Vec<(String, IpAddr)> {
 /// A plausible ASCII host name without trailing dot: labels of 1 to 63
 /// letters, digits, `-` or `_`, at most 253 bytes, and a last label that is
 /// not all digits (so a mistyped IPv4 address is never sent to DNS).
-fn valid_name(name: &str) -> bool {
+pub(super) fn valid_name(name: &str) -> bool {
     let label_ok = |l: &str| {
         let chars_ok = l
             .bytes()
