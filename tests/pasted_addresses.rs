@@ -5,6 +5,8 @@
 //! taken from it), and a list where one address is expected gets its own message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/api.rs"]
+mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
@@ -179,4 +181,42 @@ fn invitations_and_staff_take_a_pasted_name_and_refuse_a_list() {
         &[("name", ""), ("email", "bare@colle.example")],
     );
     assert!(location(&r).contains("error=name"), "{}", location(&r));
+}
+
+#[test]
+fn the_api_adds_a_member_pasted_with_a_name_and_refuses_a_list() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let s = Server::start(&data, &[]);
+    web_setup(&s, "Cabinet Collé", "avocat@colle.example");
+    let admin = api::bearer(&s, "avocat@colle.example");
+    let space = api::create_space(&s, &admin, "Dossier", "client");
+    let path = format!("/api/v1/spaces/{space}/members");
+    let r = api::post_json(
+        &s,
+        &admin,
+        &path,
+        serde_json::json!({"email": "\"Martin, Jean\" <jean@x.fr>", "profile": "lecteur"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(api::json(&r)["email"], "jean@x.fr");
+    assert!(mail_to(&data, "jean@x.fr").contains("/invite/"));
+    let r = api::post_json(
+        &s,
+        &admin,
+        &path,
+        serde_json::json!({"email": "a@x.fr, b@y.fr", "profile": "lecteur"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let v = api::json(&r);
+    assert_eq!(v["error"], "bad_request");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("une adresse") || message.contains("one address"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("a@x.fr") && !message.contains("b@y.fr"),
+        "{message}"
+    );
 }
