@@ -28,7 +28,7 @@ pub fn notify(core: &Core, s: &SpaceAccess, a: &AsideAccess, actor: AccountId) {
         }
     };
     for member in who.into_iter().filter(|m| *m != actor) {
-        if let Err(e) = crate::mail::notify(core, member, 1) {
+        if let Err(e) = crate::mail::notify_in(core, member, Some(s.entry.firm), 1) {
             log::error!(
                 "aside {}: notification for account {member} not counted: {e}",
                 a.id

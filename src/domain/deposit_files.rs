@@ -357,7 +357,7 @@ fn notify_staff(core: &Core, firm: FirmId) {
         if !accounts::holds_address(&core.store, a).unwrap_or(false) {
             continue;
         }
-        if let Err(e) = crate::mail::notify(core, a.id, 1) {
+        if let Err(e) = crate::mail::notify_in(core, a.id, Some(firm), 1) {
             log::error!("account {} not notified of a deposit: {e}", a.id);
         }
     }

@@ -39,7 +39,7 @@ pub(crate) fn added(core: &Core, s: &SpaceAccess, id: DocumentId, owner: Account
         }
     };
     for member in who {
-        if let Err(e) = crate::mail::notify(core, member, 1) {
+        if let Err(e) = crate::mail::notify_in(core, member, Some(s.entry.firm), 1) {
             log::error!("document {id}: notification for account {member} not counted: {e}");
         }
     }

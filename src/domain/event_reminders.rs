@@ -100,7 +100,9 @@ fn remind_space(
                 email: account.email.clone(),
                 name: account.name.clone(),
                 lang: account.lang.clone(),
-                firm: account.firm,
+                // A client has no firm: the space's is the one the reminder concerns (and
+                // the one whose digest it joins when he chose the daily digest).
+                firm: account.firm.or(Some(entry.firm)),
             };
             let date = mail_date(&local, &account.lang);
             let queued = core.mail.event_reminder(

@@ -287,7 +287,7 @@ pub fn communicate(
         .chain(bench)
         .filter(|a| in_space.contains(a))
     {
-        if let Err(e) = crate::mail::notify(core, a, 1) {
+        if let Err(e) = crate::mail::notify_in(core, a, Some(s.entry.firm), 1) {
             log::error!("communication {id}: notification of account {a} failed: {e}");
         }
     }

@@ -97,7 +97,7 @@ pub fn post(
         if member == s.account {
             continue;
         }
-        if let Err(e) = crate::mail::notify(core, member, 1) {
+        if let Err(e) = crate::mail::notify_in(core, member, Some(s.entry.firm), 1) {
             log::error!("message {id}: notification for account {member} not counted: {e}");
         }
     }

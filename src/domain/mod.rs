@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod addresses;
 pub mod agenda;
 pub mod agenda_view;
 pub mod api_tokens;

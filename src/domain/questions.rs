@@ -19,7 +19,7 @@
 
 use super::access::{Manage, Profile, SpaceAccess};
 use super::{Core, Invalid, documents as docs, journal, time};
-use crate::ids::{AccountId, DocumentId, QuestionId};
+use crate::ids::{AccountId, DocumentId, FirmId, QuestionId};
 use crate::store::questions::{self, Answer, Question, Status};
 use crate::store::{StoreError, documents, spaces};
 
@@ -75,12 +75,18 @@ pub fn check_text(text: &str, field: &'static str) -> Result<String, Invalid> {
 
 /// Counts one new thing for each of `who` but `actor`; a failure is logged, never fatal
 /// (the question or answer is stored and journaled already).
-fn notify_all(core: &Core, who: &[AccountId], actor: AccountId, question: QuestionId) {
+fn notify_all(
+    core: &Core,
+    firm: FirmId,
+    who: &[AccountId],
+    actor: AccountId,
+    question: QuestionId,
+) {
     for a in who {
         if *a == actor {
             continue;
         }
-        if let Err(e) = crate::mail::notify(core, *a, 1) {
+        if let Err(e) = crate::mail::notify_in(core, *a, Some(firm), 1) {
             log::error!("question {question}: notification for account {a} not counted: {e}");
         }
     }
@@ -139,7 +145,7 @@ pub fn ask(
         q.number
     );
     journal::append(core, s, "question_asked", &format!("question:{}", q.id))?;
-    notify_all(core, &managers(core, s)?, s.account, q.id);
+    notify_all(core, s.entry.firm, &managers(core, s)?, s.account, q.id);
     Ok(q.id)
 }
 
@@ -230,9 +236,15 @@ pub fn decide(core: &Core, m: &Manage<'_>, id: QuestionId, d: Decision) -> Resul
     let published_now = q.status == Status::Published
         && (before != Status::Published || matches!(d, Decision::Answer { .. }));
     if published_now {
-        notify_all(core, &spaces::members(&core.store, s.id)?, actor, id);
+        notify_all(
+            core,
+            s.entry.firm,
+            &spaces::members(&core.store, s.id)?,
+            actor,
+            id,
+        );
     } else if !matches!(d, Decision::Reopen) {
-        notify_all(core, &[author], actor, id);
+        notify_all(core, s.entry.firm, &[author], actor, id);
     }
     Ok(q.status)
 }

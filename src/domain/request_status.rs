@@ -49,7 +49,7 @@ pub fn accept(
     .ok_or(ReqError::NotFound)?;
     if before.status != Status::Accepted {
         journal::append(core, s, "request_accepted", &target(id, party))?;
-        notify(core, &debtors(core, s, Some(party))?, id);
+        notify(core, s.entry.firm, &debtors(core, s, Some(party))?, id);
     }
     Ok(())
 }
@@ -83,7 +83,7 @@ pub fn refuse(
         return Err(ReqError::State);
     }
     journal::append(core, s, "request_refused", &target(id, party))?;
-    notify(core, &debtors(core, s, Some(party))?, id);
+    notify(core, s.entry.firm, &debtors(core, s, Some(party))?, id);
     Ok(())
 }
 
@@ -141,7 +141,7 @@ pub fn attach(
     );
     if before.status != Status::Received {
         journal::append(core, s, "request_received", &target(id, party))?;
-        notify(core, &managers(core, s, s.account)?, id);
+        notify(core, s.entry.firm, &managers(core, s, s.account)?, id);
     }
     Ok(())
 }

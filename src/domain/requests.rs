@@ -18,7 +18,7 @@
 
 use super::access::{Manage, Profile, SpaceAccess};
 use super::{Core, Invalid, check_text, journal, time};
-use crate::ids::{AccountId, RequestId};
+use crate::ids::{AccountId, FirmId, RequestId};
 use crate::store::accounts::{self, Account, Role};
 use crate::store::requests::{self, Request, SHARED};
 use crate::store::{StoreError, spaces};
@@ -167,9 +167,9 @@ pub(super) fn target(id: RequestId, party: AccountId) -> String {
 }
 
 /// Counts one new thing for each account (a failure is logged: the action stands).
-pub(super) fn notify(core: &Core, who: &[AccountId], id: RequestId) {
+pub(super) fn notify(core: &Core, firm: FirmId, who: &[AccountId], id: RequestId) {
     for a in who {
-        if let Err(e) = crate::mail::notify(core, *a, 1) {
+        if let Err(e) = crate::mail::notify_in(core, *a, Some(firm), 1) {
             log::error!("request {id}: notification for account {a} not counted: {e}");
         }
     }
@@ -247,7 +247,7 @@ pub fn create(core: &Core, m: &Manage<'_>, d: &Draft) -> Result<RequestId, ReqEr
     }
     let (title, note, due) = checked(d)?;
     let id = insert(core, s, title, note, due)?;
-    notify(core, &debtors(core, s, None)?, id);
+    notify(core, s.entry.firm, &debtors(core, s, None)?, id);
     Ok(id)
 }
 

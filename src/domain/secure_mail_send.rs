@@ -44,21 +44,15 @@ fn invalid(field: &'static str, key: &'static str) -> Invalid {
     Invalid { field, key }
 }
 
-/// The addresses of `raw`, checked, without duplicates (case-insensitive), in order.
+/// The addresses of `raw` as pasted ([`crate::domain::addresses`]: names, lists), checked,
+/// without duplicates (case-insensitive), in order. A wrong entry is `error_address_entry`,
+/// whose position the form gets from [`crate::domain::addresses::list`].
 pub fn addresses(raw: &str) -> Result<Vec<String>, Invalid> {
-    let mut out: Vec<String> = Vec::new();
-    for part in raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
-        if part.is_empty() {
-            continue;
-        }
-        let a = crate::domain::check_email(part, "to")?;
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
-            out.push(a);
-        }
-    }
-    if out.is_empty() {
-        return Err(invalid("to", "error_required"));
-    }
+    let out: Vec<String> = crate::domain::addresses::list(raw)
+        .map_err(|e| invalid("to", e.key()))?
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
     if out.len() > MAX_RECIPIENTS {
         return Err(invalid("to", "secure_error_too_many"));
     }

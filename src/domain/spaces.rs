@@ -60,7 +60,7 @@ pub fn create(
         }
     };
     let invite = match invite.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(e) => Some(super::check_email(e, "email")?),
+        Some(e) => Some(super::addresses::check_one(e, "email")?.email),
         None => None,
     };
     let (id, _) = blueprint::insert(core, staff.firm, staff.account.id, title, &bp, &target)?;

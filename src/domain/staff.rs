@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use super::access::FirmAdmin;
-use super::{Core, Invalid, auth, check_email, check_text, signin, time};
+use super::{Core, Invalid, auth, check_text, signin, time};
 use crate::ids::AccountId;
 use crate::mail::{Recipient, admin::sender};
 use crate::store::StoreError;
@@ -86,8 +86,13 @@ pub fn create(
     email: &str,
     make_admin: bool,
 ) -> Result<AccountId, StaffError> {
-    let name = check_text(name, 120, "name")?;
-    let email = check_email(email, "email")?;
+    // The address as pasted (`Jean Martin <jean@x.fr>`): its name stands in for an empty one.
+    let mailbox = super::addresses::check_one(email, "email")?;
+    let name = match mailbox.name {
+        Some(shown) if name.trim().is_empty() => shown,
+        _ => check_text(name, 120, "name")?,
+    };
+    let email = mailbox.email;
     let wanted = accounts::normalise_email(&email);
     let ours = accounts::all(&core.store)?
         .into_iter()

@@ -81,23 +81,27 @@ fn send_one(
     if a.notify != NotifyPref::Daily {
         return Ok(false);
     }
-    let to = Recipient {
-        email: a.email.clone(),
-        name: a.name.clone(),
-        lang: a.lang.clone(),
-        firm: a.firm,
-    };
-    let from = super::admin::sender(core, a.firm);
-    core.mail.digest(&core.store, &to, &from, p.count)?;
-    // Only what this digest announced is taken off: items counted meanwhile wait for the
-    // next day's digest.
-    outbox::update_pending(&core.store, account, |q| {
-        q.count = q.count.saturating_sub(p.count);
-        q.last_sent_at = now;
-        if q.count > 0 {
-            q.first_at = now;
-        }
-    })?;
+    // One digest per firm whose spaces have news, in that firm's name (what has no firm:
+    // in the account's own firm's name, or the box's). Only what a digest announced is taken
+    // off, once it is queued: items counted meanwhile wait for the next day's digest.
+    for (share, n) in p.shares() {
+        let firm = share.or(a.firm);
+        let to = Recipient {
+            email: a.email.clone(),
+            name: a.name.clone(),
+            lang: a.lang.clone(),
+            firm,
+        };
+        core.mail
+            .digest(&core.store, &to, &super::admin::sender(core, firm), n)?;
+        outbox::update_pending(&core.store, account, |q| {
+            q.take(share, n);
+            q.last_sent_at = now;
+            if q.count > 0 {
+                q.first_at = now;
+            }
+        })?;
+    }
     log::info!("digest for account {account}: {} item(s)", p.count);
     Ok(true)
 }
@@ -144,6 +148,7 @@ mod tests {
             count: 2,
             first_at,
             last_sent_at,
+            by_firm: Vec::new(),
         };
         // Came in the evening before: not at 07:59, at 08:00, at noon.
         let p = waiting(eight - 11 * 3600, 0);
@@ -216,5 +221,34 @@ mod tests {
         assert_eq!(send_due(core, eight + 12 * 3600), Ok(0), "one a day");
         assert_eq!(send_due(core, eight + DAY), Ok(1));
         assert_eq!(digests(), 2);
+    }
+
+    #[test]
+    fn news_of_two_firms_make_two_digests_each_in_its_firm_name() {
+        let b = crate::domain::setup::tests_support::firm("Alpha");
+        let core = &b.core;
+        let mut a = b.admin.clone();
+        a.notify = NotifyPref::Daily;
+        accounts::update(&core.store, &a).unwrap();
+        let pw = crate::secret::Secret::new("Témoin-7f3a secret 2026!");
+        let (bravo, _) =
+            crate::domain::firms::add(core, "Cabinet Bravo", "b@example.be", "B", Some(&pw))
+                .unwrap();
+        let eight = paris(2026, 11, 5, 8, 0);
+        let at = eight - 10 * 3600;
+        crate::mail::prefs::count_in(&core.store, a.id, a.firm, 2, at).unwrap();
+        crate::mail::prefs::count_in(&core.store, a.id, Some(bravo), 1, at).unwrap();
+        assert_eq!(send_due(core, eight + 60), Ok(1), "one account");
+        let mut sent: Vec<(String, String)> = outbox::all(&core.store)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.from_name, m.subject))
+            .collect();
+        sent.sort();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert_eq!(sent[0].0, "Cabinet Alpha");
+        assert!(sent[0].1.contains("2 nouveaux"), "{}", sent[0].1);
+        assert_eq!(sent[1].0, "Cabinet Bravo");
+        assert_eq!(outbox::pending(&core.store, a.id).unwrap().count, 0);
     }
 }

@@ -146,7 +146,9 @@ impl Mailer {
                 .send(store, kind, to, from, path, vars)
                 .map(Delivery::Queued),
             Some((account, NotifyPref::Daily)) => {
-                prefs::count(store, account, 1, crate::domain::time::now())?;
+                // Counted for the firm the mail concerns: the digest that announces it
+                // bears that firm's name, beside that firm's other news.
+                prefs::count_in(store, account, to.firm, 1, crate::domain::time::now())?;
                 log::info!("{kind} for account {account} counted in the next digest");
                 Ok(Delivery::InDigest)
             }

@@ -165,7 +165,18 @@ pub fn notify(
     account: crate::ids::AccountId,
     n: u32,
 ) -> Result<(), MailError> {
-    prefs::count(&core.store, account, n, crate::domain::time::now())?;
+    notify_in(core, account, None, n)
+}
+
+/// [`notify`] for things in a space of `firm`: the mail that announces them bears that
+/// firm's name, and a person in spaces of two firms gets one mail per firm.
+pub fn notify_in(
+    core: &crate::domain::Core,
+    account: crate::ids::AccountId,
+    firm: Option<crate::ids::FirmId>,
+    n: u32,
+) -> Result<(), MailError> {
+    prefs::count_in(&core.store, account, firm, n, crate::domain::time::now())?;
     core.mail.wake();
     Ok(())
 }

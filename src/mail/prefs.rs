@@ -15,7 +15,7 @@
 //! is no account's (a secure mail's recipient, a drop-box visitor) has none: sent at once.
 
 use super::MailError;
-use crate::ids::{AccountId, MailId};
+use crate::ids::{AccountId, FirmId, MailId};
 use crate::store::accounts::{self, NotifyPref};
 use crate::store::outbox;
 use crate::store::{Store, StoreError};
@@ -77,11 +77,23 @@ pub fn of(store: &Store, email: &str) -> Result<Option<(AccountId, NotifyPref)>,
 /// digest). `first_at` is the arrival of the oldest thing not yet announced, which the
 /// digest's timing relies on ([`super::digest::due`]).
 pub fn count(store: &Store, account: AccountId, n: u32, now: i64) -> Result<(), StoreError> {
+    count_in(store, account, None, n, now)
+}
+
+/// [`count`] for things in `firm`'s spaces: they are announced in that firm's name, apart
+/// from the other firms' ([`outbox::Pending::shares`]).
+pub fn count_in(
+    store: &Store,
+    account: AccountId,
+    firm: Option<FirmId>,
+    n: u32,
+    now: i64,
+) -> Result<(), StoreError> {
     outbox::update_pending(store, account, |p| {
         if p.count == 0 {
             p.first_at = now;
         }
-        p.count = p.count.saturating_add(n);
+        p.add(firm, n);
     })?;
     Ok(())
 }

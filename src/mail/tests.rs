@@ -182,3 +182,46 @@ fn notifications_are_batched_per_person() {
     );
     assert_eq!(outbox::pending(&core.store, admin).unwrap().count, 2);
 }
+
+#[test]
+fn news_of_two_firms_go_out_as_one_mail_per_firm_in_its_name() {
+    use crate::domain::setup::{self, SetupInput};
+    use crate::secret::Secret;
+    let (_t, core) = core();
+    let config = Config::default();
+    let pw = Secret::new("Témoin-7f3a secret 2026!");
+    let (firm_a, admin) = setup::complete(
+        &core,
+        None,
+        &SetupInput {
+            firm_name: "Cabinet Alpha".into(),
+            admin_name: "Admin".into(),
+            admin_email: "admin@example.fr".into(),
+            password: pw.clone(),
+            password_confirm: pw.clone(),
+            lang: "fr".into(),
+        },
+    )
+    .unwrap();
+    let (firm_b, _) =
+        crate::domain::firms::add(&core, "Cabinet Bravo", "b@example.be", "B", Some(&pw)).unwrap();
+    // Two things in A's spaces, one in B's, all counted before the worker's pass.
+    super::notify_in(&core, admin, Some(firm_a), 2).unwrap();
+    super::notify_in(&core, admin, Some(firm_b), 1).unwrap();
+    let d = Deliverer::Files(core.data.clone());
+    run_once(&core, &d, &from_mailbox(&config).unwrap(), &config.mail).unwrap();
+    let mut mails: Vec<(String, String)> = outbox::all(&core.store)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "notification")
+        .map(|m| (m.from_name, m.subject))
+        .collect();
+    mails.sort();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(mails[0].0, "Cabinet Alpha");
+    assert!(mails[0].1.starts_with("2 nouveaux"), "{}", mails[0].1);
+    assert_eq!(mails[1].0, "Cabinet Bravo");
+    assert!(mails[1].1.starts_with("Un nouvel"), "{}", mails[1].1);
+    let left = outbox::pending(&core.store, admin).unwrap();
+    assert_eq!((left.count, left.by_firm.len()), (0, 0));
+}

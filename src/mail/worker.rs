@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use super::Recipient;
 use super::deliver::{Deliverer, Failure};
-use super::{Recipient, Sender};
 use crate::config::Mail as MailConfig;
 use crate::domain::{Core, time};
 use crate::store::accounts::{self, NotifyPref};
-use crate::store::firms;
 use crate::store::outbox::{self, Status};
 
 /// How often the worker looks for due mails when nobody wakes it.
@@ -181,10 +180,10 @@ fn attempt(
     outbox::update(&core.store, &mail).map_err(|e| e.to_string())
 }
 
-/// Turns pending counts into at most one mail per person per batch period. Those who chose
-/// the daily digest are left to its housekeeping job ([`super::digest`]), which keeps its
-/// hour; those who want no e-mail have their count dropped. Security mails do not go
-/// through here.
+/// Turns pending counts into at most one mail per person and firm per batch period. Those
+/// who chose the daily digest are left to its housekeeping job ([`super::digest`]), which
+/// keeps its hour; those who want no e-mail have their count dropped. Security mails do not
+/// go through here.
 fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailError> {
     let now = time::now();
     for (account_id, p) in outbox::accounts_with_pending(&core.store)? {
@@ -193,7 +192,10 @@ fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailE
         };
         let period = match account.notify {
             NotifyPref::Never => {
-                outbox::update_pending(&core.store, account_id, |p| p.count = 0)?;
+                outbox::update_pending(&core.store, account_id, |p| {
+                    p.count = 0;
+                    p.by_firm.clear();
+                })?;
                 continue;
             }
             NotifyPref::Immediate => time::span(cfg.batch_minutes, time::MINUTE),
@@ -203,24 +205,25 @@ fn batch_notifications(core: &Core, cfg: &MailConfig) -> Result<(), super::MailE
         if now - p.last_sent_at < period {
             continue;
         }
-        let sender = match account.firm.map(|f| firms::profile(&core.store, f)) {
-            Some(Ok(Some(profile))) => Sender {
-                display_name: profile.display_name,
-                colour: profile.colour,
-            },
-            _ => Sender::neutral(),
-        };
-        let to = Recipient {
-            email: account.email.clone(),
-            name: account.name.clone(),
-            lang: account.lang.clone(),
-            firm: account.firm,
-        };
-        core.mail.notification(&core.store, &to, &sender, p.count)?;
-        outbox::update_pending(&core.store, account_id, |p| {
-            p.count = 0;
-            p.last_sent_at = now;
-        })?;
+        // One mail per firm whose spaces have news, in that firm's name; what has no firm
+        // (older counts) goes in the name of the account's own firm, or the box's. Each
+        // share is taken off once its mail is queued, so a failure resends no other share,
+        // and what came meanwhile waits its turn.
+        for (share, n) in p.shares() {
+            let firm = share.or(account.firm);
+            let to = Recipient {
+                email: account.email.clone(),
+                name: account.name.clone(),
+                lang: account.lang.clone(),
+                firm,
+            };
+            core.mail
+                .notification(&core.store, &to, &super::admin::sender(core, firm), n)?;
+            outbox::update_pending(&core.store, account_id, |q| {
+                q.take(share, n);
+                q.last_sent_at = now;
+            })?;
+        }
     }
     Ok(())
 }

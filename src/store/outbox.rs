@@ -153,11 +153,66 @@ pub fn purge_sent(store: &Store, before: i64, firm: Option<FirmId>) -> Result<us
 }
 
 /// Notifications waiting to be announced to one person.
+///
+/// `count` is the total; `by_firm` the part of it counted for each firm's spaces, so that a
+/// client of two firms gets one mail per firm, each in its firm's name. What `by_firm` does
+/// not cover (records written before it existed, or counts with no firm) is announced in the
+/// account's own name. The field defaults to empty: older records read as they were.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Pending {
     pub count: u32,
     pub first_at: i64,
     pub last_sent_at: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_firm: Vec<(FirmId, u32)>,
+}
+
+impl Pending {
+    /// Counts `n` more, for `firm`'s spaces when given.
+    pub fn add(&mut self, firm: Option<FirmId>, n: u32) {
+        if self.count == 0 {
+            // Nothing waits: shares left by a count dropped as a whole are stale.
+            self.by_firm.clear();
+        }
+        self.count = self.count.saturating_add(n);
+        if let Some(f) = firm {
+            match self.by_firm.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, c)) => *c = c.saturating_add(n),
+                None => self.by_firm.push((f, n)),
+            }
+        }
+    }
+
+    /// What to announce, one share per firm (in order of arrival), then the rest (`None`).
+    /// The shares never add up to more than `count`.
+    pub fn shares(&self) -> Vec<(Option<FirmId>, u32)> {
+        let mut left = self.count;
+        let mut out = Vec::new();
+        for (f, c) in &self.by_firm {
+            let c = (*c).min(left);
+            if c > 0 {
+                out.push((Some(*f), c));
+                left -= c;
+            }
+        }
+        if left > 0 {
+            out.push((None, left));
+        }
+        out
+    }
+
+    /// Takes off `n` announced for `firm` (or for no firm), keeping what came meanwhile.
+    pub fn take(&mut self, firm: Option<FirmId>, n: u32) {
+        self.count = self.count.saturating_sub(n);
+        if let Some(f) = firm {
+            for (g, c) in &mut self.by_firm {
+                if *g == f {
+                    *c = c.saturating_sub(n);
+                }
+            }
+        }
+        self.by_firm.retain(|(_, c)| *c > 0);
+    }
 }
 
 pub fn pending(store: &Store, account: AccountId) -> Result<Pending, StoreError> {
@@ -216,4 +271,42 @@ pub fn accounts_with_pending(store: &Store) -> Result<Vec<(AccountId, Pending)>,
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod pending_tests {
+    use super::*;
+
+    #[test]
+    fn a_record_from_before_the_firms_reads_as_one_share_without_firm() {
+        let old: Pending =
+            serde_json::from_str(r#"{"count":3,"first_at":10,"last_sent_at":5}"#).unwrap();
+        assert_eq!(old.shares(), vec![(None, 3)]);
+        // Unchanged records are written as before.
+        let again = serde_json::to_string(&old).unwrap();
+        assert!(!again.contains("by_firm"), "{again}");
+    }
+
+    #[test]
+    fn counts_are_kept_per_firm_and_taken_off_per_firm() {
+        let (a, b) = (FirmId::random(), FirmId::random());
+        let mut p = Pending::default();
+        p.add(Some(a), 2);
+        p.add(Some(b), 1);
+        p.add(None, 1);
+        p.add(Some(a), 1);
+        assert_eq!(p.count, 5);
+        assert_eq!(p.shares(), vec![(Some(a), 3), (Some(b), 1), (None, 1)]);
+        p.take(Some(a), 3);
+        // Something for b arrives while a's mail is queued: it stays.
+        p.add(Some(b), 1);
+        assert_eq!(p.shares(), vec![(Some(b), 2), (None, 1)]);
+        p.take(Some(b), 2);
+        p.take(None, 1);
+        assert_eq!((p.count, p.shares()), (0, vec![]));
+        // A count dropped elsewhere (`count = 0`) leaves no share behind.
+        p.add(Some(a), 4);
+        p.count = 0;
+        assert!(p.shares().is_empty());
+    }
 }

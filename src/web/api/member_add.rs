@@ -5,7 +5,7 @@ use rouille::{Request, Response};
 use serde::Deserialize;
 
 use crate::domain::access::Profile;
-use crate::domain::{check_email, invites};
+use crate::domain::{addresses, invites};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::respond::json;
@@ -21,7 +21,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let body: Body = super::json_body(req)?;
-    let email = check_email(&body.email, "email").map_err(|i| AppError::BadRequest(i.key))?;
+    // `Name <addr>` as pasted is accepted; a list is refused (one member per call).
+    let email = addresses::check_one(&body.email, "email")
+        .map_err(|i| AppError::BadRequest(i.key))?
+        .email;
     let profile =
         Profile::parse(&body.profile).ok_or(AppError::BadRequest("error_profile_invalid"))?;
     invites::create(ctx.core()?, &m, &email, profile)?;

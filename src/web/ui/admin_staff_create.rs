@@ -23,6 +23,11 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     Ok(match made {
         Ok(_) => see_other("/admin/staff?notice=created"),
         Err(StaffError::Taken) => see_other("/admin/staff?error=taken"),
+        Err(StaffError::Invalid(i)) if i.key == "error_address_one" => {
+            see_other("/admin/staff?error=one")
+        }
+        // No name typed and none pasted with the address.
+        Err(StaffError::Invalid(i)) if i.field == "name" => see_other("/admin/staff?error=name"),
         Err(StaffError::Invalid(_)) => see_other("/admin/staff?error=invalid"),
         Err(StaffError::Myself | StaffError::NotFound) => return Err(AppError::NotFound),
         Err(StaffError::Store(e)) => return Err(e.into()),

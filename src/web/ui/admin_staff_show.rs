@@ -18,6 +18,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         Some("taken") => Some(ctx.tr("error_staff_email_taken")),
         Some("myself") => Some(ctx.tr("error_staff_myself")),
         Some("invalid") => Some(ctx.tr("error_email_invalid")),
+        Some("one") => Some(ctx.tr("error_address_one")),
+        Some("name") => Some(ctx.tr("error_staff_name")),
         _ => None,
     };
     super::page(

@@ -3,7 +3,7 @@
 use rouille::{Request, Response};
 
 use crate::domain::access::Profile;
-use crate::domain::{check_email, invites};
+use crate::domain::{addresses, invites};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::csrf;
@@ -16,8 +16,13 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let back = format!("/spaces/{}", access.id);
-    let Ok(email) = check_email(form.get("email"), "email") else {
-        return Ok(see_other(&format!("{back}?error=email")));
+    // Pasted as `Name <addr>` or bare; a list is refused with its own message.
+    let email = match addresses::check_one(form.get("email"), "email") {
+        Ok(m) => m.email,
+        Err(i) if i.key == "error_address_one" => {
+            return Ok(see_other(&format!("{back}?error={}", i.key)));
+        }
+        Err(_) => return Ok(see_other(&format!("{back}?error=email"))),
     };
     let profile =
         Profile::parse(form.get("profile")).ok_or(AppError::BadRequest("error_bad_form"))?;

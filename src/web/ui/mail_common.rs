@@ -72,8 +72,20 @@ impl Typed {
 pub fn compose_page(
     ctx: &Ctx<'_>,
     staff: &Staff<'_>,
-    mut typed: Typed,
+    typed: Typed,
     error: Option<&'static str>,
+    space: Option<SpaceId>,
+) -> Result<Response, AppError> {
+    let message = error.map(|k| ctx.tr(k).to_owned());
+    compose_page_with(ctx, staff, typed, message, space)
+}
+
+/// [`compose_page`] with a message already translated (one that names a wrong entry).
+pub fn compose_page_with(
+    ctx: &Ctx<'_>,
+    staff: &Staff<'_>,
+    mut typed: Typed,
+    error: Option<String>,
     space: Option<SpaceId>,
 ) -> Result<Response, AppError> {
     let core = ctx.core()?;
@@ -131,7 +143,7 @@ pub fn compose_page(
         "mail_compose.html",
         minijinja::context! {
             typed => typed,
-            error_message => error.map(|k| ctx.tr(k)),
+            error_message => error,
             draft_files => draft_files,
             spaces => my_spaces,
             space => space.map(|s| s.hex()),

@@ -7,7 +7,8 @@
 
 use rouille::{Request, Response};
 
-use super::mail_common::{Typed, app_error, compose_page};
+use super::mail_common::{Typed, app_error, compose_page, compose_page_with};
+use crate::domain::addresses;
 use crate::domain::secure_mail::{self, SmError, send};
 use crate::domain::time;
 use crate::error::AppError;
@@ -84,9 +85,15 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             )
         }
         Err(SmError::Invalid(i)) => {
+            // A wrong recipient is named by its position in the list, never by the others.
+            let message = match addresses::list(&typed.to) {
+                Err(e) if i.field == "to" => e.message(ctx.tr(e.key())),
+                _ => ctx.tr(i.key).to_owned(),
+            };
             let mut typed = typed;
             typed.draft = draft.hex();
-            compose_page(ctx, &staff, typed, Some(i.key), None).map(|r| r.with_status_code(422))
+            compose_page_with(ctx, &staff, typed, Some(message), None)
+                .map(|r| r.with_status_code(422))
         }
         Err(e) => Err(app_error(e)),
     }

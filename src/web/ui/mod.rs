@@ -167,6 +167,7 @@ pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
         "error_copilot_taken",
         "error_copilot_pending",
         "error_copilot_taken_meanwhile",
+        "error_address_one",
     ];
     match req.get_param("error").as_deref() {
         Some("email") => Some(ctx.tr("error_email_invalid").to_owned()),
