@@ -334,7 +334,7 @@ pub fn append(
             store::save(&core.store, s.id, s.key(), id, &before)?;
         }
         claim.keep(at, digest_before);
-        log::info!("upload {id}: body longer than the upload, refused");
+        log::info!("upload {id}: more bytes than the upload length, refused");
         return Err(UploadError::TooLarge);
     }
     if received != at || u.length == 0 {

@@ -99,7 +99,7 @@ fn first_bytes(
         Err(UploadError::Interrupted) => uploads::status(core, up, id, time::now()),
         Err(e) => {
             if let Err(c) = uploads::cancel(core, up, id, time::now()) {
-                log::warn!("upload {id}: not removed after a refused first body: {c:?}");
+                log::warn!("upload {id}: not removed after its first bytes were refused: {c:?}");
             }
             Err(e)
         }
