@@ -74,31 +74,25 @@ fn join_named(s: &Server, admin: &Auth, space: &str, email: &str, name: &str) ->
     jar
 }
 
-/// The cells of a CSV as the box writes it (BOM, `;`, RFC 4180 quotes), line by line.
+/// The cells of a CSV as a French spreadsheet reads it, by a reader we did not write:
+/// Python's `csv` module with `utf-8-sig` (the BOM taken off) and `;` between cells.
 fn csv_cells(text: &str) -> Vec<Vec<String>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') if cell.is_empty() => quoted = true,
-            (false, ';') => row.push(std::mem::take(&mut cell)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => cell.push(c),
-        }
-    }
-    rows
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    std::fs::write(&path, text).unwrap();
+    let script = "import csv, json, sys\n\
+                  with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n\
+                  \x20   print(json.dumps(list(csv.reader(f, delimiter=';'))))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output()
+        .expect("python3 (tests/deps installs the test tools)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// No cell would be read by a spreadsheet as a formula.
