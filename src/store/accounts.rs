@@ -120,18 +120,8 @@ pub fn create(store: &Store, account: &Account) -> Result<bool, StoreError> {
 /// to: sign-in, codes, resets and invitations all go through the address index, which names
 /// the other account.
 pub fn insert_unindexed(store: &Store, account: &Account) -> Result<(), StoreError> {
-    let txn = store.db().begin_write().map_err(db)?;
-    {
-        let mut accounts = txn.open_table(ACCOUNTS).map_err(db)?;
-        put(
-            &mut accounts,
-            ACCOUNTS.name(),
-            store.keys().records(),
-            account.id.as_bytes(),
-            account,
-        )?;
-    }
-    txn.commit().map_err(db)
+    // The record alone, without the address index: what `update` writes.
+    update(store, account)
 }
 
 /// Whether the address index names this account (`false` for a placeholder): the only

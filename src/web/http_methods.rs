@@ -1,6 +1,6 @@
 //! What HTTP says about methods, applied from the route table: `HEAD` is served wherever
 //! `GET` is (by the `GET` route, the server sending the same headers and no body: see
-//! `routes::find`), and a `405` names in `Allow` the methods the path has.
+//! `dispatch::find`), and a `405` names in `Allow` the methods the path has.
 
 use rouille::Response;
 

@@ -13,6 +13,7 @@ pub mod client_slots;
 pub mod context;
 pub mod cpu_gate;
 pub mod csrf;
+pub mod dispatch;
 
 pub mod form;
 pub mod guards;

@@ -41,7 +41,7 @@ pub fn start(
     };
     let tiny = tiny_http::Server::from_listener_with_options(listener, options)
         .map_err(|e| format!("cannot start the web server: {e}"))?;
-    let handler: Handler = Box::new(move |req: &Request| super::routes::dispatch(&app, req));
+    let handler: Handler = Box::new(move |req: &Request| super::dispatch::dispatch(&app, req));
     // A thread for every request in flight (rouille's default executor, patched to reuse
     // idle threads), bounded by the connection cap: a request that waits (a sign-in queued
     // for argon2, a slow upload) never holds a slot that an ordinary page needs, as a fixed
