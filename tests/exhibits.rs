@@ -20,28 +20,6 @@ use api::*;
 use common::*;
 use serde_json::{Value, json};
 
-/// The body of a response sent with `Transfer-Encoding: chunked` (the bundles).
-fn dechunk(r: &Resp) -> Vec<u8> {
-    let chunked = r
-        .header("Transfer-Encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    if !chunked {
-        return r.body.clone();
-    }
-    let (mut out, mut b) = (Vec::new(), r.body.as_slice());
-    loop {
-        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        b = &b[eol + 2..];
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[..size]);
-        b = &b[size + 2..];
-    }
-}
-
 fn get_json(s: &Server, auth: &Auth, path: &str) -> Value {
     let r = request(s.addr, "GET", path, std::slice::from_ref(auth), b"");
     assert_eq!(r.status, 200, "{path}: {}", r.text());

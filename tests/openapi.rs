@@ -27,28 +27,6 @@ struct Recorder<'s> {
     exchanges: Vec<Value>,
 }
 
-/// The body of a response sent with `Transfer-Encoding: chunked` (streamed bundles).
-fn dechunk(r: &Resp) -> Vec<u8> {
-    let chunked = r
-        .header("Transfer-Encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    if !chunked {
-        return r.body.clone();
-    }
-    let (mut out, mut b) = (Vec::new(), r.body.as_slice());
-    loop {
-        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        b = &b[eol + 2..];
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[..size]);
-        b = &b[size + 2..];
-    }
-}
-
 impl Recorder<'_> {
     /// Sends one request and records it with its answer; asserts the expected status.
     fn call(

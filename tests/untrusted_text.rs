@@ -107,28 +107,6 @@ fn no_formula(text: &str, what: &str) {
     }
 }
 
-/// The body of a response sent with `Transfer-Encoding: chunked`.
-fn dechunk(r: &Resp) -> Vec<u8> {
-    let chunked = r
-        .header("Transfer-Encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    if !chunked {
-        return r.body.clone();
-    }
-    let (mut out, mut b) = (Vec::new(), r.body.as_slice());
-    loop {
-        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        b = &b[eol + 2..];
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[..size]);
-        b = &b[size + 2..];
-    }
-}
-
 #[test]
 fn a_formula_for_a_name_is_plain_text_in_every_csv() {
     let t = tempfile::tempdir().unwrap();
