@@ -399,5 +399,4 @@ mod tests {
 }
 
 #[cfg(test)]
-#[path = "blobs_resume_tests.rs"]
 mod resume_tests;

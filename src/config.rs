@@ -519,5 +519,4 @@ fn is_loopback_name(host: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

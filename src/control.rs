@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 
 use crate::datadir::DataDir;
-use crate::domain::setup::{self, SetupInput};
+use crate::domain::firms::setup::{self, SetupInput};
 use crate::secret::Secret;
 use crate::web::App;
 
@@ -146,7 +146,7 @@ fn serve_one(app: &App, mut conn: UnixStream) {
 /// The box's public signing key (`huisclos keys public`): `{"ok": true, "public_key":
 /// BASE64}` (the raw 32 bytes).
 pub fn public_key(core: &crate::domain::Core) -> Value {
-    match crate::domain::journal_export::signing_key(core) {
+    match crate::domain::journal::export::signing_key(core) {
         Ok(k) => json!({"ok": true, "public_key": data_encoding::BASE64.encode(k.public_key())}),
         Err(e) => json!({"ok": false, "error": e.to_string()}),
     }

@@ -142,7 +142,7 @@ typed_id!(
 );
 typed_id!(
     /// An aside (aparté) of a space: a room of its own, with its own key. Its records are
-    /// stored under this id in the tables of a space's content (see `domain::asides`).
+    /// stored under this id in the tables of a space's content (see `domain::mediation::asides`).
     AsideId
 );
 typed_id!(

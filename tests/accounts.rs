@@ -324,7 +324,7 @@ fn totp_enrolment_then_sign_in_needs_the_code() {
             .unwrap()
             .as_secs()
     };
-    let code = huisclos::domain::totp::code_at(&secret, now()).unwrap();
+    let code = huisclos::domain::accounts::totp::code_at(&secret, now()).unwrap();
     let r = s.post_form(
         "/account/totp",
         &jar,
@@ -355,7 +355,7 @@ fn totp_enrolment_then_sign_in_needs_the_code() {
     let totp_page = s.get("/login/totp", &j2);
     // The enrolment used this step's code: a code is accepted once, so take the next step's
     // (one step of drift is allowed).
-    let code = huisclos::domain::totp::code_at(&secret, now() + 30).unwrap();
+    let code = huisclos::domain::accounts::totp::code_at(&secret, now() + 30).unwrap();
     let r = s.post_form(
         "/login/totp",
         &j2,

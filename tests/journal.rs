@@ -258,7 +258,7 @@ fn forge(export: &str, drop: u64) -> (String, String) {
     }
     let hex = |s: &str| data_encoding::HEXLOWER.decode(s.as_bytes()).unwrap();
     let message = [
-        huisclos::domain::journal_export::CONTEXT,
+        huisclos::domain::journal::export::CONTEXT,
         &hex(v["space"].as_str().unwrap()),
         &hex(&prev),
     ]
@@ -304,9 +304,10 @@ fn a_forged_export_fails_against_the_box_key_which_the_cli_and_the_admin_publish
         "",
     );
     assert!(ok, "{out}{err}");
-    let raw =
-        huisclos::domain::evidence::public_key_from_pem(&std::fs::read_to_string(&pem).unwrap())
-            .expect("an Ed25519 public key in PEM");
+    let raw = huisclos::domain::arbitration::evidence::public_key_from_pem(
+        &std::fs::read_to_string(&pem).unwrap(),
+    )
+    .expect("an Ed25519 public key in PEM");
     let box_fp = fingerprint(&raw);
     assert!(out.contains(&box_fp), "the fingerprint is printed: {out}");
     // Without --out, stdout is the PEM alone (to redirect), the fingerprint on stderr.

@@ -131,7 +131,7 @@ fn no_sentinel_in_any_mail() {
     assert!(ok && out.contains("event_reminders: 2"), "{out}{err}");
     eml::wait_for(&data, "Rappel : rendez-vous");
     // a retention date within 30 days: housekeeping tells the Gestionnaires (date and link only)
-    let day = huisclos::domain::space_settings::format_date(now + 10 * 86_400);
+    let day = huisclos::domain::spaces::settings::format_date(now + 10 * 86_400);
     let r = s.post_form(
         &format!("/spaces/{space}/settings/retention"),
         &admin,

@@ -23,7 +23,7 @@ use api::*;
 use common::*;
 use huisclos::ids::SecureMailId;
 use huisclos::store::secure_mail as registry;
-use huisclos::store::secure_mail_items as items;
+use huisclos::store::secure_mail::items;
 use lifecycle::*;
 
 const SUBJECT: &str = "Projet de protocole SENTINEL-SM-SUBJECT-4q";

@@ -388,7 +388,7 @@ fn retention_notice_then_deletion_by_housekeeping() {
     );
     assert_eq!(r.status, 422, "a past date is refused");
     let now = huisclos::domain::time::now();
-    let day = huisclos::domain::space_settings::format_date(now + 10 * 86_400);
+    let day = huisclos::domain::spaces::settings::format_date(now + 10 * 86_400);
     let r = post(
         &s,
         &jar,

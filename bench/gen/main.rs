@@ -25,7 +25,7 @@ use huisclos::domain::access::{self, Profile};
 use huisclos::ids::{DocumentId, SpaceId};
 use huisclos::service::keys;
 use huisclos::store::documents::{self, Document, Version};
-use huisclos::store::invites::{self, Invite};
+use huisclos::store::spaces::invites::{self, Invite};
 use huisclos::store::{accounts, journal, spaces};
 
 struct Args {

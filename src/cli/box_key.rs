@@ -14,7 +14,7 @@ use super::{Common, load};
 use crate::crypto::Keyring;
 use crate::crypto::signing::{SigningKey, fingerprint};
 use crate::datadir::DataDir;
-use crate::domain::evidence::{public_key_from_pem, public_key_pem};
+use crate::domain::arbitration::evidence::{public_key_from_pem, public_key_pem};
 
 /// `huisclos keys public [--out FILE]`: the PEM (alone on stdout, or written to FILE) and
 /// its fingerprint. Through the running server when there is one (a sealed box needs no

@@ -1,7 +1,7 @@
 //! `huisclos evidence verify BUNDLE [--key PEM]`: checks an evidence bundle offline (no data
 //! folder, no key, no server): every file against the signed manifest, nothing extra, the
 //! signature, the journal, and the archive's canonical form (see
-//! `domain::evidence_verify`). With `--key`, the bundle must also be signed by that public
+//! `domain::arbitration::evidence_verify`). With `--key`, the bundle must also be signed by that public
 //! key (the box's, as the firm publishes it: `huisclos keys public`); without it, the output
 //! says that only the bundle's consistency was proven. Fails with the first problem found.
 
@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::box_key::{expect_signer, print_signer};
-use crate::domain::evidence_verify::verify_file;
+use crate::domain::arbitration::evidence_verify::verify_file;
 
 #[derive(Subcommand)]
 pub(super) enum EvidenceAction {

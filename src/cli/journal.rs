@@ -53,7 +53,7 @@ pub(super) fn run(action: JournalAction) -> Result<(), String> {
 fn verify_export(file: &Path, key: Option<&Path>) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let v = crate::domain::journal_export::verify_export(&text)
+    let v = crate::domain::journal::export::verify_export(&text)
         .map_err(|e| format!("journal export NOT verified: {e}"))?;
     let signer = crate::crypto::signing::fingerprint(&v.public_key);
     expect_signer("journal export", &signer, key)?;

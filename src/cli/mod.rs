@@ -299,7 +299,8 @@ fn run(command: Command) -> Result<(), String> {
                 return Ok(());
             }
             let core = keys::open_core(&config, &data, &master_for(&data, None)?)?;
-            let token = crate::domain::setup::issue_token(&core).map_err(|e| e.to_string())?;
+            let token =
+                crate::domain::firms::setup::issue_token(&core).map_err(|e| e.to_string())?;
             println!("{}/setup/{token}", config.base_url());
             Ok(())
         }
@@ -328,7 +329,7 @@ fn run(command: Command) -> Result<(), String> {
                 keys::load_or_create_master(&data)?
             };
             let core = keys::open_core(&config, &data, &master)?;
-            crate::domain::setup::complete(&core, None, &crate::control::setup_input(&req))
+            crate::domain::firms::setup::complete(&core, None, &crate::control::setup_input(&req))
                 .map_err(|e| e.to_string())?;
             println!("Firm created; the administrator can sign in.");
             Ok(())

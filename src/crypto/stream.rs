@@ -347,5 +347,4 @@ impl<R: Read> Read for DecryptReader<R> {
 }
 
 #[cfg(test)]
-#[path = "stream_tests.rs"]
 mod tests;

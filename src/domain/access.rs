@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Core;
 use crate::crypto::space_key::SpaceKey;
+use crate::domain::Core;
 use crate::ids::{AccountId, FirmId, SpaceId};
 use crate::store::StoreError;
 use crate::store::accounts::{Account, Role};
@@ -91,7 +91,7 @@ pub struct Manage<'a>(&'a SpaceAccess);
 
 /// The right to own a space: a Gestionnaire who is staff of the firm the space belongs to.
 /// Only this right deletes, archives, dates the end of, or co-pilots the space, and changes
-/// or removes the owning firm's side of its members (see [`super::spaces::remove_member`]):
+/// or removes the owning firm's side of its members (see [`crate::domain::spaces::remove_member`]):
 /// a Gestionnaire of a co-piloting firm, or a client made Gestionnaire, manages the space
 /// but can never take it away from the firm that owns it.
 #[derive(Debug)]
@@ -142,9 +142,9 @@ impl SpaceAccess {
 
     /// The parts of the space that are switched on (the one place they are read from): the
     /// space's own setting, else its template's.
-    pub fn modules(&self) -> super::templates::Modules {
+    pub fn modules(&self) -> crate::domain::spaces::templates::Modules {
         self.meta.modules.unwrap_or_else(|| {
-            super::templates::by_id(&self.meta.template)
+            crate::domain::spaces::templates::by_id(&self.meta.template)
                 .map(|t| t.modules)
                 .unwrap_or_default()
         })
@@ -153,7 +153,7 @@ impl SpaceAccess {
     /// The profile invitees get by default: the space's own setting, else its template's.
     pub fn invitee(&self) -> Profile {
         self.meta.invitee.unwrap_or_else(|| {
-            super::templates::by_id(&self.meta.template)
+            crate::domain::spaces::templates::by_id(&self.meta.template)
                 .map_or(Profile::Contributeur, |t| t.invitee)
         })
     }
@@ -195,17 +195,17 @@ impl<'a> Upload<'a> {
 
 /// The access check: the space `id` as seen by `account`, or `NotFound` for a non-member,
 /// a deactivated account, an unknown id, a space whose key is gone, and a member who has not
-/// accepted the space's confidentiality undertaking yet (see [`super::undertaking`]: the web
+/// accepted the space's confidentiality undertaking yet (see [`crate::domain::mediation::undertaking`]: the web
 /// sends him to the undertaking's page, the only page of the space he may see).
 pub fn space(core: &Core, account: &Account, id: SpaceId) -> Result<SpaceAccess, Denied> {
     let access = space_before_undertaking(core, account, id)?;
-    if super::undertaking::pending(core, &access)? {
+    if crate::domain::mediation::undertaking::pending(core, &access)? {
         return Err(Denied::NotFound);
     }
     Ok(access)
 }
 
-/// The one access check of an aside (aparté) of the space `s` (see [`super::asides`]):
+/// The one access check of an aside (aparté) of the space `s` (see [`crate::domain::mediation::asides`]):
 /// the aside as its viewer may use it, or `NotFound`, exactly as for an id that names no
 /// aside of this space, whatever the reason.
 ///
@@ -217,20 +217,21 @@ pub fn aside(
     core: &Core,
     s: &SpaceAccess,
     id: crate::ids::AsideId,
-) -> Result<super::asides::AsideAccess, Denied> {
+) -> Result<crate::domain::mediation::asides::AsideAccess, Denied> {
     if !s.modules().asides {
         return Err(Denied::NotFound);
     }
-    let Some((key, record)) = super::asides::open(core, s, id)? else {
+    let Some((key, record)) = crate::domain::mediation::asides::open(core, s, id)? else {
         return Err(Denied::NotFound);
     };
     let member = record.members.contains(&s.account);
-    let mediator = s.profile == Profile::Gestionnaire && super::asides::mediated(s);
+    let mediator =
+        s.profile == Profile::Gestionnaire && crate::domain::mediation::asides::mediated(s);
     if !member && !mediator {
         return Err(Denied::NotFound);
     }
     let room = SpaceAccess {
-        id: super::asides::room_id(id),
+        id: crate::domain::mediation::asides::room_id(id),
         account: s.account,
         profile: s.profile,
         entry: s.entry.clone(),
@@ -239,7 +240,7 @@ pub fn aside(
         key: key.into_room(),
         staff_of: s.staff_of,
     };
-    Ok(super::asides::AsideAccess {
+    Ok(crate::domain::mediation::asides::AsideAccess {
         id,
         space: s.id,
         record,

@@ -9,12 +9,12 @@
 //! name (right-to-left scripts need no explicit control: the browser orders their letters,
 //! and pages isolate user text with `<bdi>`), so:
 //!
-//! - names refuse them where they enter ([`super::documents::check_name`] for files,
-//!   [`super::check_text`] for titles, folders, asides and people), each with a message
+//! - names refuse them where they enter ([`crate::domain::documents::check_name`] for files,
+//!   [`crate::domain::check_text`] for titles, folders, asides and people), each with a message
 //!   that says what to do;
 //! - what is written from a stored name to the outside drops them, for names stored before
 //!   this rule: `Content-Disposition` with [`strip`], names in an evidence bundle with
-//!   [`super::evidence::safe_name`].
+//!   [`crate::domain::arbitration::evidence::safe_name`].
 
 /// Whether `c` is a bidirectional control (override, embedding, isolate or mark).
 pub fn is_bidi_control(c: char) -> bool {
@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn names_in_an_evidence_bundle_carry_none() {
-        use crate::domain::evidence::safe_name;
+        use crate::domain::arbitration::evidence::safe_name;
         assert_eq!(
             safe_name("D-1 - facture\u{202E}fdp.exe"),
             "D-1 - facture_fdp.exe"

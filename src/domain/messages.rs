@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::access::{Contribute, SpaceAccess};
-use super::{Core, Invalid, documents as docs, journal, time};
+use crate::domain::access::{Contribute, SpaceAccess};
+use crate::domain::{Core, Invalid, documents as docs, journal, time};
 use crate::ids::{AccountId, DocumentId, MessageId, SpaceId};
 use crate::store::messages::{self, Message};
 use crate::store::{StoreError, accounts, documents, spaces};
@@ -150,11 +150,12 @@ pub fn list(core: &Core, access: &SpaceAccess) -> Result<Vec<MessageLine>, Store
     if list.is_empty() {
         return Ok(Vec::new());
     }
-    let docs_by_id: HashMap<DocumentId, String> = super::doc_listing::lines(core, access)?
-        .iter()
-        .filter(|l| l.visible_to(access))
-        .map(|l| (l.id, l.name.clone()))
-        .collect();
+    let docs_by_id: HashMap<DocumentId, String> =
+        crate::domain::documents::listing::lines(core, access)?
+            .iter()
+            .filter(|l| l.visible_to(access))
+            .map(|l| (l.id, l.name.clone()))
+            .collect();
     let mine = messages::read_mark(&core.store, access.id, access.key(), access.account)?;
     let marks = match access.manage() {
         Some(_) => {
@@ -253,7 +254,7 @@ pub fn mark_read(core: &Core, access: &SpaceAccess) -> Result<(), StoreError> {
 /// The documents the viewer may attach: visible, not in the trash, by name.
 pub fn attachable(core: &Core, access: &SpaceAccess) -> Result<Vec<AttachmentLine>, StoreError> {
     // The space's kept listing: already sorted by name, no record opened per page view.
-    Ok(super::doc_listing::lines(core, access)?
+    Ok(crate::domain::documents::listing::lines(core, access)?
         .iter()
         .filter(|l| l.visible_to(access))
         .map(|l| AttachmentLine {

@@ -183,7 +183,7 @@ mod tests {
     fn the_job_sends_one_digest_at_the_hour_and_the_worker_none() {
         use crate::config::Config;
         use crate::mail::deliver::{Deliverer, from_mailbox};
-        let b = crate::domain::setup::tests_support::firm("Digest");
+        let b = crate::domain::firms::setup::tests_support::firm("Digest");
         let core = &b.core;
         let mut a = b.admin.clone();
         a.notify = NotifyPref::Daily;
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn news_of_two_firms_make_two_digests_each_in_its_firm_name() {
-        let b = crate::domain::setup::tests_support::firm("Alpha");
+        let b = crate::domain::firms::setup::tests_support::firm("Alpha");
         let core = &b.core;
         let mut a = b.admin.clone();
         a.notify = NotifyPref::Daily;

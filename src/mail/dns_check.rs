@@ -213,5 +213,4 @@ fn tags(text: &str) -> Vec<(String, String)> {
 }
 
 #[cfg(test)]
-#[path = "dns_check_tests.rs"]
 mod tests;

@@ -247,7 +247,7 @@ impl Mailer {
 
     /// To the owner of an address a firm admin gave a new staff member, when the address
     /// already has an account on the box (another firm's staff, or a client): nothing was
-    /// created for him, and the firm is not told (see `domain::staff`). Recorded in the
+    /// created for him, and the firm is not told (see `domain::firms::staff`). Recorded in the
     /// outbox as a `welcome`, the mail the admin expects to see there, so that its outbox
     /// does not tell the two cases apart.
     pub fn staff_address_taken(

@@ -101,7 +101,7 @@ pub fn count_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::setup::tests_support;
+    use crate::domain::firms::setup::tests_support;
     use crate::mail::{Recipient, Sender};
 
     #[test]

@@ -11,7 +11,7 @@ use crate::domain::Core;
 use crate::store::outbox::{self, Status};
 
 fn core() -> (tempfile::TempDir, Arc<Core>) {
-    let (t, core) = crate::domain::setup::tests_support::core();
+    let (t, core) = crate::domain::firms::setup::tests_support::core();
     (t, Arc::new(core))
 }
 
@@ -146,7 +146,7 @@ fn names_cannot_inject_headers() {
 
 #[test]
 fn notifications_are_batched_per_person() {
-    use crate::domain::setup::{self, SetupInput};
+    use crate::domain::firms::setup::{self, SetupInput};
     use crate::secret::Secret;
     let (_t, core) = core();
     let config = Config::default();
@@ -185,7 +185,7 @@ fn notifications_are_batched_per_person() {
 
 #[test]
 fn news_of_two_firms_go_out_as_one_mail_per_firm_in_its_name() {
-    use crate::domain::setup::{self, SetupInput};
+    use crate::domain::firms::setup::{self, SetupInput};
     use crate::secret::Secret;
     let (_t, core) = core();
     let config = Config::default();

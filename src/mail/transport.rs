@@ -39,7 +39,6 @@ use rustls_pki_types::{CertificateDer, ServerName};
 
 use crate::config::{Smtp, SmtpSecurity};
 
-#[path = "transport_errors.rs"]
 mod errors;
 pub use errors::{SendError, redact_addresses};
 
@@ -380,5 +379,4 @@ fn hello_name() -> ClientId {
 }
 
 #[cfg(test)]
-#[path = "transport_tests.rs"]
 mod tests;

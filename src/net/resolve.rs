@@ -454,5 +454,4 @@ pub(super) fn valid_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "resolve_tests.rs"]
 mod tests;

@@ -62,5 +62,4 @@ pub(super) fn txt_records(reply: &Message, qname: &Name) -> Vec<String> {
 }
 
 #[cfg(test)]
-#[path = "txt_tests.rs"]
 mod tests;

@@ -22,35 +22,35 @@ pub struct Job {
 pub const JOBS: &[Job] = &[
     Job {
         name: "trash_purge",
-        run: crate::domain::folders::purge_trash,
+        run: crate::domain::documents::folders::purge_trash,
     },
     Job {
         name: "search_index",
-        run: crate::domain::search::refresh_all,
+        run: crate::domain::documents::search::refresh_all,
     },
     Job {
         name: "request_reminders",
-        run: crate::domain::request_reminders::run,
+        run: crate::domain::requests::reminders::run,
     },
     Job {
         name: "event_reminders",
-        run: crate::domain::event_reminders::send_due,
+        run: crate::domain::agenda::reminders::send_due,
     },
     Job {
         name: "retention",
-        run: crate::domain::retention::run,
+        run: crate::domain::spaces::retention::run,
     },
     Job {
         name: "space_deletions",
-        run: crate::domain::space_delete::finish_interrupted,
+        run: crate::domain::spaces::delete::finish_interrupted,
     },
     Job {
         name: "uploads_expire",
-        run: crate::domain::uploads::expire,
+        run: crate::domain::documents::uploads::expire,
     },
     Job {
         name: "deposits_expire",
-        run: crate::domain::deposits::expire,
+        run: crate::domain::drop_box::expire,
     },
     Job {
         name: "secure_mail_expire",
@@ -58,7 +58,7 @@ pub const JOBS: &[Job] = &[
     },
     Job {
         name: "copilot_proposals_expire",
-        run: crate::domain::copilot_answer::expire,
+        run: crate::domain::spaces::copilot_answer::expire,
     },
     // Last: the reminders folded into a digest by the jobs above go out in the same run.
     Job {

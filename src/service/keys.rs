@@ -91,7 +91,7 @@ pub fn master_from_passphrase(
                     "a sealed start needs a data folder made in sealed mode".into(),
                 ));
             }
-            crate::domain::password::check_policy(pass, confirm).map_err(|mut inv| {
+            crate::domain::accounts::password::check_policy(pass, confirm).map_err(|mut inv| {
                 inv.field = "passphrase";
                 UnlockError::Policy(inv)
             })?;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::datadir::DataDir;
-use crate::domain::{Core, setup};
+use crate::domain::{Core, firms::setup};
 use crate::web::{App, State};
 
 /// Creates the data folder, the master key (unless sealed) and the TLS certificate the
@@ -119,7 +119,7 @@ fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
 pub(crate) fn sweep(core: &Core) {
     let started = Instant::now();
     // An index added by an upgrade is filled before any request reads it.
-    match crate::store::invites::complete_index(&core.store) {
+    match crate::store::spaces::invites::complete_index(&core.store) {
         Ok(0) => {}
         Ok(n) => log::info!("invitation index filled: {n} invitations"),
         Err(e) => log::warn!("invitation index not filled (listings read every invitation): {e}"),
@@ -128,11 +128,13 @@ pub(crate) fn sweep(core: &Core) {
     // The blobs of unfinished resumable uploads are live too: they resume after a restart.
     let swept = crate::domain::documents::referenced_blobs(core)
         .and_then(|mut used| {
-            used.extend(crate::domain::uploads::live_blobs(core)?);
-            // Exhibits own their files (and stamped copies, bordereaux): see store::exhibits.
-            used.extend(crate::domain::exhibits::referenced_blobs(core)?);
+            used.extend(crate::domain::documents::uploads::live_blobs(core)?);
+            // Exhibits own their files (and stamped copies, bordereaux): see store::arbitration::exhibits.
+            used.extend(crate::domain::arbitration::exhibits::referenced_blobs(
+                core,
+            )?);
             // So are the files of the drop boxes' deposits (their own keys, no document).
-            used.extend(crate::domain::deposits::live_blobs(core)?);
+            used.extend(crate::domain::drop_box::live_blobs(core)?);
             // The files of secure mails (sent, drafts, replies) are under their own keys.
             used.extend(crate::domain::secure_mail::live_blobs(core)?);
             Ok(used)

@@ -4,8 +4,8 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle};
 
 use super::sweep;
-use crate::domain::setup::tests_support::core;
-use crate::domain::setup::{SetupInput, complete};
+use crate::domain::firms::setup::tests_support::core;
+use crate::domain::firms::setup::{SetupInput, complete};
 use crate::domain::{Core, access, documents};
 use crate::ids::{BlobId, DocumentId, SpaceId};
 use crate::secret::Secret;
@@ -99,7 +99,7 @@ fn a_new_version_is_referenced_and_a_purged_document_is_not() {
     // A purge removes the record by key, without touching the blob index.
     let (gone_doc, gone_blob) = docs[1];
     let txn = core.store.db().begin_write().unwrap();
-    crate::store::trash::remove_document(&txn, space, gone_doc).unwrap();
+    crate::store::documents::trash::remove_document(&txn, space, gone_doc).unwrap();
     txn.commit().unwrap();
     sweep(&core);
     let mut want = vec![docs[0].1, v2.id];

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 
-use super::{Store, StoreError, db, tables};
+use crate::store::{Store, StoreError, db, tables};
 
 /// Calls `row(table, key, sealed_value)` for every row of every table, in one snapshot.
 pub fn export(

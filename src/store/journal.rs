@@ -15,10 +15,10 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::tables::JOURNAL;
-use super::{Store, StoreError, db, get, put};
 use crate::crypto::space_key::SpaceKey;
 use crate::ids::{AccountId, SpaceId};
+use crate::store::tables::JOURNAL;
+use crate::store::{Store, StoreError, db, get, put};
 
 /// The `prev` of the first entry of a chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -9,10 +9,10 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle};
 use serde::{Deserialize, Serialize};
 
-use super::tables::{MESSAGES, READS};
-use super::{Store, StoreError, db, get, put};
 use crate::crypto::space_key::SpaceKey;
 use crate::ids::{AccountId, DocumentId, MessageId, SpaceId};
+use crate::store::tables::{MESSAGES, READS};
+use crate::store::{Store, StoreError, db, get, put};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {

@@ -3,7 +3,7 @@
 use redb::{ReadableDatabase, TableError, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, db, get, put, tables::META};
+use crate::store::{Store, StoreError, db, get, put, tables::META};
 
 const SCHEMA_VERSION: &[u8] = b"schema_version";
 const SETUP_TOKEN: &[u8] = b"setup_token";

@@ -5,7 +5,7 @@
 
 use redb::{TableHandle, WriteTransaction};
 
-use super::{Store, StoreError, db, meta, tables};
+use crate::store::{Store, StoreError, db, meta, tables};
 
 pub struct Migration {
     pub name: &'static str,
@@ -105,7 +105,7 @@ pub fn latest() -> u32 {
     MIGRATIONS.len() as u32
 }
 
-fn create(txn: &WriteTransaction, list: &[super::Table]) -> Result<(), StoreError> {
+fn create(txn: &WriteTransaction, list: &[crate::store::Table]) -> Result<(), StoreError> {
     for t in list {
         txn.open_table(*t).map_err(db)?;
         let table = t.name();
@@ -237,11 +237,11 @@ fn create_search_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 }
 
 fn create_blob_refs_table(txn: &WriteTransaction) -> Result<(), StoreError> {
-    super::documents::create_blob_refs(txn)
+    crate::store::documents::create_blob_refs(txn)
 }
 
 fn create_invite_index_table(txn: &WriteTransaction) -> Result<(), StoreError> {
-    super::invites::create_index(txn)
+    crate::store::spaces::invites::create_index(txn)
 }
 
 fn create_exhibit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {

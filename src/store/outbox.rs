@@ -7,9 +7,9 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::tables::{NOTIFY_PENDING, OUTBOX, OUTBOX_DUE};
-use super::{Store, StoreError, db, get, put};
 use crate::ids::{AccountId, FirmId, MailId};
+use crate::store::tables::{NOTIFY_PENDING, OUTBOX, OUTBOX_DUE};
+use crate::store::{Store, StoreError, db, get, put};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -15,10 +15,10 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle};
 use serde::{Deserialize, Serialize};
 
-use super::tables::{REQUEST_REMINDERS, REQUEST_TRACKS, REQUESTS};
-use super::{Store, StoreError, db, get, put};
 use crate::crypto::space_key::SpaceKey;
 use crate::ids::{AccountId, DocumentId, RequestId, SpaceId};
+use crate::store::tables::{REQUEST_REMINDERS, REQUEST_TRACKS, REQUESTS};
+use crate::store::{Store, StoreError, db, get, put};
 
 /// The party of the track shared by the members who see each other's files.
 pub const SHARED: AccountId = AccountId([0; 16]);

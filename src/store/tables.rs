@@ -3,7 +3,7 @@
 //! A new table must be added to [`ALL`] (backups copy exactly these) and created by a
 //! migration.
 
-use super::Table;
+use crate::store::Table;
 
 /// Schema version and box-wide settings; sealed with the box key.
 pub const META: Table = Table::new("meta");
@@ -91,7 +91,7 @@ pub const UPLOAD_INDEX: Table = Table::new("upload_index");
 
 /// `firm` → its logo; sealed with the firm's key.
 pub const FIRM_LOGOS: Table = Table::new("firm_logos");
-/// Search index: `space | token | kind | item` → nothing; space key (see `store::search`).
+/// Search index: `space | token | kind | item` → nothing; space key (see `store::documents::search`).
 pub const SEARCH: Table = Table::new("search");
 /// space → how far its search index is current; space key.
 pub const SEARCH_STATE: Table = Table::new("search_state");

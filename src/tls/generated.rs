@@ -206,5 +206,4 @@ fn generate(e: impl std::fmt::Display) -> TlsError {
 }
 
 #[cfg(test)]
-#[path = "generated_tests.rs"]
 mod tests;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::App;
-use crate::domain::{Core, auth};
+use crate::domain::{Core, accounts::sessions};
 use crate::error::AppError;
 use crate::store::accounts::Account;
 
@@ -48,13 +48,17 @@ impl<'a> Ctx<'a> {
             .map(|t| t.trim().to_owned());
         let bearer = bearer_token.is_some();
         let session_token = match &bearer_token {
-            Some(t) if !t.starts_with(crate::domain::api_tokens::PREFIX) => Some(t.clone()),
+            Some(t) if !t.starts_with(crate::domain::accounts::api_tokens::PREFIX) => {
+                Some(t.clone())
+            }
             Some(_) => None,
             None => cookie(req, &cookie_name(secure, SESSION_COOKIE)).map(str::to_owned),
         };
         let account = match (&core, &bearer_token, &session_token) {
-            (Some(core), Some(t), None) => crate::domain::api_tokens::account_for(core, t)?,
-            (Some(core), _, Some(token)) => auth::session_account(core, token)?,
+            (Some(core), Some(t), None) => {
+                crate::domain::accounts::api_tokens::account_for(core, t)?
+            }
+            (Some(core), _, Some(token)) => sessions::session_account(core, token)?,
             _ => None,
         };
         // A signed-in person reads his account's language, whatever this browser's cookie

@@ -24,7 +24,7 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
     // Held while the handler runs (a body is written after): see `cpu_gate`.
     let _place = matches!(req.method(), "GET" | "HEAD").then(|| app.gate.enter());
     let path = req.url();
-    let method = api::upload_tus::method(req, &path);
+    let method = api::documents::upload_tus::method(req, &path);
     let found = find(method, &path);
     let path_known = found.is_some() || ROUTES.iter().any(|r| matches(r.pattern, &path).is_some());
     let (label, result, secure, cookies) = match Ctx::new(app, req) {
@@ -52,8 +52,8 @@ pub fn dispatch(app: &App, req: &Request) -> Response {
             Response::text("").with_status_code(e.status())
         }
     };
-    let resp = if api::upload_tus::is_tus_path(&path) {
-        resp.with_unique_header("Tus-Resumable", api::upload_tus::VERSION)
+    let resp = if api::documents::upload_tus::is_tus_path(&path) {
+        resp.with_unique_header("Tus-Resumable", api::documents::upload_tus::VERSION)
     } else {
         resp
     };
@@ -112,7 +112,7 @@ fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Respo
     if let (Some(core), Some(a)) = (&ctx.core, &ctx.account)
         && !r.pattern.starts_with("/account")
         && !matches!(r.pattern, "/logout" | "/static/{*}" | "/healthz")
-        && crate::domain::account::totp_missing(core, a)?
+        && crate::domain::accounts::settings::totp_missing(core, a)?
     {
         return Ok(respond::see_other("/account/totp"));
     }

@@ -44,7 +44,7 @@ impl<'a> Ctx<'a> {
         let (core, user) = self.signed_in()?;
         access::space(core, user, id).map_err(|e| match e {
             // A member held back by the confidentiality undertaking is sent to it.
-            Denied::NotFound => super::ui::undertaking_show::refusal(core, user, id),
+            Denied::NotFound => super::ui::mediation::undertaking_show::refusal(core, user, id),
             Denied::Store(e) => AppError::from(e),
         })
     }

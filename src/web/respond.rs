@@ -69,7 +69,7 @@ where
             ("Content-Type".into(), "application/octet-stream".into()),
             (
                 "Content-Disposition".into(),
-                super::api::document_content::disposition("attachment", name).into(),
+                super::api::documents::document_content::disposition("attachment", name).into(),
             ),
             ("X-Content-SHA256".into(), sha256.into()),
         ],
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn content_disposition_never_carries_a_direction_control() {
-        use crate::web::api::document_content::disposition;
+        use crate::web::api::documents::document_content::disposition;
         // A name stored before names refused them: shown `factureexe.pdf`, it is an .exe.
         let h = disposition("attachment", "facture\u{202E}fdp\u{2066}\u{200F}\r\n.exe");
         assert_eq!(

@@ -4,65 +4,27 @@
 //! `X-CSRF-Token` header. Errors are `{"error": CODE, "message": TEXT}`; unknown and
 //! forbidden ids alike are 404.
 
-pub mod aside_create;
-pub mod aside_document_upload;
-pub mod aside_documents_list;
-pub mod aside_list;
-pub mod aside_message_create;
-pub mod aside_messages_list;
-pub mod aside_openapi;
-pub mod communication_acknowledge;
-pub mod communication_create;
-pub mod communication_show;
-pub mod document_content;
-pub mod document_upload;
-pub mod document_view;
-pub mod documents_list;
-pub mod event_create;
-pub mod events_list;
-pub mod events_openapi;
-pub mod exhibit_case_update;
-pub mod exhibit_create;
-pub mod exhibits_list;
-pub mod exhibits_openapi;
-pub mod files_openapi;
-pub mod library_openapi;
-pub mod mail_draft_create;
-pub mod mail_draft_upload;
-pub mod mail_openapi;
+pub mod accounts;
+pub mod agenda;
+pub mod arbitration;
+pub mod dataroom;
+pub mod documents;
 pub mod me_show;
-pub mod member_add;
-pub mod message_create;
-pub mod messages_list;
+pub mod mediation;
+pub mod messages;
 pub mod openapi;
-pub mod openapi_http;
 pub mod openapi_show;
-pub mod question_answer;
-pub mod question_create;
-pub mod questions_list;
-pub mod questions_openapi;
-pub mod request_create;
-pub mod requests_list;
-pub mod requests_openapi;
-pub mod search_show;
-pub mod session_create;
-pub mod session_delete;
-pub mod space_create;
-pub mod spaces_list;
-pub mod upload_append;
-pub mod upload_cancel;
-pub mod upload_create;
-pub mod upload_options;
-pub mod upload_status;
-pub mod upload_tus;
+pub mod requests;
+pub mod secure_mail;
+pub mod spaces;
 
 use std::io::Read;
 
 use rouille::Request;
 use serde::de::DeserializeOwned;
 
-use super::context::Ctx;
 use crate::error::AppError;
+use crate::web::context::Ctx;
 
 /// JSON bodies of the API are small.
 const MAX_JSON: u64 = 64 * 1024;
@@ -86,5 +48,5 @@ pub fn check_write(ctx: &Ctx<'_>, req: &Request) -> Result<(), AppError> {
     if ctx.bearer {
         return Ok(());
     }
-    super::csrf::check(ctx, req, req.header("X-CSRF-Token").unwrap_or(""))
+    crate::web::csrf::check(ctx, req, req.header("X-CSRF-Token").unwrap_or(""))
 }

@@ -7,5 +7,5 @@ use crate::web::context::Ctx;
 use crate::web::respond::json;
 
 pub fn handle(_ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    Ok(json(200, &super::openapi::document()))
+    Ok(json(200, &crate::web::api::openapi::document()))
 }

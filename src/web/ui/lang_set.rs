@@ -21,7 +21,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     if let (Some(core), Some(user)) = (&ctx.core, &ctx.account)
         && user.lang != *lang
     {
-        crate::domain::account::set_lang(core, user, lang)?;
+        crate::domain::accounts::settings::set_lang(core, user, lang)?;
     }
     ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
     Ok(see_other(&back_to(

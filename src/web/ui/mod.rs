@@ -1,156 +1,31 @@
 //! The HTML handlers, one per file, named `noun_verb`.
 
-pub mod account_password_submit;
-pub mod account_prefs_submit;
-pub mod account_sessions_end;
-pub mod account_show;
-pub mod account_token_create;
-pub mod account_token_revoke;
-pub mod account_totp_disable;
-pub mod account_totp_show;
-pub mod account_totp_submit;
-pub mod admin_journal_show;
-pub mod admin_logo_submit;
-pub mod admin_mail_purge;
-pub mod admin_mail_retry;
-pub mod admin_mail_show;
-pub mod admin_mail_test;
-pub mod admin_settings_show;
-pub mod admin_settings_submit;
-pub mod admin_staff_create;
-pub mod admin_staff_show;
-pub mod admin_staff_update;
-pub mod agenda_show;
-pub mod aside_copy_show;
-pub mod aside_copy_submit;
-pub mod aside_create;
-pub mod aside_document_content;
-pub mod aside_guard;
-pub mod aside_list_show;
-pub mod aside_member_update;
-pub mod aside_message_create;
-pub mod aside_show;
-pub mod calendar_feed_show;
-pub mod calendar_feed_update;
-pub mod communication_acknowledge;
-pub mod communication_create;
-pub mod communication_file;
-pub mod communication_remind;
-pub mod communication_show;
-pub mod copilot_answer;
-pub mod dashboard_show;
-pub mod deposit_code_verify;
-pub mod deposit_file_remove;
-pub mod deposit_file_upload;
-pub mod deposit_page;
-pub mod deposit_restart;
-pub mod deposit_send;
-pub mod deposit_start;
-pub mod depot_access;
-pub mod depot_delete;
-pub mod depot_file_download;
-pub mod depot_list;
-pub mod depot_move;
-pub mod depot_settings_submit;
-pub mod depot_show;
-pub mod document_edit;
-pub mod document_show;
-pub mod document_trash;
-pub mod document_version_restore;
-pub mod document_view_only;
-pub mod document_view_show;
-pub mod event_create;
-pub mod event_ics;
-pub mod event_show;
-pub mod event_update;
-pub mod evidence_export;
-pub mod exhibit_case_update;
-pub mod exhibit_content;
-pub mod exhibit_create;
-pub mod exhibit_update;
-pub mod exhibits_show;
-pub mod firm_logo_show;
-pub mod firm_theme_show;
-pub mod folder_create;
-pub mod folder_update;
+pub mod accounts;
+pub mod agenda;
+pub mod arbitration;
+pub mod dataroom;
+pub mod documents;
+pub mod drop_box;
+pub mod firms;
 pub mod health_show;
-pub mod invite_accept;
-pub mod invite_create;
-pub mod invite_revoke;
-pub mod invite_show;
-pub mod journal_export;
-pub mod journal_said;
-pub mod journal_show;
+pub mod journal;
 pub mod lang_set;
-pub mod login_code_send;
-pub mod login_code_show;
-pub mod login_code_verify;
-pub mod login_show;
-pub mod login_submit;
-pub mod login_totp_show;
-pub mod login_totp_submit;
-pub mod logout_submit;
-pub mod mail_common;
-pub mod mail_compose_show;
-pub mod mail_file_show;
-pub mod mail_index_show;
-pub mod mail_revoke;
-pub mod mail_send;
-pub mod mail_show;
-pub mod member_update;
-pub mod message_create;
-pub mod operator_firm_add;
-pub mod operator_show;
-pub mod question_create;
-pub mod question_update;
-pub mod questions_show;
-pub mod request_create;
-pub mod request_update;
-pub mod requests_show;
-pub mod reset_request_show;
-pub mod reset_request_submit;
-pub mod reset_show;
-pub mod reset_submit;
-pub mod search_show;
-pub mod secure_code_send;
-pub mod secure_common;
-pub mod secure_file_show;
-pub mod secure_reply_send;
-pub mod secure_reply_upload;
-pub mod secure_show;
-pub mod secure_verify;
-pub mod setup_show;
-pub mod setup_submit;
-pub mod signin_flow;
-pub mod space_archive;
-pub mod space_copilot;
-pub mod space_create;
-pub mod space_dataroom_update;
-pub mod space_delete;
-pub mod space_duplicate;
-pub mod space_settings_retention;
-pub mod space_settings_show;
-pub mod space_settings_submit;
-pub mod space_show;
-pub mod space_template_create;
-pub mod space_template_delete;
+pub mod mediation;
+pub mod messages;
+pub mod requests;
+pub mod secure_mail;
+pub mod spaces;
 pub mod static_show;
-pub mod trash_show;
-pub mod undertaking_accept;
-pub mod undertaking_show;
-pub mod undertaking_update;
-pub mod unlock_show;
-pub mod unlock_submit;
 
 use std::collections::HashMap;
 
 use minijinja::Value;
 use rouille::Response;
 
-use super::context::Ctx;
-use super::csrf;
 use crate::error::AppError;
-use crate::store::firms;
+use crate::store::firms as store_firms;
+use crate::web::context::Ctx;
+use crate::web::csrf;
 
 /// The message for `?error=…` after a form redirected back: only known keys are shown
 /// (`email` is the invitation form's), anything else is ignored.
@@ -203,7 +78,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     let (user, firm) = match (&ctx.account, &ctx.core) {
         (Some(a), Some(core)) => {
             let firm = match a.firm {
-                Some(f) => firms::profile(&core.store, f)?,
+                Some(f) => store_firms::profile(&core.store, f)?,
                 None => None,
             };
             (
@@ -234,7 +109,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     let html = ctx
         .app
         .templates
-        .render(template, super::render::vars(all))?;
+        .render(template, crate::web::render::vars(all))?;
     Ok(Response::html(html))
 }
 

@@ -1,0 +1,34 @@
+//! `POST /spaces/{id}/events`: a Gestionnaire or Contributeur adds an event to the agenda
+//! (`title`, `start` and `end` as `datetime-local` values in the firm's time, `place`,
+//! `video`, `note`). Others, and spaces without the agenda module, get 404.
+
+use rouille::{Request, Response};
+
+use crate::domain::agenda::{self, Draft, TimeInput};
+use crate::error::AppError;
+use crate::web::context::Ctx;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::respond::see_other;
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = Form::read(req)?;
+    csrf::check(ctx, req, form.get("csrf"))?;
+    let access = ctx.space(params.first())?;
+    let c = access.contribute().ok_or(AppError::NotFound)?;
+    let draft = Draft {
+        title: form.get("title"),
+        start: TimeInput::Local(form.get("start")),
+        end: TimeInput::Local(form.get("end")),
+        place: form.get("place"),
+        video: form.get("video"),
+        note: form.get("note"),
+    };
+    match agenda::create(ctx.core()?, &c, &draft) {
+        Ok(id) => Ok(see_other(&format!(
+            "{}?notice=created",
+            agenda::path(&access, id)
+        ))),
+        Err(e) => Err(crate::web::ui::agenda::event_show::agenda_error(e)),
+    }
+}
