@@ -158,7 +158,7 @@ pub fn public_key(core: &crate::domain::Core) -> Value {
 /// since jobs that purge trash or delete spaces at their date must never run ahead of time.
 pub fn housekeeping(core: &crate::domain::Core, at: Option<i64>) -> Value {
     let now = match at {
-        None => crate::domain::time::now(),
+        None => crate::model::time::now(),
         Some(t) if cfg!(debug_assertions) => t,
         Some(_) => {
             return json!({"ok": false, "error": "--at is honoured by test builds only: run `huisclos housekeeping` without it"});

@@ -24,8 +24,11 @@ pub mod direct_io;
 pub mod domain;
 pub mod error;
 pub mod ids;
+#[cfg(test)]
+mod layering;
 pub mod logging;
 pub mod mail;
+pub mod model;
 pub mod net;
 pub mod pdf;
 pub mod secret;

@@ -29,7 +29,7 @@ impl Log for StderrLogger {
         } else {
             format!(
                 "{} {:5} {}\n",
-                crate::domain::time::rfc3339_now(),
+                crate::model::time::rfc3339_now(),
                 record.level(),
                 record.args()
             )

@@ -13,7 +13,7 @@ mod eml;
 
 use api::*;
 use common::*;
-use huisclos::domain::localtime;
+use huisclos::model::localtime;
 
 const FIRM: &str = "Cabinet Agenda";
 

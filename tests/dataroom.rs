@@ -338,7 +338,7 @@ fn today() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let l = huisclos::domain::localtime::to_local(now);
+    let l = huisclos::model::localtime::to_local(now);
     format!("{:02}/{:02}/{:04}", l.day, l.month, l.year)
 }
 

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use api::*;
 use common::*;
-use huisclos::domain::localtime;
 use huisclos::domain::requests::{day_of, iso};
+use huisclos::model::localtime;
 use huisclos::store::outbox::{self, OutboxMail};
 use huisclos::store::{Store, accounts};
 
@@ -221,7 +221,7 @@ fn no_e_mail_means_no_request_reminder() {
     let quiet = join(&s, &admin, &x, "quiet@client.example", "deposant");
     join(&s, &admin, &x, "loud@client.example", "deposant");
     set_pref(&s, &quiet, "never");
-    let today = iso(day_of(huisclos::domain::time::now()));
+    let today = iso(day_of(huisclos::model::time::now()));
     let body =
         serde_json::json!({"title": "Bulletins SENTINEL-NOTICE-REQ", "due": today, "note": ""});
     let r = post_json(&s, &admin, &format!("/api/v1/spaces/{x}/requests"), body);
@@ -264,7 +264,7 @@ fn the_daily_digest_goes_once_a_day_at_eight_with_what_came_since_the_last() {
     let x = create_space(&s, &admin, SPACE, "collecte");
     let client_jar = join(&s, &admin, &x, "client@matin.example", "deposant");
     set_pref(&s, &client_jar, "daily");
-    let eight = next_eight(huisclos::domain::time::now());
+    let eight = next_eight(huisclos::model::time::now());
 
     // A request due on the day of the digest (told to the client: one item), the firm's
     // document (two), then the request's reminder on its day (three, in the digest).

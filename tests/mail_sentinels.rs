@@ -111,8 +111,8 @@ fn no_sentinel_in_any_mail() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let start = huisclos::domain::localtime::to_local((now / 60 + 120) * 60).input;
-    let end = huisclos::domain::localtime::to_local((now / 60 + 180) * 60).input;
+    let start = huisclos::model::localtime::to_local((now / 60 + 120) * 60).input;
+    let end = huisclos::model::localtime::to_local((now / 60 + 180) * 60).input;
     let r = s.post_form(
         &format!("/spaces/{space}/events"),
         &admin,

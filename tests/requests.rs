@@ -54,7 +54,7 @@ fn new_request(s: &Server, auth: &Auth, space: &str, title: &str, due: &str) -> 
 }
 
 fn today() -> i32 {
-    day_of(huisclos::domain::time::now())
+    day_of(huisclos::model::time::now())
 }
 
 #[test]

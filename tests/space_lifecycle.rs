@@ -387,7 +387,7 @@ fn retention_notice_then_deletion_by_housekeeping() {
         &[("action", "set"), ("date", "2001-01-01")],
     );
     assert_eq!(r.status, 422, "a past date is refused");
-    let now = huisclos::domain::time::now();
+    let now = huisclos::model::time::now();
     let day = huisclos::domain::spaces::settings::format_date(now + 10 * 86_400);
     let r = post(
         &s,

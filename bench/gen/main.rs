@@ -291,7 +291,7 @@ fn run() -> Result<(), String> {
         empty.len()
     );
     let mut rng = Rng(0x5EED ^ (done.len() as u64));
-    let now = huisclos::domain::time::now();
+    let now = huisclos::model::time::now();
     let two_years = 2 * 365 * 86_400;
     let (mut new_spaces, mut new_files) = (0usize, 0usize);
     for (_, id) in empty {

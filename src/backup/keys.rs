@@ -37,7 +37,7 @@ pub fn export(vault: &Vault, out: &Path) -> Result<usize, String> {
     let file = VaultFile {
         kind: KIND.into(),
         format: 1,
-        created_at: crate::domain::time::rfc3339_now(),
+        created_at: crate::model::time::rfc3339_now(),
         keys: entries
             .iter()
             .map(|(s, w)| (s.hex(), data_encoding::HEXLOWER.encode(w)))

@@ -85,7 +85,7 @@ pub fn write(core: &Core, out: impl Write) -> Result<Summary, String> {
     let keys = core.store.keys();
     let header = Header {
         format: FORMAT,
-        created_at: crate::domain::time::rfc3339_now(),
+        created_at: crate::model::time::rfc3339_now(),
         version: crate::VERSION.to_owned(),
         schema: crate::store::meta::schema_version(&core.store).map_err(|e| e.to_string())?,
         key_id: keys.master_id().to_owned(),

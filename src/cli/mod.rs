@@ -442,7 +442,7 @@ fn housekeeping(config: &Config, at: Option<&str>) -> Result<(), String> {
     let at = match at {
         None => None,
         Some(s) => Some(
-            crate::domain::localtime::parse_rfc3339(s)
+            crate::model::localtime::parse_rfc3339(s)
                 .ok_or("--at must be an RFC 3339 instant, such as 2026-11-05T08:00:00+01:00")?,
         ),
     };

@@ -5,8 +5,6 @@
 //! holds a handle, so it cannot call the function. Firm-level rights work the same way ([`staff`],
 //! [`firm_admin`]). A refusal is indistinguishable from a missing id.
 
-use serde::{Deserialize, Serialize};
-
 use crate::crypto::space_key::SpaceKey;
 use crate::domain::Core;
 use crate::ids::{AccountId, FirmId, SpaceId};
@@ -14,41 +12,7 @@ use crate::store::StoreError;
 use crate::store::accounts::{Account, Role};
 use crate::store::spaces::{self, SpaceEntry, SpaceMeta};
 
-/// The four profiles, the only rights there are (DESIGN.md, "Domain").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profile {
-    /// Everything in the space, members and settings included.
-    Gestionnaire,
-    /// Reads everything, posts messages, uploads, adds events.
-    Contributeur,
-    /// Reads and downloads.
-    Lecteur,
-    /// Sees what is shared with all and his own deposits, never other depositors'.
-    Deposant,
-}
-
-impl Profile {
-    pub const ALL: [Profile; 4] = [
-        Profile::Gestionnaire,
-        Profile::Contributeur,
-        Profile::Lecteur,
-        Profile::Deposant,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Profile::Gestionnaire => "gestionnaire",
-            Profile::Contributeur => "contributeur",
-            Profile::Lecteur => "lecteur",
-            Profile::Deposant => "deposant",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Profile> {
-        Profile::ALL.into_iter().find(|p| p.id() == s)
-    }
-}
+pub use crate::model::Profile;
 
 /// Why access was refused; shown to users as a 404, whatever the reason.
 #[derive(Debug)]

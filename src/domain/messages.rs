@@ -13,8 +13,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::domain::access::{Contribute, SpaceAccess};
-use crate::domain::{Core, Invalid, documents as docs, journal, time};
+use crate::domain::{Core, Invalid, documents as docs, journal};
+
 use crate::ids::{AccountId, DocumentId, MessageId, SpaceId};
+use crate::model::time;
 use crate::store::messages::{self, Message};
 use crate::store::{StoreError, accounts, documents, spaces};
 

@@ -21,8 +21,6 @@ pub mod spaces;
 pub mod access;
 pub mod csv;
 pub mod hidden_chars;
-pub mod localtime;
-pub mod time;
 
 use crate::blobs::BlobStore;
 use crate::datadir::DataDir;

@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{MailError, Recipient, Sender};
-use crate::domain::{Core, time};
+use crate::domain::Core;
+
 use crate::ids::{FirmId, MailId};
+use crate::model::time;
 use crate::store::accounts::Account;
 use crate::store::firms;
 use crate::store::outbox::{self, Status};

@@ -1,5 +1,5 @@
 //! The daily digest of those who chose "Un résumé par jour": one mail a day at [`HOUR`]
-//! o'clock on the firm's wall clock ([`crate::domain::localtime`]), counting everything that
+//! o'clock on the firm's wall clock ([`crate::model::localtime`]), counting everything that
 //! came since the previous digest — new items ([`super::notify`]) and the reminders and
 //! notices folded into it ([`super::prefs`]). Like every notification it says how many, never
 //! what.
@@ -14,7 +14,9 @@
 //! eight sends the day's digest when it comes back, and never two in a day.
 
 use super::{MailError, Recipient};
-use crate::domain::{Core, localtime};
+use crate::domain::Core;
+
+use crate::model::localtime;
 use crate::store::accounts::{self, NotifyPref};
 use crate::store::outbox::{self, Pending};
 

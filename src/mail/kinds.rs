@@ -148,7 +148,7 @@ impl Mailer {
             Some((account, NotifyPref::Daily)) => {
                 // Counted for the firm the mail concerns: the digest that announces it
                 // bears that firm's name, beside that firm's other news.
-                prefs::count_in(store, account, to.firm, 1, crate::domain::time::now())?;
+                prefs::count_in(store, account, to.firm, 1, crate::model::time::now())?;
                 log::info!("{kind} for account {account} counted in the next digest");
                 Ok(Delivery::InDigest)
             }

@@ -133,7 +133,7 @@ impl Mailer {
             .render(template, &to.lang, &vars)
             .map_err(|e| MailError::Template(format!("{template}: {e}")))?;
         let id = MailId::random();
-        let now = crate::domain::time::now();
+        let now = crate::model::time::now();
         let mail = OutboxMail {
             id,
             kind: kind.to_owned(),
@@ -176,7 +176,7 @@ pub fn notify_in(
     firm: Option<crate::ids::FirmId>,
     n: u32,
 ) -> Result<(), MailError> {
-    prefs::count_in(&core.store, account, firm, n, crate::domain::time::now())?;
+    prefs::count_in(&core.store, account, firm, n, crate::model::time::now())?;
     core.mail.wake();
     Ok(())
 }

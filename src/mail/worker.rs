@@ -11,7 +11,9 @@ use lettre::message::Mailbox;
 use super::Recipient;
 use super::deliver::{Deliverer, Failure};
 use crate::config::Mail as MailConfig;
-use crate::domain::{Core, time};
+use crate::domain::Core;
+
+use crate::model::time;
 use crate::store::accounts::{self, NotifyPref};
 use crate::store::outbox::{self, Status};
 

@@ -253,7 +253,7 @@ fn info_text(s: &str) -> Object {
 pub fn pdf_date(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = crate::domain::localtime::civil_from_days(days);
+    let (y, m, d) = crate::model::localtime::civil_from_days(days);
     format!(
         "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
         secs / 3600,

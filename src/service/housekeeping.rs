@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::domain::{Core, time};
+use crate::domain::Core;
+
+use crate::model::time;
 
 pub struct Job {
     pub name: &'static str,

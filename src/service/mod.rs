@@ -164,7 +164,7 @@ fn after_ready(core: &Arc<Core>, config: &Config, slot: &WorkerSlot, keeper: &Ke
 
 /// Renews the generated TLS certificate if it nears its end; served from the next handshake.
 fn renew_certificate(cert: &crate::tls::Generated) {
-    match cert.renew_if_due(crate::domain::time::now()) {
+    match cert.renew_if_due(crate::model::time::now()) {
         Ok(None) => {}
         Ok(Some(fingerprint)) => {
             log::info!("TLS certificate renewed; SHA-256 fingerprint: {fingerprint}")

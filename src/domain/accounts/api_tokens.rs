@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::domain::access::Staff;
-use crate::domain::{Core, check_text, time};
+use crate::domain::{Core, check_text};
+
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::api_tokens::{self, ApiToken};
 use crate::store::accounts::{self, Account};

@@ -5,8 +5,10 @@
 //! absolute limit, whichever comes first, and every session of an account can be listed and
 //! ended at once.
 
-use crate::domain::{Core, time};
+use crate::domain::Core;
+
 use crate::ids::AccountId;
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::sessions::{self, Session};
 use crate::store::accounts::{self, Account, Role};

@@ -2,8 +2,10 @@
 //! second factor.
 
 use crate::domain::{
-    Core, Invalid, accounts::password, accounts::sessions, accounts::signin, accounts::totp, time,
+    Core, Invalid, accounts::password, accounts::sessions, accounts::signin, accounts::totp,
 };
+
+use crate::model::time;
 use crate::secret::Secret;
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account, NotifyPref};

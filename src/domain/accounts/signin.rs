@@ -9,8 +9,10 @@
 //! guesses cannot outnumber the lockout.
 
 use crate::domain::accounts::throttle::{Admission, addr_key, blocked, ip_key, reserve, succeed};
-use crate::domain::{Core, accounts::password, accounts::sessions, accounts::totp, time};
+use crate::domain::{Core, accounts::password, accounts::sessions, accounts::totp};
+
 use crate::mail::{Recipient, admin::sender};
+use crate::model::time;
 use crate::secret::Secret;
 use crate::store::StoreError;
 use crate::store::accounts::signins::{self, JournalEntry, OneTime};

@@ -13,9 +13,11 @@
 //! attempt, which sends its one mail. An attempt that never settles (an error, a crash)
 //! stays counted as a failure.
 
+use crate::domain::Core;
 use crate::domain::accounts::signin::{Outcome, journal};
-use crate::domain::{Core, time};
+
 use crate::mail::{Recipient, admin::sender};
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::signins::{self, Throttle};
 use crate::store::accounts::{self, Account};

@@ -15,7 +15,9 @@
 use serde::Serialize;
 
 use crate::domain::access;
-use crate::domain::{Core, agenda, agenda::ics, time};
+use crate::domain::{Core, agenda, agenda::ics};
+
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account};
 use crate::store::agenda::feeds::{self, Feed};

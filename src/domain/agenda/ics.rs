@@ -5,7 +5,7 @@
 //! and line ends (RFC 5545 §3.3.11); other control characters but tab are dropped, so no
 //! value can add a property. Times are UTC (`…Z`): no VTIMEZONE is needed.
 
-use crate::domain::localtime;
+use crate::model::localtime;
 
 /// The longest line, in octets, CRLF excluded (RFC 5545 §3.1).
 pub const MAX_OCTETS: usize = 75;

@@ -15,8 +15,10 @@ pub mod reminders;
 pub mod view;
 
 use crate::domain::access::{Contribute, SpaceAccess};
-use crate::domain::{Core, Invalid, journal, localtime, time};
+use crate::domain::{Core, Invalid, journal};
+
 use crate::ids::EventId;
+use crate::model::{localtime, time};
 use crate::store::StoreError;
 use crate::store::agenda::events::{self, Event};
 

@@ -10,9 +10,11 @@
 //! the start, the reminder still goes); those who chose the daily digest have it counted in
 //! their next digest ([`crate::mail::prefs`]); deactivated accounts get none.
 
-use crate::domain::{Core, localtime, spaces::templates};
+use crate::domain::{Core, spaces::templates};
+
 use crate::ids::SpaceId;
 use crate::mail::Recipient;
+use crate::model::localtime;
 use crate::store::accounts::{self, NotifyPref};
 use crate::store::agenda::events::{self, Reminder};
 use crate::store::spaces::SpaceEntry;

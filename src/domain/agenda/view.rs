@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::domain::localtime::{self, Local};
+use crate::model::localtime::{self, Local};
 use crate::store::agenda::events::Event;
 
 /// An event as pages and the API show it.
@@ -35,8 +35,8 @@ pub fn line(e: &Event, now: i64) -> EventLine {
         same_day: start.date == end.date,
         start,
         end,
-        start_utc: crate::domain::time::rfc3339(e.start),
-        end_utc: crate::domain::time::rfc3339(e.end),
+        start_utc: crate::model::time::rfc3339(e.start),
+        end_utc: crate::model::time::rfc3339(e.end),
         place: e.place.clone(),
         video: e.video.clone(),
         note: e.note.clone(),

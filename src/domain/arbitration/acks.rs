@@ -15,9 +15,11 @@
 use crate::domain::access::{Profile, SpaceAccess};
 use crate::domain::arbitration::case::party_of;
 use crate::domain::arbitration::communications::tribunal;
-use crate::domain::{Core, journal, time};
+use crate::domain::{Core, journal};
+
 use crate::ids::{AccountId, CommunicationId};
 use crate::mail::Recipient;
+use crate::model::time;
 use crate::store::arbitration::communications::{self, Ack, Communication, Reminder};
 use crate::store::arbitration::exhibits::Case;
 use crate::store::{StoreError, accounts};

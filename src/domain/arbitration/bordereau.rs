@@ -64,7 +64,7 @@ const MONTHS: [&str; 12] = [
 
 /// `3 mars 2026` and `14:05`, Paris time.
 pub fn french_date(unix: i64) -> (String, String) {
-    let l = crate::domain::localtime::to_local(unix);
+    let l = crate::model::localtime::to_local(unix);
     let month = MONTHS
         .get((l.month as usize).wrapping_sub(1))
         .unwrap_or(&"");

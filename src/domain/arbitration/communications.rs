@@ -11,8 +11,10 @@
 use crate::domain::access::{Contribute, Profile};
 use crate::domain::arbitration::bordereau::{self, Bordereau, ItemLine, PartyLine};
 use crate::domain::arbitration::case::{party_of, role_label};
-use crate::domain::{Core, journal, time};
+use crate::domain::{Core, journal};
+
 use crate::ids::{AccountId, BlobId, CommunicationId, ExhibitId};
+use crate::model::time;
 use crate::store::arbitration::communications::{
     self, Communication, InsertError, Item, Recipient,
 };

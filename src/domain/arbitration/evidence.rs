@@ -25,8 +25,10 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::crypto::signing::SigningKey;
 use crate::domain::access::SpaceAccess;
-use crate::domain::{Core, journal, time};
+use crate::domain::{Core, journal};
+
 use crate::ids::BlobId;
+use crate::model::time;
 
 /// The name of the manifest, its signature and the public key in a bundle.
 pub const MANIFEST: &str = "MANIFEST.sha256";
@@ -62,7 +64,7 @@ pub struct Plan {
 
 /// The zip timestamp of the Unix time `unix` (Paris time, seconds even as zip keeps them).
 pub fn zip_time(unix: i64) -> DateTime {
-    let l = crate::domain::localtime::to_local(unix);
+    let l = crate::model::localtime::to_local(unix);
     let sec = (unix.rem_euclid(60) as u8) & !1;
     DateTime::from_date_and_time(
         u16::try_from(l.year).unwrap_or(1980),

@@ -3,13 +3,15 @@
 
 use serde_json::{Value, json};
 
+use crate::domain::Core;
 use crate::domain::access::{Manage, SpaceAccess};
 use crate::domain::arbitration::acks::is_sender_side;
 use crate::domain::arbitration::case::role_label;
 use crate::domain::arbitration::evidence::{Entry, Plan, Source, assemble, safe_name};
 use crate::domain::arbitration::views::Names;
-use crate::domain::{Core, time};
+
 use crate::ids::CommunicationId;
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::arbitration::communications::{self, Communication};
 use crate::store::arbitration::exhibits::Case;
@@ -171,7 +173,7 @@ pub fn for_space(core: &Core, m: &Manage<'_>) -> Result<Plan, StoreError> {
                 }
             })
             .unwrap_or_default();
-        let date = crate::domain::localtime::to_local(c.at).date;
+        let date = crate::model::localtime::to_local(c.at).date;
         let dir = format!(
             "communications/{:03}_{date}_{}_{}/",
             i + 1,

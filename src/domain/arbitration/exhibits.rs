@@ -1,6 +1,6 @@
 //! Exhibits (pièces) of the parties of a case: added by a member who acts for the party,
 //! from a version of a document of the space or from a file sent directly, numbered by
-//! [`crate::domain::arbitration::numbering`], changed, moved or removed while not communicated.
+//! [`crate::model::exhibit_number`], changed, moved or removed while not communicated.
 //!
 //! **Frozen bytes.** An exhibit keeps its own copy of the exact bytes (a blob of its own,
 //! checked against the source version's SHA-256 while copying): what is numbered is what
@@ -16,9 +16,11 @@ use std::io::Read;
 use crate::blobs::BlobError;
 use crate::domain::access::{Contribute, SpaceAccess};
 use crate::domain::arbitration::case::party_of;
-use crate::domain::arbitration::numbering::{self, Num, Place};
-use crate::domain::{Core, Invalid, check_text, journal, time};
+use crate::domain::{Core, Invalid, check_text, journal};
+use crate::model::exhibit_number::{self as numbering, Num, Place};
+
 use crate::ids::{DocumentId, ExhibitId};
+use crate::model::time;
 use crate::store::arbitration::exhibits::{self, Case, Changes, Exhibit, FileRef, Source};
 use crate::store::{StoreError, documents};
 
@@ -77,7 +79,7 @@ pub fn check_date(v: &str) -> Result<Option<String>, Invalid> {
         && (1000..=9999).contains(&y)
         && (1..=12).contains(&m)
         && d >= 1
-        && d <= crate::domain::localtime::days_in_month(y, m);
+        && d <= crate::model::localtime::days_in_month(y, m);
     if ok { Ok(Some(v.to_owned())) } else { Err(bad) }
 }
 

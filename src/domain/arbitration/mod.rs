@@ -10,5 +10,4 @@ pub mod evidence;
 pub mod evidence_plan;
 pub mod evidence_verify;
 pub mod exhibits;
-pub mod numbering;
 pub mod views;

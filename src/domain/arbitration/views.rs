@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::domain::Core;
 use crate::domain::access::SpaceAccess;
 use crate::domain::arbitration::acks::{REMIND_EVERY, is_sender_side, slot_of};
 use crate::domain::arbitration::case::{PartyView, party_of, party_views};
-use crate::domain::localtime::to_local;
-use crate::domain::{Core, time};
+use crate::model::localtime::to_local;
+
 use crate::ids::{AccountId, CommunicationId};
+use crate::model::time;
 use crate::store::arbitration::communications::{self, Communication};
 use crate::store::arbitration::exhibits::{self, Case};
 use crate::store::{StoreError, accounts, documents};

@@ -10,10 +10,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::domain::Core;
 use crate::domain::access::{Profile, SpaceAccess};
 use crate::domain::dataroom::questions::{enabled, sees};
-use crate::domain::{Core, time};
+
 use crate::ids::{AccountId, DocumentId};
+use crate::model::time;
 use crate::store::dataroom::questions::{self, Question, Status};
 use crate::store::{StoreError, accounts};
 

@@ -18,8 +18,10 @@
 //! is published.
 
 use crate::domain::access::{Manage, Profile, SpaceAccess};
-use crate::domain::{Core, Invalid, documents as docs, journal, time};
+use crate::domain::{Core, Invalid, documents as docs, journal};
+
 use crate::ids::{AccountId, DocumentId, FirmId, QuestionId};
+use crate::model::time;
 use crate::store::dataroom::questions::{self, Answer, Question, Status};
 use crate::store::{StoreError, documents, spaces};
 

@@ -24,8 +24,10 @@ use std::sync::{Condvar, Mutex};
 
 use crate::domain::access::{Manage, Profile, SpaceAccess};
 use crate::domain::dataroom::watermark::{self, Stamp, WatermarkError};
-use crate::domain::{Core, documents as docs, journal, localtime, time};
+use crate::domain::{Core, documents as docs, journal};
+
 use crate::ids::{AccountId, DocumentId};
+use crate::model::{localtime, time};
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use crate::store::dataroom::view_only::{self, Mark, WHOLE_SPACE};

@@ -9,8 +9,10 @@ use serde::Serialize;
 
 use crate::domain::access::{Manage, SpaceAccess};
 use crate::domain::documents::check_name;
-use crate::domain::{Core, Invalid, check_text, journal, time};
+use crate::domain::{Core, Invalid, check_text, journal};
+
 use crate::ids::{BlobId, DocumentId, FolderId, SpaceId};
+use crate::model::time;
 use crate::store::documents::{self, Document, Folder};
 use crate::store::{StoreError, accounts, db, documents::trash, spaces};
 

@@ -17,8 +17,10 @@ use serde::Serialize;
 
 use crate::blobs::{BlobError, Written};
 use crate::domain::access::{Manage, SpaceAccess, Upload};
-use crate::domain::{Core, Invalid, journal, time};
+use crate::domain::{Core, Invalid, journal};
+
 use crate::ids::{DocumentId, FolderId, SpaceId};
+use crate::model::time;
 use crate::store::documents::{self, Document, Folder, Receipt, Version};
 use crate::store::{StoreError, accounts, db};
 

@@ -16,8 +16,10 @@ use serde::Serialize;
 
 use crate::crypto::space_key::SpaceKey;
 use crate::domain::access::{self, SpaceAccess};
-use crate::domain::{Core, documents, time};
+use crate::domain::{Core, documents};
+
 use crate::ids::{DocumentId, SpaceId};
+use crate::model::time;
 use crate::store::accounts::Account;
 use crate::store::documents::search::{self, Hit, State};
 use crate::store::{StoreError, documents as store_docs, messages as store_msgs, spaces};

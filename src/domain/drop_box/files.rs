@@ -15,8 +15,10 @@ use crate::domain::drop_box::visit::visit;
 use crate::domain::drop_box::{
     DepositError, Limits, claim, firm_bytes_key, firm_key, journal, mib, remove_blobs,
 };
-use crate::domain::{Core, Invalid, documents, time};
+use crate::domain::{Core, Invalid, documents};
+
 use crate::ids::{BlobId, DepositId, FirmId};
+use crate::model::time;
 use crate::store::accounts::{self, Role};
 use crate::store::drop_box::visits::{self, Visit};
 use crate::store::drop_box::{self, Content, Entry, File, State};

@@ -6,11 +6,13 @@
 use serde::Serialize;
 
 use crate::crypto::stream::DecryptReader;
+use crate::domain::Core;
 use crate::domain::access::Staff;
 use crate::domain::drop_box::files::{DepositView, view_of};
 use crate::domain::drop_box::{DepositError, claim, firm_key, journal, remove_blobs};
-use crate::domain::{Core, time};
+
 use crate::ids::DepositId;
+use crate::model::time;
 use crate::store::drop_box::{self, Content, Entry, State};
 
 #[derive(Debug, Serialize)]

@@ -170,7 +170,7 @@ pub(in crate::domain) fn journal(
     target: String,
 ) {
     let e = FirmEvent {
-        at: crate::domain::time::now(),
+        at: crate::model::time::now(),
         actor,
         action: action.to_owned(),
         target,

@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use crate::domain::access::FirmAdmin;
 use crate::domain::drop_box::{DepositError, journal};
-use crate::domain::{Core, Invalid, time};
+use crate::domain::{Core, Invalid};
+
 use crate::ids::FirmId;
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::drop_box::boxes::{self, DropBox};
 

@@ -3,8 +3,10 @@
 //! firm's staff and to members of the firm's spaces (co-piloted ones included), so a logo
 //! URL tells an outsider nothing.
 
-use crate::domain::{Core, Invalid, time};
+use crate::domain::{Core, Invalid};
+
 use crate::ids::FirmId;
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use crate::store::firms::logos::{self, Logo};

@@ -8,8 +8,10 @@ pub mod staff;
 use serde::Serialize;
 
 use crate::domain::accounts::{password, signin};
-use crate::domain::{Core, Invalid, check_email, check_text, time};
+use crate::domain::{Core, Invalid, check_email, check_text};
+
 use crate::ids::{AccountId, FirmId};
+use crate::model::time;
 use crate::secret::Secret;
 use crate::store::accounts::{self, Account, NotifyPref, Role};
 use crate::store::firms::{self, FirmProfile};

@@ -4,8 +4,10 @@
 //! only its hash is stored, it is compared in constant time, and it is deleted in the same
 //! transaction that creates the firm, so a link works exactly once.
 
-use crate::domain::{Core, Invalid, accounts::password, check_email, check_text, time};
+use crate::domain::{Core, Invalid, accounts::password, check_email, check_text};
+
 use crate::ids::{AccountId, FirmId};
+use crate::model::time;
 use crate::secret::Secret;
 use crate::store::accounts::{self, Account, Role};
 use crate::store::firms::{self, FirmProfile};

@@ -15,9 +15,11 @@
 use serde::Serialize;
 
 use crate::domain::access::FirmAdmin;
-use crate::domain::{Core, Invalid, accounts::sessions, accounts::signin, check_text, time};
+use crate::domain::{Core, Invalid, accounts::sessions, accounts::signin, check_text};
+
 use crate::ids::AccountId;
 use crate::mail::{Recipient, admin::sender};
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account, NotifyPref, Role};
 

@@ -65,7 +65,7 @@ pub fn export_csv(core: &Core, m: &Manage<'_>) -> Result<String, StoreError> {
         let fields = [
             e.seq.to_string(),
             e.at.to_string(),
-            crate::domain::time::rfc3339(e.at),
+            crate::model::time::rfc3339(e.at),
             e.actor.hex(),
             e.action,
             e.target,

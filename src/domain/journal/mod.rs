@@ -15,8 +15,8 @@ use serde::Serialize;
 use crate::crypto::space_key::SpaceKey;
 use crate::domain::Core;
 use crate::domain::access::{Manage, SpaceAccess};
-use crate::domain::time;
 use crate::ids::{AccountId, SpaceId};
+use crate::model::time;
 use crate::store::journal::{self, Entry, GENESIS};
 use crate::store::{StoreError, accounts, spaces};
 

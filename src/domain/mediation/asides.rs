@@ -38,8 +38,10 @@
 
 use crate::crypto::aside_key::AsideKey;
 use crate::domain::access::{Manage, Profile, SpaceAccess};
-use crate::domain::{Core, Invalid, check_text, journal, time};
+use crate::domain::{Core, Invalid, check_text, journal};
+
 use crate::ids::{AccountId, AsideId, BlobId, FolderId, SpaceId};
+use crate::model::time;
 use crate::store::documents::{self, Folder};
 use crate::store::mediation::asides::{self, AsideEntry, AsideRecord};
 use crate::store::{StoreError, accounts, spaces};

@@ -293,7 +293,7 @@ pub fn copy(
                     account: s.account,
                     action: "downloaded".into(),
                     version: n,
-                    at: crate::domain::time::now(),
+                    at: crate::model::time::now(),
                 },
             )?;
             journal::append(core, src, "downloaded", &format!("document:{id}:v{n}"))?;

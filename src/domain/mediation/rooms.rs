@@ -104,7 +104,7 @@ pub fn documents(core: &Core, room: &SpaceAccess) -> Result<Vec<DocLine>, StoreE
             size: l.size,
             sha256: l.sha256.clone(),
             versions: l.versions,
-            uploaded_at: crate::domain::time::rfc3339(l.uploaded_at),
+            uploaded_at: crate::model::time::rfc3339(l.uploaded_at),
             uploaded_by: who,
             inline: docs::content_type(&l.name).1,
         });

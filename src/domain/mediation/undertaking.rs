@@ -12,7 +12,9 @@
 use serde::Serialize;
 
 use crate::domain::access::{Manage, SpaceAccess};
-use crate::domain::{Core, Invalid, journal, time};
+use crate::domain::{Core, Invalid, journal};
+
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts;
 use crate::store::mediation::undertakings::{self as store, Acceptance, Undertaking};

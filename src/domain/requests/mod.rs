@@ -21,8 +21,10 @@ pub mod status;
 pub mod views;
 
 use crate::domain::access::{Manage, Profile, SpaceAccess};
-use crate::domain::{Core, Invalid, check_text, journal, time};
+use crate::domain::{Core, Invalid, check_text, journal};
+
 use crate::ids::{AccountId, FirmId, RequestId};
+use crate::model::time;
 use crate::store::accounts::{self, Account, Role};
 use crate::store::requests::{self, Request, SHARED};
 use crate::store::{StoreError, spaces};

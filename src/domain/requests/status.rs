@@ -8,8 +8,10 @@ use crate::domain::access::{Manage, Profile, Upload};
 use crate::domain::requests::{
     ReqError, check_note, debtors, enabled, managers, notify, party_of, target,
 };
-use crate::domain::{Core, journal, time};
+use crate::domain::{Core, journal};
+
 use crate::ids::{AccountId, DocumentId, RequestId};
+use crate::model::time;
 use crate::store::requests::{self, SHARED, Status};
 use crate::store::{documents, spaces};
 

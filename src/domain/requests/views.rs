@@ -12,8 +12,10 @@ use serde::Serialize;
 
 use crate::domain::access::{self, Profile, SpaceAccess};
 use crate::domain::requests::{enabled, iso, owed_by, party_of};
-use crate::domain::{Core, documents as docs, time};
+use crate::domain::{Core, documents as docs};
+
 use crate::ids::{AccountId, DocumentId, RequestId, SpaceId};
+use crate::model::time;
 use crate::store::accounts::{self, Account};
 use crate::store::requests::{self, SHARED, Status, Track};
 use crate::store::{StoreError, documents, spaces};

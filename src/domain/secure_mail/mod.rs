@@ -222,7 +222,7 @@ pub fn sender_files(core: &Core, l: &Live) -> Result<Vec<(SecureFileId, FileRec)
 /// Appends to the firm journal, content-free: ids, kinds and times only.
 pub fn journal(core: &Core, firm: FirmId, actor: Option<AccountId>, action: &str, target: String) {
     let e = FirmEvent {
-        at: crate::domain::time::now(),
+        at: crate::model::time::now(),
         actor,
         action: format!("secure_mail_{action}"),
         target,
@@ -286,7 +286,7 @@ pub struct When {
 }
 
 pub fn when(at: i64) -> When {
-    let l = crate::domain::localtime::to_local(at);
+    let l = crate::model::localtime::to_local(at);
     When {
         text: format!("{} {}", l.date, l.time),
         iso: l.iso,

@@ -213,7 +213,7 @@ pub fn send(
     registry::set_entry(&core.store, id, &l.entry)?;
     event(core, &l, "sent", None, None, now)?;
     let from = sender(core, Some(staff.firm));
-    let until = crate::domain::localtime::to_local(l.entry.expires_at).date;
+    let until = crate::model::localtime::to_local(l.entry.expires_at).date;
     for (i, (email, link)) in to.iter().zip(&links).enumerate() {
         let i = i as u32;
         let r = Recipient {

@@ -5,8 +5,10 @@
 use crate::crypto::space_key::SpaceKey;
 use crate::domain::access::{Manage, Profile};
 use crate::domain::spaces::templates::{Modules, Template};
-use crate::domain::{Core, journal, requests, time};
+use crate::domain::{Core, journal, requests};
+
 use crate::ids::{AccountId, FirmId, FolderId, SpaceId};
+use crate::model::time;
 use crate::store::documents::{self, Folder};
 use crate::store::spaces::{self, Membership, SpaceMeta};
 use crate::store::{StoreError, db};

@@ -27,9 +27,11 @@
 use serde::Serialize;
 
 use crate::domain::access::{Own, SpaceAccess};
-use crate::domain::localtime::{self, Local};
-use crate::domain::{Core, Invalid, check_email, journal, time};
+use crate::domain::{Core, Invalid, check_email, journal};
+use crate::model::localtime::{self, Local};
+
 use crate::ids::{AccountId, FirmId, ProposalId};
+use crate::model::time;
 use crate::store::accounts::{self, Role};
 use crate::store::firms::journal::{self as firm_journal, FirmEvent};
 use crate::store::spaces::copilot_proposals::{self as proposals, Proposal};

@@ -10,11 +10,13 @@
 use serde::Serialize;
 
 use crate::domain::access::{Profile, Staff, staff};
-use crate::domain::localtime::{self, Local};
 use crate::domain::spaces::copilot::{CopilotError, DAYS, firm_event, refused};
-use crate::domain::{Core, journal, time};
+use crate::domain::{Core, journal};
+use crate::model::localtime::{self, Local};
+
 use crate::ids::{FirmId, ProposalId, SpaceId};
 use crate::mail::{Recipient, admin::sender};
+use crate::model::time;
 use crate::store::accounts::{self, Account};
 use crate::store::spaces::copilot_proposals::{self as proposals, Proposal};
 use crate::store::spaces::{self, Membership};

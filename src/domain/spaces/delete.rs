@@ -21,8 +21,10 @@
 //! wrapped key in step 5, which backups made before the deletion still hold (SECURITY.md).
 
 use crate::domain::access::Own;
-use crate::domain::{Core, Invalid, time};
+use crate::domain::{Core, Invalid};
+
 use crate::ids::{AccountId, BlobId, SpaceId};
+use crate::model::time;
 use crate::store::firms::journal::{self, FirmEvent};
 use crate::store::spaces::{self, SpaceEntry};
 use crate::store::{StoreError, documents, documents::uploads, spaces::purge};

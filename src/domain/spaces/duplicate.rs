@@ -7,8 +7,10 @@
 use crate::domain::access::{self, Manage};
 use crate::domain::spaces::SpaceError;
 use crate::domain::spaces::blueprint::{self, Blueprint};
-use crate::domain::{Core, Invalid, check_text, journal, requests, spaces::templates, time};
+use crate::domain::{Core, Invalid, check_text, journal, requests, spaces::templates};
+
 use crate::ids::SpaceId;
+use crate::model::time;
 use crate::store::accounts::Account;
 use crate::store::documents;
 use crate::store::spaces::{self, Membership};

@@ -10,8 +10,10 @@ use crate::domain::access::{FirmAdmin, Manage};
 use crate::domain::spaces::SpaceError;
 use crate::domain::spaces::blueprint::Blueprint;
 use crate::domain::spaces::duplicate::{blueprint_of, firm_staff_only};
-use crate::domain::{Core, Invalid, journal, spaces::templates, time};
+use crate::domain::{Core, Invalid, journal, spaces::templates};
+
 use crate::ids::{FirmId, FirmTemplateId};
+use crate::model::time;
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use crate::store::firms::journal::{self as firm_journal, FirmEvent};

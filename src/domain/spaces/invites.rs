@@ -6,10 +6,12 @@ use serde::Serialize;
 
 use crate::domain::access::{Manage, Profile};
 use crate::domain::{
-    Core, Invalid, accounts::password, accounts::sessions, check_email, check_text, journal, time,
+    Core, Invalid, accounts::password, accounts::sessions, check_email, check_text, journal,
 };
+
 use crate::ids::{AccountId, SpaceId};
 use crate::mail::{Recipient, admin::sender};
+use crate::model::time;
 use crate::secret::Secret;
 use crate::store::accounts::{self, Account, NotifyPref, Role};
 use crate::store::spaces::invites::{self, Invite};

@@ -3,19 +3,7 @@
 
 use crate::domain::access::Profile;
 
-/// Which parts of a space are switched on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Modules {
-    pub messages: bool,
-    pub documents: bool,
-    pub agenda: bool,
-    pub requests: bool,
-    pub asides: bool,
-    pub exhibits: bool,
-    /// Questions and answers (data rooms). Absent from spaces stored before it existed.
-    #[serde(default)]
-    pub questions: bool,
-}
+pub use crate::model::Modules;
 
 #[derive(Debug)]
 pub struct Template {

@@ -6,8 +6,8 @@ use redb::{ReadableDatabase, TableHandle};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::space_key::SpaceKey;
-use crate::domain::arbitration::numbering::Num;
 use crate::ids::{AccountId, BlobId, CommunicationId, ExhibitId, SpaceId};
+use crate::model::exhibit_number::Num;
 use crate::store::arbitration::exhibits::{self, Exhibit, FileRef};
 use crate::store::tables::COMMUNICATIONS;
 use crate::store::{Store, StoreError, db, get, put};

@@ -11,8 +11,8 @@ use redb::{ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::space_key::SpaceKey;
-use crate::domain::arbitration::numbering::Num;
 use crate::ids::{AccountId, BlobId, CommunicationId, DocumentId, ExhibitId, SpaceId};
+use crate::model::exhibit_number::Num;
 use crate::store::tables::{EXHIBIT_BLOBS, EXHIBIT_CASES, EXHIBITS};
 use crate::store::{Store, StoreError, db, get, put};
 

@@ -6,9 +6,9 @@
 use redb::{ReadableDatabase, TableHandle};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::access::Profile;
-use crate::domain::spaces::templates::Modules;
 use crate::ids::{AccountId, FirmId, FirmTemplateId};
+use crate::model::Modules;
+use crate::model::Profile;
 use crate::store::tables::FIRM_TEMPLATES;
 use crate::store::{Store, StoreError, db, get, put};
 

@@ -8,8 +8,8 @@
 use redb::{ReadableDatabase, ReadableTable, TableHandle};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::access::Profile;
 use crate::ids::{AccountId, SpaceId};
+use crate::model::Profile;
 use crate::store::tables::{INVITE_SPACES, INVITES};
 use crate::store::{Store, StoreError, db, get, put};
 

@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::space_key::SpaceKey;
 use crate::crypto::vault::VaultError;
-use crate::domain::access::Profile;
-use crate::domain::spaces::templates::Modules;
 use crate::ids::{AccountId, FirmId, SpaceId};
+use crate::model::Modules;
+use crate::model::Profile;
 use crate::store::tables::{ACCOUNT_SPACES, SPACE_KEYS, SPACE_MEMBERS, SPACES};
 use crate::store::{Store, StoreError, db, get, put};
 

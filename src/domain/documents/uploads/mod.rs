@@ -121,7 +121,7 @@ fn expiry(core: &Core, now: i64) -> i64 {
 pub fn space_of(core: &Core, id: UploadId) -> Result<Option<SpaceId>, StoreError> {
     Ok(match store::entry(&core.store, id)? {
         Some(e) => Some(e.space),
-        None => finished::space_of(id, crate::domain::time::now()),
+        None => finished::space_of(id, crate::model::time::now()),
     })
 }
 

@@ -166,7 +166,7 @@ fn retention_notifies_once_then_deletes_on_the_day() {
     let keep = space(&b, "dossier");
     upload(&b, id);
     let s = access::space(&b.core, &b.admin, id).unwrap();
-    let now = crate::domain::time::now();
+    let now = crate::model::time::now();
     let day = (now / DAY + 40) * DAY;
     let date = settings::format_date(day);
     settings::set_retention(&b.core, &s.own().unwrap(), Some(&date), now).unwrap();

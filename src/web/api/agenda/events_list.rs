@@ -4,8 +4,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{agenda, agenda::view, time};
+use crate::domain::{agenda, agenda::view};
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::respond::json;
 

@@ -4,8 +4,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{documents::folders, documents::listing, time};
+use crate::domain::{documents::folders, documents::listing};
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::store::documents;
 use crate::web::context::Ctx;
 use crate::web::respond::json;

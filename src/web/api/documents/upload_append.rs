@@ -6,8 +6,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{documents::uploads, time};
+use crate::domain::documents::uploads;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::api::documents::upload_tus::{self as tus, with_status};
 use crate::web::context::Ctx;
 

@@ -3,8 +3,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{documents::uploads, time};
+use crate::domain::documents::uploads;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::api::documents::upload_tus::{self as tus, VERSION};
 use crate::web::context::Ctx;
 

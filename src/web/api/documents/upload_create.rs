@@ -13,11 +13,13 @@ use rouille::{Request, Response};
 
 use crate::domain::Core;
 use crate::domain::access::Upload;
+use crate::domain::documents::uploads;
 use crate::domain::documents::uploads::{Status, UploadError};
-use crate::domain::{documents::uploads, time};
+
 use crate::error::AppError;
 use crate::ids::UploadId;
 use crate::ids::{FolderId, RequestId};
+use crate::model::time;
 use crate::web::api::documents::upload_tus::{self as tus, with_status};
 use crate::web::context::Ctx;
 use crate::web::respond::json;

@@ -134,7 +134,7 @@ pub fn access(ctx: &Ctx<'_>, params: &[&str]) -> Result<(SpaceAccess, UploadId),
 
 /// The caller's own live upload: checked before anything else is said about it.
 pub fn owned(ctx: &Ctx<'_>, up: &Upload<'_>, id: UploadId) -> Result<(), AppError> {
-    match uploads::owned(ctx.core()?, up, id, crate::domain::time::now()) {
+    match uploads::owned(ctx.core()?, up, id, crate::model::time::now()) {
         Ok(()) => Ok(()),
         Err(UploadError::Store(e)) => Err(e.into()),
         Err(_) => Err(AppError::NotFound),

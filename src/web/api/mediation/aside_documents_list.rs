@@ -4,8 +4,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{documents::listing, time};
+use crate::domain::documents::listing;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::respond::json;
 

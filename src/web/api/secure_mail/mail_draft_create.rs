@@ -5,8 +5,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{secure_mail, time};
+use crate::domain::secure_mail;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::respond::json;
 use crate::web::ui::secure_mail::mail_common::app_error;

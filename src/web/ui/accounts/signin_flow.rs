@@ -3,9 +3,11 @@
 
 use rouille::Response;
 
+use crate::domain::accounts::sessions;
 use crate::domain::accounts::signin::Outcome;
-use crate::domain::{accounts::sessions, time};
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::store::accounts::Account;
 use crate::web::context::{Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::i18n::LANGS;

@@ -5,8 +5,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{agenda, agenda::view, localtime, time};
+use crate::domain::{agenda, agenda::view};
+
 use crate::error::AppError;
+use crate::model::{localtime, time};
 use crate::web::context::Ctx;
 
 /// The most upcoming events listed above the month.

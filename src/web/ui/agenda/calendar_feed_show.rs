@@ -3,8 +3,10 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{agenda::feed, time};
+use crate::domain::agenda::feed;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {

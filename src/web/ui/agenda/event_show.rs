@@ -4,10 +4,12 @@
 
 use rouille::{Request, Response};
 
+use crate::domain::agenda::view;
 use crate::domain::agenda::{self, AgendaError};
-use crate::domain::{agenda::view, time};
+
 use crate::error::AppError;
 use crate::ids::EventId;
+use crate::model::time;
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {

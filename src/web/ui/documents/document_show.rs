@@ -28,7 +28,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             .unwrap_or_default();
         versions.push(minijinja::context! {
             n => i + 1, size => v.size, sha256 => v.sha256, who => who,
-            at => crate::domain::time::rfc3339(v.uploaded_at),
+            at => crate::model::time::rfc3339(v.uploaded_at),
         });
     }
     versions.reverse();

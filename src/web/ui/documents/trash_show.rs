@@ -4,8 +4,8 @@
 use rouille::{Request, Response};
 
 use crate::domain::documents::folders::{self, TRASH_DAYS};
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {

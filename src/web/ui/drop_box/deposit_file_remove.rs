@@ -5,9 +5,9 @@ use rouille::{Request, Response};
 
 use crate::domain::drop_box::DepositError;
 use crate::domain::drop_box::files;
-use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::BlobId;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::form::Form;

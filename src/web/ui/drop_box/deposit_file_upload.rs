@@ -9,8 +9,8 @@ use rouille::{Request, Response};
 
 use crate::domain::drop_box::DepositError;
 use crate::domain::drop_box::files;
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::respond::json;

@@ -13,9 +13,9 @@ use crate::domain::drop_box::files;
 use crate::domain::drop_box::settings;
 use crate::domain::drop_box::visit;
 use crate::domain::drop_box::{self, DepositError, Limits};
-use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::FirmId;
+use crate::model::time;
 use crate::store::firms;
 use crate::web::context::Ctx;
 

@@ -5,8 +5,8 @@
 use rouille::{Request, Response};
 
 use crate::domain::drop_box::visit::{self, Start};
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::form::Form;

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use rouille::{Request, Response};
 
-use crate::domain::{journal::said, time};
+use crate::domain::journal::said;
+
 use crate::error::AppError;
+use crate::model::time;
 use crate::store::{StoreError, accounts, accounts::signins, firms::journal};
 use crate::web::context::Ctx;
 

@@ -5,9 +5,11 @@ use rouille::Response;
 
 use crate::domain::access::Staff;
 use crate::domain::secure_mail::{self, SmError, send};
-use crate::domain::{spaces, time};
+use crate::domain::spaces;
+
 use crate::error::AppError;
 use crate::ids::{SecureMailId, SpaceId};
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::form::Form;
 

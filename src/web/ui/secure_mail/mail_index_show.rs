@@ -4,8 +4,8 @@
 use rouille::{Request, Response};
 
 use crate::domain::secure_mail::track;
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::ui::secure_mail::mail_common::app_error;
 

@@ -9,9 +9,9 @@ use rouille::{Request, Response};
 
 use crate::domain::secure_mail::addresses;
 use crate::domain::secure_mail::{self, SmError, send};
-use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::{SecureMailId, SpaceId};
+use crate::model::time;
 use crate::store::secure_mail::items::Method;
 use crate::web::context::Ctx;
 use crate::web::csrf;

@@ -7,8 +7,8 @@ use rouille::{Request, Response};
 
 use crate::domain::journal::said;
 use crate::domain::secure_mail::track;
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::store::StoreError;
 use crate::web::context::Ctx;
 use crate::web::ui::secure_mail::mail_common::{app_error, mail_id};

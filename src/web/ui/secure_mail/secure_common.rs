@@ -9,8 +9,8 @@ use rouille::{Request, Response};
 
 use crate::domain::secure_mail::SmError;
 use crate::domain::secure_mail::read::{self, Link, SESSION_SECS};
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::store::secure_mail::EndReason;
 use crate::web::context::Ctx;
 use crate::web::ui::secure_mail::mail_common::app_error;

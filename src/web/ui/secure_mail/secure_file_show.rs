@@ -5,9 +5,9 @@
 use rouille::{Request, Response};
 
 use crate::domain::secure_mail::{SmError, view};
-use crate::domain::time;
 use crate::error::AppError;
 use crate::ids::SecureFileId;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::respond;
 use crate::web::ui::secure_mail::mail_common::app_error;

@@ -7,8 +7,8 @@
 use rouille::{Request, Response};
 
 use crate::domain::secure_mail::{read, view};
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::ui::secure_mail::mail_common::app_error;
 use crate::web::ui::secure_mail::secure_common::{

@@ -6,8 +6,8 @@
 use rouille::{Request, Response};
 
 use crate::domain::secure_mail::read::{self, Verdict};
-use crate::domain::time;
 use crate::error::AppError;
+use crate::model::time;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::form::Form;
