@@ -20,7 +20,7 @@
 //! (`LATE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -1407,7 +1407,13 @@ fn every_route_honours_its_declared_access_and_right() {
             "Content-Type".into(),
             "multipart/form-data; boundary=b7".into(),
         ));
-        let r = request(s.addr, "POST", "/admin/settings/logo", &h, &body);
+        let r = request(
+            s.addr,
+            "POST",
+            &format!("/admin/settings/logo?csrf={csrf_a}"),
+            &h,
+            &body,
+        );
         assert_eq!(
             location(&r),
             Some("/admin/settings?notice=saved"),

@@ -3,9 +3,7 @@
 //! Every e-mail is read from DATA/mail (no relay configured).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, eml};
 
 use common::*;
 

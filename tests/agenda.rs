@@ -5,11 +5,7 @@
 //! account's current spaces); and the content-free reminders sent once by housekeeping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use api::*;
 use common::*;

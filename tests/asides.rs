@@ -7,11 +7,7 @@
 //! aside stays invisible to the other lawyer.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use api::*;
 use common::*;

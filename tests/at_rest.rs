@@ -5,11 +5,7 @@
 //! an older version is closed at the next start.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! serves the same content; refused clearly without the master key or with another one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 fn backup(data: &std::path::Path, out: &std::path::Path) {

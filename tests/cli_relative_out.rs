@@ -4,7 +4,7 @@
 //! file was written (exit 1, a cron job believing the export failed).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;

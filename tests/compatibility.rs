@@ -2,7 +2,7 @@
 //! says what to do; one without its master key too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! firm's name or the administrator's address, in any common encoding.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 const FIRM: &str = "Cabinet Témoin-7f3a";

@@ -12,11 +12,7 @@
 //! process may have been recorded: it must then be whole, like any listed document.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};

@@ -4,11 +4,7 @@
 //! an address of the other firm tells nothing either.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use std::time::{Duration, Instant};
 

@@ -7,13 +7,7 @@
 //! deposit readable in the data folder.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, eml, lifecycle};
 
 use std::path::Path;
 

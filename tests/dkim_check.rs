@@ -3,7 +3,7 @@
 //! configured one, and what SPF and DMARC say, with the records to add when missing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};

@@ -4,11 +4,7 @@
 //! shown in the reader's language, and the mails he gets are in English.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use api::{Auth, bearer, create_space, join, json, post_json, upload};
 use common::*;

@@ -3,11 +3,7 @@
 //! each firm's branding (name, logo, colour) on its spaces, shown only to those concerned.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use api::*;
 use common::*;
@@ -206,12 +202,24 @@ fn a_client_of_two_firms_sees_each_firms_branding_on_its_spaces_only() {
     let (ct, body) = multipart(&[("csrf", csrf.as_bytes()), ("logo", b"<svg onload=x>")]);
     let mut h = jar_a.headers();
     h.push(("Content-Type".into(), ct));
-    let r = request(s.addr, "POST", "/admin/settings/logo", &h, &body);
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("/admin/settings/logo?csrf={csrf}"),
+        &h,
+        &body,
+    );
     assert!(location(&r).contains("error=error_logo_type"));
     let (ct, body) = multipart(&[("csrf", csrf.as_bytes()), ("action", b"set"), ("logo", PNG)]);
     let mut h = jar_a.headers();
     h.push(("Content-Type".into(), ct));
-    let r = request(s.addr, "POST", "/admin/settings/logo", &h, &body);
+    let r = request(
+        s.addr,
+        "POST",
+        &format!("/admin/settings/logo?csrf={csrf}"),
+        &h,
+        &body,
+    );
     assert!(location(&r).contains("notice=saved"), "{}", location(&r));
 
     // The client sees A's logo and colours on A's space; B's staff cannot fetch them.

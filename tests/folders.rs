@@ -3,11 +3,7 @@
 //! version brought back as the latest; the trash listed and restored. Others get a 404.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use api::*;
 use common::*;

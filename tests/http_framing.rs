@@ -5,11 +5,7 @@
 //! answer sent before the body was read closes the connection instead of reading the body.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use api::*;
 use common::*;

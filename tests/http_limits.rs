@@ -6,7 +6,7 @@
 //! loopback addresses (on Linux the whole 127/8 is loopback).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::{ErrorKind, Read, Write};

@@ -4,11 +4,7 @@
 //! methods its path has.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

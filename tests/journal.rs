@@ -4,13 +4,7 @@
 //! (control socket) or stopped; others get a 404; no name or title leaks into the exports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, lifecycle};
 
 use api::*;
 

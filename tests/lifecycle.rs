@@ -2,7 +2,7 @@
 //! database cleanly; a sealed box serves only its unlock page until the passphrase is given.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::Write;

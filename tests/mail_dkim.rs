@@ -6,10 +6,7 @@
 //! record coming through its `dnsfunc` argument, and Python's `email` package finds no defect.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/mail_check.rs"]
-mod mail_check;
-#[path = "common/smtp.rs"]
-mod smtp;
+use crate::common::{mail_check, smtp};
 
 use std::path::PathBuf;
 use std::sync::Arc;

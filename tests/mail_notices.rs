@@ -6,13 +6,7 @@
 //! the firm's clock, driven by `huisclos housekeeping --at`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, eml, lifecycle};
 
 use std::path::Path;
 use std::time::{Duration, Instant};

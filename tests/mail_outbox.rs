@@ -2,7 +2,7 @@
 //! is warned; a test mail shows its outcome; the queue shows only the firm's own mails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

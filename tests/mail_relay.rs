@@ -3,11 +3,7 @@
 //! permanent refusal. No mail is ever lost, and reasons never carry an address.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "common/mail_check.rs"]
-mod mail_check;
-#[path = "common/smtp.rs"]
-mod smtp;
+use crate::common::{self, mail_check, smtp};
 
 use common::*;
 use smtp::SmtpServer;

@@ -5,9 +5,7 @@
 //! no content at all; a message with an attached document triggers one here.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, eml};
 
 use common::*;
 

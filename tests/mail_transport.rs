@@ -3,10 +3,7 @@
 //! value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/mail_check.rs"]
-mod mail_check;
-#[path = "common/smtp.rs"]
-mod smtp;
+use crate::common::{mail_check, smtp};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

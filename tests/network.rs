@@ -1,7 +1,7 @@
 //! The HTTP front under pressure and over TLS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::{Read, Write};

@@ -5,13 +5,7 @@
 //! taken from it), and a list where one address is expected gets its own message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, eml, lifecycle};
 
 use std::path::Path;
 

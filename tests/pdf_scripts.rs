@@ -5,11 +5,7 @@
 //! the embedded font's ToUnicode map) and checked by `qpdf --check` (Debian's `qpdf`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use std::path::Path;
 use std::process::Command;

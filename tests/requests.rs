@@ -4,11 +4,7 @@
 //! reminders by the housekeeping job, once and content-free; the client's dashboard.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use api::*;
 use common::*;

@@ -3,11 +3,7 @@
 //! a file in the trash; and no searched word readable in the data folder.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use api::*;
 use common::*;

@@ -1,7 +1,7 @@
 //! First-run setup, by HTTP and by CLI, and the health check.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

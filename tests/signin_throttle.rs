@@ -5,9 +5,7 @@
 //! says how long to wait, in words with real plurals and in `Retry-After`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, eml};
 
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};

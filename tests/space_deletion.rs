@@ -6,13 +6,7 @@
 //! reopens the space (the trade-off documented in SECURITY.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, lifecycle};
 
 use std::path::Path;
 

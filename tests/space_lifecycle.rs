@@ -4,13 +4,7 @@
 //! housekeeping`). Deletion itself and backups: `space_deletion.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/lifecycle.rs"]
-mod lifecycle;
+use crate::common::{self, api, eml, lifecycle};
 
 use api::*;
 use common::*;

@@ -2,7 +2,7 @@
 //! names without glibc's NSS modules (no `.so` opened, ever).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::process::Command;

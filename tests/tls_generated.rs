@@ -4,7 +4,7 @@
 //! and, when it nears its end, renewed at start with the same key and served at once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -5,11 +5,7 @@
 //! must be the one sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,11 +5,7 @@
 //! finished upload that tells a client which document its file became.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};

@@ -7,11 +7,7 @@
 //! folders and asides. A download's Content-Disposition never carries such a character.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api, eml};
 
 use std::io::Read;
 

@@ -8,11 +8,7 @@
 //! is the same, and no nonce appears twice.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/api.rs"]
-mod api;
-mod common;
-#[path = "common/eml.rs"]
-mod eml;
+use crate::common::{self, api};
 
 use std::collections::HashSet;
 use std::io::Write;

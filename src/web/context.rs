@@ -29,6 +29,9 @@ pub struct Ctx<'a> {
     pub user_agent: String,
     /// Authenticated by an `Authorization: Bearer` token (API), not by a cookie.
     pub bearer: bool,
+    /// The form of a UI change, read by the dispatcher to check its CSRF token
+    /// ([`super::csrf::guard`]) and handed to the handler by [`Ctx::form`].
+    pub form: RefCell<Option<super::form::Form>>,
 }
 
 fn cookie<'r>(req: &'r rouille::Request, name: &str) -> Option<&'r str> {
@@ -38,6 +41,25 @@ fn cookie<'r>(req: &'r rouille::Request, name: &str) -> Option<&'r str> {
 }
 
 impl<'a> Ctx<'a> {
+    /// The form of this request, whose CSRF token the dispatcher already checked. A handler
+    /// cannot read a form any other way, so no form is acted on unchecked.
+    pub fn form(&self) -> Result<super::form::Form, AppError> {
+        self.form_max(super::form::MAX_FORM_BYTES)
+    }
+
+    /// [`Ctx::form`] for the few forms that carry long text, up to `max` bytes.
+    pub fn form_max(&self, max: u64) -> Result<super::form::Form, AppError> {
+        let form = self
+            .form
+            .borrow_mut()
+            .take()
+            .ok_or(AppError::BadRequest("error_bad_form"))?;
+        if form.len() as u64 > max {
+            return Err(AppError::TooLarge);
+        }
+        Ok(form)
+    }
+
     pub fn new(app: &'a App, req: &rouille::Request) -> Result<Ctx<'a>, AppError> {
         let (secure, client_ip) = transport(app, req);
         let lang = super::i18n::negotiate(cookie(req, LANG_COOKIE), req.header("Accept-Language"));
@@ -92,6 +114,7 @@ impl<'a> Ctx<'a> {
                 .take(300)
                 .collect(),
             bearer,
+            form: RefCell::new(None),
         })
     }
 

@@ -7,6 +7,7 @@
 use ring::hmac;
 
 use super::context::{Ctx, PRESESSION_COOKIE};
+use super::form::{Form, MAX_LONG_FORM_BYTES};
 use crate::error::AppError;
 
 fn key<'k>(ctx: &'k Ctx<'_>) -> &'k hmac::Key {
@@ -39,6 +40,27 @@ fn subject(ctx: &Ctx<'_>, create: bool) -> Option<Vec<u8>> {
 pub fn token(ctx: &Ctx<'_>) -> String {
     let subject = subject(ctx, true).unwrap_or_default();
     data_encoding::BASE64URL_NOPAD.encode(hmac::sign(key(ctx), &subject).as_ref())
+}
+
+/// The CSRF check of every change made through the UI, run by the dispatcher before any
+/// access rule or handler ([`super::routes::Route::checks_csrf`]), so that no handler can
+/// forget it. The token comes from, in order:
+/// - the `X-CSRF-Token` header (the upload scripts send it with their raw bodies);
+/// - the `csrf` field of a urlencoded form, which is read here and kept for the handler
+///   ([`Ctx::form`]);
+/// - the `csrf` query parameter of a multipart form's action, whose body the handler streams.
+pub fn guard(ctx: &Ctx<'_>, req: &rouille::Request) -> Result<(), AppError> {
+    if let Some(token) = req.header("X-CSRF-Token") {
+        return check(ctx, req, token);
+    }
+    let ct = req.header("Content-Type").unwrap_or("");
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        let form = Form::read_max(req, MAX_LONG_FORM_BYTES)?;
+        check(ctx, req, form.get("csrf"))?;
+        *ctx.form.borrow_mut() = Some(form);
+        return Ok(());
+    }
+    check(ctx, req, &req.get_param("csrf").unwrap_or_default())
 }
 
 /// Checks the submitted token and the request's origin.

@@ -1,5 +1,6 @@
 //! The dispatcher: finds the route of a request in [`super::routes::ROUTES`] and applies
-//! its access rule before any handler, so a handler for signed-in users is never reached
+//! its CSRF check and access rule before any handler, so no change is made through the UI
+//! without its token, a handler for signed-in users is never reached
 //! without a live session, nothing but the unlock page, the health check and static files is
 //! reached while a sealed box is locked, and no change reaches an archived space. Then the
 //! error page, the security headers and the log line.
@@ -83,6 +84,10 @@ fn find<'p>(method: &str, path: &'p str) -> Option<(&'static Route, Vec<&'p str>
 }
 
 fn run(ctx: &Ctx<'_>, r: &Route, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    // First of all, before who is asking matters: a change through the UI carries its token.
+    if r.checks_csrf() {
+        super::csrf::guard(ctx, req)?;
+    }
     let locked = matches!(ctx.app.state(), State::Locked);
     match (r.access, locked) {
         (Access::Always, _) => {}

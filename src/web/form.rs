@@ -9,16 +9,18 @@ use crate::secret::Secret;
 /// Forms of the UI are small; anything bigger is refused before it is read.
 pub const MAX_FORM_BYTES: u64 = 64 * 1024;
 
-/// The fields by name (the last value of a repeated name), and every pair in order.
-pub struct Form(HashMap<String, String>, Vec<(String, String)>);
+/// The largest form any route takes (a secure mail's text): what the dispatcher reads before
+/// the CSRF check. Each handler then holds its form to its own limit ([`super::context::Ctx::form_max`]).
+pub const MAX_LONG_FORM_BYTES: u64 = 256 * 1024;
+
+/// The fields by name (the last value of a repeated name), every pair in order, and the
+/// size of the body it was read from.
+pub struct Form(HashMap<String, String>, Vec<(String, String)>, usize);
 
 impl Form {
-    pub fn read(req: &rouille::Request) -> Result<Form, AppError> {
-        Form::read_max(req, MAX_FORM_BYTES)
-    }
-
-    /// Reads a form of at most `max` bytes (for the few forms that carry long text).
-    pub fn read_max(req: &rouille::Request, max: u64) -> Result<Form, AppError> {
+    /// Reads a form of at most `max` bytes: the dispatcher's part ([`super::csrf::guard`]);
+    /// handlers take the checked form from [`super::context::Ctx::form`].
+    pub(super) fn read_max(req: &rouille::Request, max: u64) -> Result<Form, AppError> {
         let ct = req.header("Content-Type").unwrap_or("");
         if !ct.starts_with("application/x-www-form-urlencoded") {
             return Err(AppError::BadRequest("error_bad_form"));
@@ -37,7 +39,16 @@ impl Form {
 
     pub fn parse(raw: &[u8]) -> Form {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw).into_owned().collect();
-        Form(pairs.iter().cloned().collect(), pairs)
+        Form(pairs.iter().cloned().collect(), pairs, raw.len())
+    }
+
+    /// The size of the body the form was read from, in bytes.
+    pub fn len(&self) -> usize {
+        self.2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.1.is_empty()
     }
 
     pub fn get(&self, name: &str) -> &str {

@@ -99,6 +99,12 @@ impl Route {
     /// Whether the route would change an archived space, and is therefore refused there
     /// (409) for every member, whatever his profile: every method but GET, HEAD and OPTIONS
     /// on a space, except the few lifecycle actions of [`WHILE_ARCHIVED`].
+    /// A change made through the UI (not the API, whose clients send a bearer token or
+    /// the session with its own checks): the dispatcher checks its CSRF token first.
+    pub fn checks_csrf(&self) -> bool {
+        !matches!(self.method, "GET" | "HEAD" | "OPTIONS") && !self.pattern.starts_with("/api/")
+    }
+
     pub fn refused_while_archived(&self) -> bool {
         !matches!(self.method, "GET" | "HEAD" | "OPTIONS")
             && self.names_a_space()

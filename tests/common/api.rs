@@ -1,10 +1,10 @@
 //! Helpers of the tests that use the JSON API: a bearer token, JSON posts, a space, an
-//! upload, and a member invited and accepted. Declare with `#[path = "common/api.rs"] mod api;`
+//! upload, and a member invited and accepted. Part of `common` (`use crate::common::api;`).
 //! (it needs `mod common;` and `#[path = "common/eml.rs"] mod eml;` beside it).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::common::{Jar, PASSWORD, Resp, Server, request};
 use super::eml;
+use super::{Jar, PASSWORD, Resp, Server, request};
 
 pub type Auth = (String, String);
 

@@ -1,13 +1,13 @@
 //! Helpers of the tests of a space's life (`space_lifecycle.rs`, `space_deletion.rs`,
 //! `secure_mail.rs`): forms with the caller's CSRF token, redirects, CLI calls (backup, vault
 //! export, restore), and the store of a stopped box.
-//! Declare with `#[path = "common/lifecycle.rs"] mod lifecycle;` beside `mod common;`.
+//! Part of `common` (`use crate::common::lifecycle;`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::sync::Arc;
 
-use super::common::{Jar, Resp, Server, cli};
+use super::{Jar, Resp, Server, cli};
 use huisclos::crypto::{Keyring, MasterKey};
 use huisclos::store::Store;
 

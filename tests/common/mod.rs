@@ -2,6 +2,12 @@
 //! temporary data folder, wait on its health check, talk HTTP to it, stop it with SIGTERM.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod api;
+pub mod eml;
+pub mod lifecycle;
+pub mod mail_check;
+pub mod smtp;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -5,13 +5,10 @@ use rouille::{Request, Response};
 use crate::domain::accounts::settings::{self, PasswordError};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let (core, user) = ctx.signed_in()?;
     let result = settings::change_password(
         core,

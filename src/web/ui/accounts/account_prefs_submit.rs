@@ -6,14 +6,11 @@ use crate::domain::accounts::settings;
 use crate::error::AppError;
 use crate::store::accounts::NotifyPref;
 use crate::web::context::{Ctx, LANG_COOKIE};
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::i18n::LANGS;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let (core, user) = ctx.signed_in()?;
     let pref = match form.get("notify") {
         "immediate" => NotifyPref::Immediate,

@@ -5,12 +5,9 @@ use rouille::{Request, Response};
 use crate::domain::accounts::api_tokens;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let staff = ctx.staff()?;
     let token = api_tokens::create(ctx.core()?, &staff, form.get("name"))?
         .ok_or(AppError::BadRequest("error_text_invalid"))?;

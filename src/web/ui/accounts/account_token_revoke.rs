@@ -5,13 +5,10 @@ use rouille::{Request, Response};
 use crate::domain::accounts::api_tokens;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let _form = ctx.form()?;
     let (core, user) = ctx.signed_in()?;
     if !api_tokens::revoke(core, user, params.first().copied().unwrap_or(""))? {
         return Err(AppError::NotFound);

@@ -6,13 +6,10 @@ use crate::domain::accounts::settings;
 use crate::error::AppError;
 use crate::store::firms;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let _form = ctx.form()?;
     let (core, user) = ctx.signed_in()?;
     let required = user
         .firm

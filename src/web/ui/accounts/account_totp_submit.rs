@@ -5,12 +5,9 @@ use rouille::{Request, Response};
 use crate::domain::accounts::settings;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let (core, user) = ctx.signed_in()?;
     match settings::totp_confirm(core, user, form.get("code"), &ctx.ip())? {
         Some(codes) => crate::web::ui::page(

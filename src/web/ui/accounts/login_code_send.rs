@@ -6,12 +6,9 @@ use rouille::{Request, Response};
 use crate::domain::accounts::signin;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let email = form.get("email").trim().to_owned();
     if let Some(blocked) = signin::request_code(ctx.core()?, &email, &ctx.ip())? {
         return crate::web::ui::accounts::signin_flow::finish(

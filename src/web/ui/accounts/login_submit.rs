@@ -5,12 +5,9 @@ use rouille::{Request, Response};
 use crate::domain::accounts::signin;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let email = form.get("email");
     let outcome = signin::with_password(ctx.core()?, email, &form.secret("password"), &ctx.ip())?;
     crate::web::ui::accounts::signin_flow::finish(ctx, outcome, "error_sign_in_failed", |message| {

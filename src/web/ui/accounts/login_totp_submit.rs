@@ -6,13 +6,10 @@ use crate::domain::accounts::signin;
 use crate::error::AppError;
 use crate::store::accounts;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let Some(id) = crate::web::ui::accounts::signin_flow::pending(ctx, req) else {
         return Ok(see_other("/login"));
     };

@@ -5,13 +5,10 @@ use rouille::{Request, Response};
 use crate::domain::accounts::sessions;
 use crate::error::AppError;
 use crate::web::context::{Ctx, SESSION_COOKIE};
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let _form = ctx.form()?;
     if let Some(token) = &ctx.session_token {
         sessions::close_session(ctx.core()?, token)?;
     }

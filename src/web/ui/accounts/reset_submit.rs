@@ -5,13 +5,10 @@ use rouille::{Request, Response};
 use crate::domain::{accounts::password, accounts::signin};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let token = params.first().copied().unwrap_or("");
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let core = ctx.core()?;
     let Some(account) = signin::reset_account(core, token)? else {
         return crate::web::ui::error_page(ctx, "error_link_invalid")

@@ -6,14 +6,11 @@ use crate::domain::firms::setup::{self, SetupError, SetupInput};
 use crate::error::AppError;
 use crate::store::accounts;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::ui::accounts::setup_show::{form_vars, invalid_link};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let token = params.first().copied().unwrap_or("");
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let core = ctx.core()?;
     let input = SetupInput {
         firm_name: form.get("firm_name").to_owned(),

@@ -6,13 +6,10 @@ use rouille::{Request, Response};
 use crate::error::AppError;
 use crate::service::keys::{self, UnlockError};
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let first = ctx.app.first_seal();
     let setup = form.get("setup").to_owned();
     if first && !ctx.app.seal_token_valid(&setup) {

@@ -11,12 +11,9 @@ use crate::domain::arbitration::exhibits::{self, Draft};
 use crate::error::AppError;
 use crate::ids::DocumentId;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access =
         crate::web::ui::arbitration::exhibits_show::space_with_exhibits(ctx, params.first())?;
     let c = access.contribute().ok_or(AppError::NotFound)?;

@@ -7,15 +7,12 @@ use crate::domain::dataroom::questions::{self, QaError};
 use crate::error::AppError;
 use crate::ids::DocumentId;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 use crate::web::ui::dataroom::questions_show::render;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let document = match form.get("document") {
         "" => None,

@@ -7,12 +7,9 @@ use crate::domain::documents::folders;
 use crate::error::AppError;
 use crate::ids::DocumentId;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let _form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let doc = params

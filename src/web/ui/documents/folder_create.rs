@@ -5,12 +5,9 @@ use rouille::{Request, Response};
 use crate::domain::documents::folders;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let result = folders::create_folder(ctx.core()?, &m, form.get("name")).map(|_| ());

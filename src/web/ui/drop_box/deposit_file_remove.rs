@@ -9,8 +9,6 @@ use crate::error::AppError;
 use crate::ids::BlobId;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::drop_box::deposit_page;
 
@@ -19,8 +17,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let Some(secret) = deposit_page::cookie(ctx, req) else {
         return Ok(see_other(&link.path()));
     };
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let Some(file) = BlobId::parse(form.get("file")) else {
         return Ok(see_other(&link.path()));
     };

@@ -12,7 +12,6 @@ use crate::domain::drop_box::files;
 use crate::error::AppError;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
 use crate::web::respond::json;
 use crate::web::ui::drop_box::deposit_page;
 
@@ -40,7 +39,6 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             ctx.tr("error_deposit_not_verified"),
         ));
     };
-    csrf::check(ctx, req, req.header("X-CSRF-Token").unwrap_or(""))?;
     let name = req.get_param("name").unwrap_or_default();
     let declared = req
         .header("Content-Length")

@@ -8,15 +8,12 @@ use crate::domain::drop_box::visit::{self, Start};
 use crate::error::AppError;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::drop_box::deposit_page::{self, Typed};
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let link = deposit_page::link(ctx, params.first())?;
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let core = ctx.core()?;
     let ip = ctx.ip();
     let start = Start {

@@ -6,15 +6,12 @@ use rouille::{Request, Response};
 use crate::domain::drop_box::inbox;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::drop_box::depot_access::{self, internal};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let (staff, id) = depot_access::deposit(ctx, params.first())?;
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     if form.get("confirm") != "yes" {
         return Ok(see_other(&format!("/depot/{id}?error=confirm")));
     }

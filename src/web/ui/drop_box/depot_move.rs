@@ -10,15 +10,12 @@ use crate::domain::drop_box::filing;
 use crate::error::AppError;
 use crate::ids::{FolderId, SpaceId};
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::drop_box::depot_access::{self, internal};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let (staff, id) = depot_access::deposit(ctx, params.first())?;
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let back = |error: &str| Ok(see_other(&format!("/depot/{id}?error={error}")));
     let target = form
         .get("target")

@@ -9,14 +9,11 @@ use crate::domain::drop_box::DepositError;
 use crate::domain::drop_box::settings::{self, Change};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::drop_box::depot_access::internal;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let admin = ctx.firm_admin()?;
     let number = |name: &str| form.get(name).trim().parse::<u64>().unwrap_or(0);
     let (change, done) = match form.get("action") {

@@ -6,13 +6,11 @@ use rouille::{Request, Response};
 use crate::domain::firms::branding::{self, LogoError, MAX_LOGO};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
 use crate::web::multipart::Parts;
 use crate::web::respond::see_other;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
     let parts = Parts::read(req, MAX_LOGO as u64 + 16 * 1024)?;
-    csrf::check(ctx, req, parts.text("csrf"))?;
     let admin = ctx.firm_admin()?;
     let core = ctx.core()?;
     if parts.text("action") == "remove" {

@@ -9,12 +9,9 @@ use crate::error::AppError;
 use crate::mail::admin;
 use crate::store::outbox::Status;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let user = ctx.user()?;
     let to = check_email(form.get("to"), "to").map_err(|i| AppError::BadRequest(i.key))?;
     let (status, error) = admin::send_test(ctx.core()?, user, &to, Duration::from_secs(20))

@@ -6,13 +6,10 @@ use crate::domain::check_text;
 use crate::error::AppError;
 use crate::store::firms;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let admin = ctx.firm_admin()?;
     let core = ctx.core()?;
     let mut p = firms::profile(&core.store, admin.firm)?.ok_or(AppError::NotFound)?;

@@ -8,14 +8,11 @@ use rouille::{Request, Response};
 use crate::domain::mediation::copy::{self, CopyError, Item, Room};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::mediation::aside_copy_show::{back, refusal, source};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let s = ctx.space(params.first())?;
     let core = ctx.core()?;
     let (from, item) = source(form.get("from"), form.get("doc"), form.get("msg"))?;

@@ -9,16 +9,13 @@ use crate::domain::messages::{self, MsgError};
 use crate::error::AppError;
 use crate::ids::DocumentId;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 /// 10,000 characters of up to 4 bytes, percent-encoded, plus the other fields.
 const MAX_BYTES: u64 = 160 * 1024;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read_max(req, MAX_BYTES)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form_max(MAX_BYTES)?;
     let (s, a) = ctx.aside(params)?;
     if a.room.contribute().is_none() || !messages::enabled(&a.room) {
         return Err(AppError::NotFound);

@@ -7,13 +7,10 @@ use rouille::{Request, Response};
 use crate::domain::mediation::undertaking::{self, UndertakingError};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let s = crate::web::ui::mediation::undertaking_show::space(ctx, params.first())?;
     match undertaking::accept(ctx.core()?, &s, form.get("sha256")) {
         Ok(_) => Ok(see_other(&format!("/spaces/{}", s.id))),

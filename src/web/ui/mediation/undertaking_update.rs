@@ -7,16 +7,13 @@ use rouille::{Request, Response};
 use crate::domain::mediation::undertaking::{self, UndertakingError};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 /// 20,000 characters of up to 4 bytes, percent-encoded, plus the other fields.
 const MAX_BYTES: u64 = 300 * 1024;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read_max(req, MAX_BYTES)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form_max(MAX_BYTES)?;
     let s = ctx.space(params.first())?;
     let m = s.manage().ok_or(AppError::NotFound)?;
     if s.meta.archived {

@@ -9,8 +9,6 @@ use crate::domain::requests::{self, Draft, ReqError};
 use crate::error::AppError;
 use crate::ids::{AccountId, RequestId};
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 /// The user's view of a refusal of the requests domain, for every handler that calls it
@@ -26,9 +24,8 @@ impl From<ReqError> for AppError {
     }
 }
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     if !requests::enabled(&access) {

@@ -7,14 +7,11 @@ use crate::domain::secure_mail::{SmError, track};
 use crate::error::AppError;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::secure_mail::mail_common::{app_error, mail_id};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let staff = ctx.staff()?;
     let id = mail_id(params, 0)?;
     // Irreversible: the box of the form must be ticked.

@@ -14,16 +14,13 @@ use crate::ids::{SecureMailId, SpaceId};
 use crate::model::time;
 use crate::store::secure_mail::items::Method;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::ui::secure_mail::mail_common::{Typed, app_error, compose_page, compose_page_with};
 
 /// 20,000 characters of up to 4 bytes, percent-encoded, plus the other fields.
 const MAX_BYTES: u64 = 256 * 1024;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read_max(req, MAX_BYTES)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form_max(MAX_BYTES)?;
     let staff = ctx.staff()?;
     let core = ctx.core()?;
     let typed = Typed::from_form(&form);

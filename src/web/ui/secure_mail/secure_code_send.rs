@@ -8,16 +8,13 @@ use crate::domain::secure_mail::{SmError, read};
 use crate::error::AppError;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::throttled;
 use crate::web::ui::secure_mail::mail_common::app_error;
 use crate::web::ui::secure_mail::secure_common::{Resolved, resolve, verify_page};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let _form = ctx.form()?;
     let token = params.first().copied().unwrap_or("");
     let link = match resolve(ctx, params)? {
         Resolved::Live(l) => l,

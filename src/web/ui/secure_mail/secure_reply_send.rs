@@ -7,8 +7,6 @@ use crate::domain::secure_mail::{SmError, reply, view};
 use crate::error::AppError;
 use crate::model::time;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 use crate::web::ui::secure_mail::mail_common::app_error;
 use crate::web::ui::secure_mail::secure_common::in_session;
@@ -17,11 +15,10 @@ use crate::web::ui::secure_mail::secure_common::in_session;
 const MAX_BYTES: u64 = 256 * 1024;
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read_max(req, MAX_BYTES)?;
+    let form = ctx.form_max(MAX_BYTES)?;
     let token = params.first().copied().unwrap_or("");
     // No session, no answer but the 404 of an unknown link; then the CSRF token.
     let link = in_session(ctx, req, params)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
     let core = ctx.core()?;
     match reply::send(core, &link, form.get("text"), time::now()) {
         Ok(()) => Ok(see_other(&format!("/m/{token}?notice=replied#reply"))),

@@ -5,14 +5,11 @@ use rouille::{Request, Response};
 use crate::domain::spaces::invites::{self, AcceptError, Credential};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let token = params.first().copied().unwrap_or("");
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+    let form = ctx.form()?;
     let core = ctx.core()?;
     let credential = if form.get("method") == "codes" {
         Credential::Codes

@@ -6,13 +6,10 @@ use crate::domain::access::Profile;
 use crate::domain::{secure_mail::addresses, spaces::invites};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let back = format!("/spaces/{}", access.id);

@@ -7,15 +7,13 @@ use rouille::{Request, Response};
 use crate::domain::spaces::delete::{self, DeleteError};
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
 use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 use crate::web::ui::spaces::space_settings_show::{Refusal, render};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let o = access.own().ok_or(AppError::NotFound)?;
     match delete::delete(ctx.core()?, &o, form.get("confirm")) {

@@ -8,15 +8,12 @@ use crate::domain::spaces::SpaceError;
 use crate::domain::spaces::firm_templates;
 use crate::error::AppError;
 use crate::web::context::Ctx;
-use crate::web::csrf;
-use crate::web::form::Form;
 use crate::web::respond::see_other;
 
 use crate::web::ui::spaces::space_settings_show::{Refusal, render};
 
-pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response, AppError> {
-    let form = Form::read(req)?;
-    csrf::check(ctx, req, form.get("csrf"))?;
+pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
+    let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let (core, user) = ctx.signed_in()?;
