@@ -66,6 +66,16 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Some(_) => Some(crate::domain::copilot::view(core, &access)?),
         None => None,
     };
+    // The next appointment, for the client's "what awaits you" summary.
+    let next_event = match crate::domain::agenda::enabled(&access) {
+        true => {
+            let events = crate::domain::agenda::all(core, &access)?;
+            crate::domain::agenda_view::upcoming(&events, crate::domain::time::now(), 1)
+                .into_iter()
+                .next()
+        }
+        false => None,
+    };
     super::page(
         ctx,
         "space.html",
@@ -80,6 +90,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             firm_name => firm.map(|f| f.name).unwrap_or_default(),
             modules => access.modules(),
             request_progress => crate::domain::request_views::progress(core, &access)?,
+            next_event => next_event,
             nav => super::space_nav(&access),
             // The rooms (a space with asides): the tabs, and the label of the shared room.
             rooms => crate::domain::aside_rooms::rooms(core, &access)?,
