@@ -112,6 +112,32 @@ describe('every page, at phone and desktop size', { timeout: 1_800_000 }, () => 
     });
   }
 
+  app.test('on a phone the staff navigation is one line, and its menu opens without script', async () => {
+    // A browser with scripts off, signed in as the staff (the same session cookie).
+    const context = await app.browser.newContext({ viewport: SIZES.phone, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'fr-FR' });
+    try {
+      await context.addCookies(await state.staff.context().cookies());
+      const page = await context.newPage();
+      await page.goto(`${app.server.url}/`);
+      const bar = await page.locator('header.top').boundingBox();
+      assert.ok(bar.height <= 64, `the top bar is one line on a phone: ${bar.height} px`);
+      const admin = page.getByRole('link', { name: 'Personnel', exact: true });
+      assert.equal(await admin.count(), 0, 'the administration is folded in the menu');
+      await page.locator('header summary', { hasText: 'Menu' }).click();
+      await admin.waitFor();
+      for (const name of ['Tableau de bord', 'Courrier sécurisé', 'Dépôts', 'Journal', 'Mon compte']) {
+        assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `${name} in the menu`);
+      }
+      assert.ok(await page.getByRole('button', { name: 'Se déconnecter', exact: true }).isVisible());
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `the open menu scrolls sideways by ${wide} px`);
+      fs.mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: nodePath.join(SHOTS, 'staff-menu-open-phone.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
   app.test('the routes that redirect by design answer with a redirect', async () => {
     for (const [pattern, urls] of Object.entries(REDIRECTS)) {
       for (const url of urls) {
