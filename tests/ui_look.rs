@@ -32,7 +32,10 @@ fn the_dashboard_lists_the_spaces_first_and_folds_the_create_form() {
 
     // No space yet: the form is open, it is the first thing to do.
     let empty = s.get("/", &jar).text();
-    assert!(empty.contains("<details class=\"new-space\" open>"), "{empty}");
+    assert!(
+        empty.contains("<details class=\"new-space\" open>"),
+        "{empty}"
+    );
 
     let admin = bearer(&s, ADMIN);
     create_space(&s, &admin, "Succession Look", "client");
@@ -41,18 +44,27 @@ fn the_dashboard_lists_the_spaces_first_and_folds_the_create_form() {
     let new_link = at(&page, "href=\"/?new=1#new-space\"");
     let spaces = at(&page, "id=\"spaces-heading\"");
     let form = at(&page, "id=\"new-heading\"");
-    assert!(new_link < spaces && spaces < form, "order: link, spaces, form");
+    assert!(
+        new_link < spaces && spaces < form,
+        "order: link, spaces, form"
+    );
     assert!(page.contains("<details class=\"new-space\">"), "folded");
     // The link opens it.
     let asked = s.get("/?new=1", &jar).text();
-    assert!(asked.contains("<details class=\"new-space\" open>"), "{asked}");
+    assert!(
+        asked.contains("<details class=\"new-space\" open>"),
+        "{asked}"
+    );
 
     // One navigation per size: inline on a desk, a menu button on a phone; the
     // administration in its own group.
     assert_eq!(page.matches("<details class=\"nav-phone\">").count(), 1);
     assert_eq!(page.matches("class=\"account nav-desk\"").count(), 1);
     let admin_group = at(&page, "class=\"nav-group nav-admin\"");
-    assert!(at(&page, "href=\"/mail\"") < admin_group, "primary tasks first");
+    assert!(
+        at(&page, "href=\"/mail\"") < admin_group,
+        "primary tasks first"
+    );
     assert!(page[admin_group..].contains("href=\"/admin/staff\""));
     // The design system is loaded, from this origin.
     assert!(page.contains("<link rel=\"stylesheet\" href=\"/static/css/system.css\">"));
@@ -125,9 +137,13 @@ fn a_client_sees_what_awaits_him_first_in_plain_words() {
     assert!(staff.contains("Documents du cabinet</option>"));
 
     // The fingerprint column is the staff's; the client opens it if he wants.
-    let d = s.get(&format!("/spaces/{x}/documents/{doc}"), &client).text();
+    let d = s
+        .get(&format!("/spaces/{x}/documents/{doc}"), &client)
+        .text();
     assert!(d.contains("<table class=\"hide-fingerprint\">"), "{d}");
     assert!(d.contains("<details class=\"fingerprints\">"));
-    let d = s.get(&format!("/spaces/{x}/documents/{doc}"), &admin_jar).text();
+    let d = s
+        .get(&format!("/spaces/{x}/documents/{doc}"), &admin_jar)
+        .text();
     assert!(!d.contains("hide-fingerprint") && !d.contains("class=\"fingerprints\""));
 }
