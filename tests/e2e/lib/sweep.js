@@ -35,22 +35,6 @@ function getRoutes(file = ROUTES_RS) {
   return routes;
 }
 
-/** The `{name}` parameters of a pattern, in order. */
-function params(pattern) {
-  return [...pattern.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-}
-
-/** `pattern` with each `{name}` replaced by `values[name]`; null if one is missing. */
-function fill(pattern, values) {
-  let missing = false;
-  const url = pattern.replace(/\{([^}]+)\}/g, (_, name) => {
-    const v = values[name];
-    if (v === undefined || v === null) missing = true;
-    return encodeURIComponent(String(v)).replace(/%2F/g, '/');
-  });
-  return missing ? null : url;
-}
-
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const RAW_IDS = [/\b[0-9a-f]{32}\b/, /\b(document|account|space|message|request|event):[0-9a-f]{4,}/];
 
@@ -107,4 +91,4 @@ async function resize(page, size) {
   await page.setViewportSize(SIZES[size]);
 }
 
-module.exports = { getRoutes, params, fill, pageProblems, resize, SIZES, ISO, RAW_IDS };
+module.exports = { getRoutes, pageProblems, resize, SIZES, ISO, RAW_IDS };
