@@ -58,6 +58,7 @@ mod static_binary;
 mod tls_generated;
 mod tus_clients;
 mod tus_protocol;
+mod ui_look;
 mod untrusted_text;
 mod upload_nonces;
 mod uploads_tus;

@@ -91,6 +91,7 @@ function get(url, timeoutMs = 2000) {
  *   env:    extra environment variables
  *   expectSetupLink: false for a restart on an already set-up data folder
  *   dataDir: reuse a data folder (for restart tests; then not deleted by stop)
+ *   locked: a sealed box (`args: ['--sealed']`): ready when /healthz answers 503 "locked"
  */
 async function startServer({
   smtp,
@@ -100,6 +101,7 @@ async function startServer({
   expectSetupLink = true,
   dataDir: givenDataDir,
   startTimeoutMs = 20_000,
+  locked = false,
 } = {}) {
   const bin = findBinary();
   const tmp = mkTemp('server');
@@ -186,6 +188,7 @@ async function startServer({
         try {
           const r = await get(`${url}/healthz`);
           last = `${r.status} ${r.body.slice(0, 200)}`;
+          if (locked) return r.status === 503 && /locked/.test(r.body);
           if (r.status !== 200) return false;
           const j = JSON.parse(r.body);
           if (j.status !== 'ok' || typeof j.version !== 'string') {

@@ -10,6 +10,7 @@ const assert = require('node:assert/strict');
 const { appSuite } = require('../lib/harness');
 const {
   a11yCollector,
+  clickAndWait,
   submit,
   path,
   mainText,
@@ -150,6 +151,8 @@ describe('inviting a client into a new space', () => {
     assert.ok(state.client && state.admin, 'both are signed in');
     const admin = state.admin.page;
     await admin.goto(`${app.server.url}/`);
+    // With a space already, the create form is folded below the spaces: "Nouvel espace" opens it.
+    await clickAndWait(admin, admin.getByRole('link', { name: 'Nouvel espace', exact: true }));
     await admin.getByLabel("Titre de l'espace", { exact: true }).fill(OTHER_TITLE);
     await submit(admin, "Créer l'espace");
     await admin.getByRole('heading', { level: 1, name: OTHER_TITLE, exact: true }).waitFor();

@@ -60,6 +60,8 @@ pub fn render(
             error_message => error.map(|e| e.1),
             title => form.get("title"),
             email => form.get("email"),
+            // `?new=1` (the "Nouvel espace" link) opens the create form below the spaces.
+            open_new => form.get("new") == "1",
             chosen => if form.get("template").is_empty() { "client" } else { form.get("template") },
         },
     )?;

@@ -66,6 +66,16 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Some(_) => Some(crate::domain::spaces::copilot::view(core, &access)?),
         None => None,
     };
+    // The next appointment, for the client's "what awaits you" summary.
+    let next_event = match crate::domain::agenda::enabled(&access) {
+        true => {
+            let events = crate::domain::agenda::all(core, &access)?;
+            crate::domain::agenda::view::upcoming(&events, crate::model::time::now(), 1)
+                .into_iter()
+                .next()
+        }
+        false => None,
+    };
     crate::web::ui::page(
         ctx,
         "space.html",
@@ -80,6 +90,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             firm_name => firm.map(|f| f.name).unwrap_or_default(),
             modules => access.modules(),
             request_progress => crate::domain::requests::views::progress(core, &access)?,
+            next_event => next_event,
             nav => crate::web::ui::space_nav(&access),
             // The rooms (a space with asides): the tabs, and the label of the shared room.
             rooms => crate::domain::mediation::rooms::rooms(core, &access)?,
