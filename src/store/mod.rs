@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod aside_undertakings;
+pub mod backup_runs;
 pub mod asides;
 pub mod calendar_feeds;
 pub mod communications;
