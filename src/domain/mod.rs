@@ -62,6 +62,7 @@ pub mod request_views;
 pub mod requests;
 pub mod retention;
 pub mod search;
+pub mod server;
 pub mod secure_mail;
 pub mod setup;
 pub mod signin;

@@ -141,6 +141,7 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/api/v1/session",                       Access::Anonymous, Right::None,         api::session_create::handle),
     route("DELETE", "/api/v1/session",                       Access::SignedIn,  Right::None,         api::session_delete::handle),
     route("GET",    "/api/v1/me",                            Access::SignedIn,  Right::None,         api::me_show::handle),
+    route("GET",    "/api/v1/server",                        Access::Anonymous, Right::None,         api::server_show::handle),
     route("GET",    "/api/v1/spaces",                        Access::SignedIn,  Right::None,         api::spaces_list::handle),
     route("POST",   "/api/v1/spaces",                        Access::SignedIn,  Right::Staff,        api::space_create::handle),
     route("POST",   "/api/v1/spaces/{id}/members",           Access::SignedIn,  Right::SpaceManager, api::member_add::handle),
@@ -314,6 +315,7 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/depot/{id}/move",                      Access::SignedIn,  Right::DepositStaff, ui::depot_move::handle),
     route("POST",   "/depot/{id}/delete",                    Access::SignedIn,  Right::DepositStaff, ui::depot_delete::handle),
     route("GET",    "/operator",                             Access::Operator,  Right::None,         ui::operator_show::handle),
+    route("GET",    "/operator/server",                      Access::Operator,  Right::None,         ui::operator_server_show::handle),
     route("POST",   "/operator/firms",                       Access::Operator,  Right::None,         ui::operator_firm_add::handle),
 ];
 

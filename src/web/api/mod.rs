@@ -31,6 +31,7 @@ pub mod mail_draft_create;
 pub mod mail_draft_upload;
 pub mod mail_openapi;
 pub mod me_show;
+pub mod server_show;
 pub mod member_add;
 pub mod message_create;
 pub mod messages_list;

@@ -111,6 +111,7 @@ pub fn document() -> Value {
     super::questions_openapi::describe(&mut doc);
     super::library_openapi::describe(&mut doc);
     super::mail_openapi::describe(&mut doc);
+    super::server_show::describe(&mut doc);
     super::files_openapi::describe(&mut doc);
     doc["paths"]["/session"]["post"]["responses"]["429"] =
         json!({"$ref": "#/components/responses/Throttled"});
@@ -202,6 +203,7 @@ mod tests {
         "/mail/{id}",
         "/depot",
         "/operator",
+        "/operator/server",
         // Files too, but of secure mail and the drop box, whose API is not published yet.
         "/mail/{id}/files/{file}",
         "/depot/{id}/files/{n}",
