@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn names_carry_their_time_and_only_ours_are_recognised() {
-        let t = 1_894_325_460; // 2030-01-10T01:31:00Z
+        let t = 1_894_239_060; // 2030-01-10T01:31:00Z
         assert_eq!(stamp(t), "20300110T013100Z");
         assert_eq!(parse_stamp(&stamp(t)), Some(t));
         let (b, v) = names(t);

@@ -45,6 +45,8 @@ pub struct Backup {
     pub configured: bool,
     pub at: Option<String>,
     pub keep_days: Option<u32>,
+    /// When the box first saw `[backup]`; the first run is at the next `at` after it.
+    pub since: Option<String>,
     pub last: Option<LastRun>,
     /// The latest run failed: shown until one succeeds.
     pub failing: bool,
@@ -126,6 +128,7 @@ pub fn status(core: &Core, now: i64) -> Result<Status, crate::store::StoreError>
             configured: settings.is_some(),
             at: settings.map(|b| b.at.clone()),
             keep_days: settings.map(|b| b.keep_days),
+            since: record.since.map(time::rfc3339),
             failing: settings.is_some() && last.as_ref().is_some_and(|l| l.result != "ok"),
             failures: record.failures(),
             last,

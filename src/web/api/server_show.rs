@@ -55,6 +55,7 @@ pub fn describe(doc: &mut Value) {
             "backup": {"type": "object", "required": ["configured", "failing", "failures"], "properties": {
                 "configured": {"type": "boolean"}, "at": text_or_null(),
                 "keep_days": {"type": ["integer", "null"]}, "last": last,
+                "since": {"type": ["string", "null"], "description": "when the box first saw [backup]; the first run is at the next `at` after it"},
                 "failing": {"type": "boolean", "description": "the latest scheduled backup failed"},
                 "failures": int(), "last_success_at": text_or_null()}},
             "certificate": {"type": "object", "required": ["served"], "properties": {
