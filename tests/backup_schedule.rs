@@ -88,7 +88,10 @@ fn sha256_hex(b: &[u8]) -> String {
 fn wait_schedule_started(s: &Server) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while status_json(s)["backup"]["since"].is_null() {
-        assert!(std::time::Instant::now() < deadline, "the schedule never started");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the schedule never started"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
@@ -142,7 +145,10 @@ fn backups_appear_at_their_time_old_ones_go_and_the_folder_restores_the_same_box
         "nothing before 02:30"
     );
     for d in ["11", "12", "13"] {
-        assert_eq!(housekeeping(&data, &format!("2030-01-{d}T02:31:00+01:00")), "1");
+        assert_eq!(
+            housekeeping(&data, &format!("2030-01-{d}T02:31:00+01:00")),
+            "1"
+        );
     }
     // keep_days = 2: on the 13th at 01:31 UTC, the 10th's pair is older than two days; the
     // 11th's (exactly two days) stays, and so does the file that is not ours.
@@ -153,14 +159,20 @@ fn backups_appear_at_their_time_old_ones_go_and_the_folder_restores_the_same_box
     want.push("notes.txt".into());
     want.sort();
     assert_eq!(names(&nas), want);
-    assert!(eml::all(&data).iter().all(|m| !m.contains("auvegarde")), "no mail when all is well");
+    assert!(
+        eml::all(&data).iter().all(|m| !m.contains("auvegarde")),
+        "no mail when all is well"
+    );
 
     // The server page says when the last one was made.
     let jar = sign_in(&s, ADMIN, PASSWORD).unwrap();
     let page = s.get("/operator/server", &jar);
     assert_eq!(page.status, 200);
     let html = page.text();
-    assert!(html.contains("réussie et vérifiée le 13 janv. 2030 à 02:31"), "{html}");
+    assert!(
+        html.contains("réussie et vérifiée le 13 janv. 2030 à 02:31"),
+        "{html}"
+    );
     assert!(!html.contains("backup-alert"));
     drop(s);
 
@@ -210,7 +222,13 @@ impl Tmpfs {
     fn mount(dir: &Path, size: &str) -> Tmpfs {
         std::fs::create_dir_all(dir).unwrap();
         let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir)
             .output()
             .unwrap();
@@ -271,12 +289,18 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     assert!(!nas.exists());
     let mail = eml::wait_for(&data, "Sauvegarde de la nuit non faite");
     assert!(mail.contains(&format!("<{ADMIN}>")), "{mail}");
-    assert!(mail.contains("dossier de destination est introuvable"), "{mail}");
+    assert!(
+        mail.contains("dossier de destination est introuvable"),
+        "{mail}"
+    );
     assert!(mail.contains("/operator/server"), "{mail}");
     assert!(!mail.contains(nas.to_str().unwrap()), "no path in a mail");
     let html = server_page(&s, &jar);
     assert!(html.contains("id=\"backup-alert\""), "{html}");
-    assert!(html.contains("dossier de destination est introuvable"), "{html}");
+    assert!(
+        html.contains("dossier de destination est introuvable"),
+        "{html}"
+    );
     let st = status_json(&s);
     assert_eq!(st["backup"]["failing"], true);
     assert_eq!(st["backup"]["last"]["result"], "dir_missing");
@@ -285,10 +309,20 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     // Mounted, but far too small: a real ENOSPC.
     let disk = Tmpfs::mount(&nas, "64k");
     assert_eq!(housekeeping(&data, "2030-01-11T02:31:00+01:00"), "1");
-    assert_eq!(names(&nas), Vec::<String>::new(), "nothing half-written is left");
+    assert_eq!(
+        names(&nas),
+        Vec::<String>::new(),
+        "nothing half-written is left"
+    );
     let mail = eml::wait_for(&data, "disque de destination est plein");
     assert!(mail.contains("Sauvegarde de la nuit non faite"), "{mail}");
-    assert_eq!(eml::all(&data).iter().filter(|m| m.contains("Sauvegarde de la nuit non faite")).count(), 2);
+    assert_eq!(
+        eml::all(&data)
+            .iter()
+            .filter(|m| m.contains("Sauvegarde de la nuit non faite"))
+            .count(),
+        2
+    );
     let html = server_page(&s, &jar);
     assert!(html.contains("disque de destination est plein"), "{html}");
     let st = status_json(&s);
@@ -304,7 +338,10 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     assert!(mail.contains("2 tentatives manquées"), "{mail}");
     let html = server_page(&s, &jar);
     assert!(!html.contains("id=\"backup-alert\""), "{html}");
-    assert!(html.contains("de nouveau après 2 tentatives manquées"), "{html}");
+    assert!(
+        html.contains("de nouveau après 2 tentatives manquées"),
+        "{html}"
+    );
     let st = status_json(&s);
     assert_eq!(st["backup"]["failing"], false);
     assert_eq!(st["backup"]["last"]["recovered_after"], 2);
@@ -313,7 +350,10 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     let html = server_page(&s, &jar);
     assert!(!html.contains("de nouveau"), "said once: {html}");
     assert_eq!(
-        eml::all(&data).iter().filter(|m| m.contains("fonctionnent de nouveau")).count(),
+        eml::all(&data)
+            .iter()
+            .filter(|m| m.contains("fonctionnent de nouveau"))
+            .count(),
         1
     );
     drop(s);
@@ -336,7 +376,16 @@ fn the_server_page_is_the_operators_and_the_deletion_page_gives_the_backup_date(
     let op = s.get("/operator", &jar);
     assert!(op.text().contains("href=\"/operator/server\""));
     let html = server_page(&s, &jar);
-    for fact in ["Version", env!("CARGO_PKG_VERSION"), "Disque des données", "libres sur", "la première sauvegarde aura lieu à 02:30", "0 en attente, 0 en échec", "non configurée", "ne sert pas HTTPS"] {
+    for fact in [
+        "Version",
+        env!("CARGO_PKG_VERSION"),
+        "Disque des données",
+        "libres sur",
+        "la première sauvegarde aura lieu à 02:30",
+        "0 en attente, 0 en échec",
+        "non configurée",
+        "ne sert pas HTTPS",
+    ] {
         assert!(html.contains(fact), "{fact}: {html}");
     }
     assert_eq!(s.get("/operator/server", &client).status, 404);
@@ -358,16 +407,26 @@ fn the_server_page_is_the_operators_and_the_deletion_page_gives_the_backup_date(
     };
     assert!(ok);
     let months = [
-        ("January", "janvier"), ("February", "février"), ("March", "mars"), ("April", "avril"),
-        ("May", "mai"), ("June", "juin"), ("July", "juillet"), ("August", "août"),
-        ("September", "septembre"), ("October", "octobre"), ("November", "novembre"),
+        ("January", "janvier"),
+        ("February", "février"),
+        ("March", "mars"),
+        ("April", "avril"),
+        ("May", "mai"),
+        ("June", "juin"),
+        ("July", "juillet"),
+        ("August", "août"),
+        ("September", "septembre"),
+        ("October", "octobre"),
+        ("November", "novembre"),
         ("December", "décembre"),
     ];
     let mut fr = when.trim().to_owned();
     for (en, f) in months {
         fr = fr.replace(en, f);
     }
-    let fr = fr.strip_prefix("1 ").map_or(fr.clone(), |r| format!("1er {r}"));
+    let fr = fr
+        .strip_prefix("1 ")
+        .map_or(fr.clone(), |r| format!("1er {r}"));
     assert!(settings.contains(&fr), "{fr}: {settings}");
 
     // The JSON: loopback without a token; a client's token changes nothing.
@@ -378,7 +437,10 @@ fn the_server_page_is_the_operators_and_the_deletion_page_gives_the_backup_date(
     assert!(st["disk"]["data"]["free_bytes"].as_u64().unwrap() > 0);
     assert_eq!(st["mail"]["failed"], 0);
     assert_eq!(st["dkim"]["configured"], false);
-    assert!(!st.to_string().contains(nas.to_str().unwrap()), "no path in the JSON");
+    assert!(
+        !st.to_string().contains(nas.to_str().unwrap()),
+        "no path in the JSON"
+    );
 }
 
 #[test]
@@ -396,7 +458,11 @@ fn behind_a_proxy_the_json_needs_the_operators_token() {
     let forwarded = ("X-Forwarded-For".to_owned(), "203.0.113.9".to_owned());
 
     // Every request comes from the proxy's loopback address: that proves nothing.
-    for headers in [vec![], vec![forwarded.clone()], vec![forwarded.clone(), client.clone()]] {
+    for headers in [
+        vec![],
+        vec![forwarded.clone()],
+        vec![forwarded.clone(), client.clone()],
+    ] {
         let r = request(s.addr, "GET", "/api/v1/server", &headers, b"");
         assert_eq!(r.status, 404, "{headers:?}: {}", r.text());
     }

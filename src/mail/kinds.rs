@@ -284,7 +284,14 @@ impl Mailer {
         failures: u32,
     ) -> Result<MailId, MailError> {
         let vars = context! { failures => failures };
-        self.send(store, "backup_recovered", to, from, "/operator/server", vars)
+        self.send(
+            store,
+            "backup_recovered",
+            to,
+            from,
+            "/operator/server",
+            vars,
+        )
     }
 
     /// A firm proposes to co-pilot a space with the recipient's firm: the proposing firm's

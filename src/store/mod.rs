@@ -9,8 +9,8 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod aside_undertakings;
-pub mod backup_runs;
 pub mod asides;
+pub mod backup_runs;
 pub mod calendar_feeds;
 pub mod communications;
 pub mod copilot_proposals;

@@ -41,6 +41,9 @@ mod tests {
         let now = crate::domain::time::now();
         let not_after = served_not_after(&config, &data).unwrap();
         let lifetime = super::super::validity::LIFETIME_SECS;
-        assert!((not_after - now - lifetime).abs() < 120, "{not_after} vs {now}");
+        assert!(
+            (not_after - now - lifetime).abs() < 120,
+            "{not_after} vs {now}"
+        );
     }
 }

@@ -37,7 +37,9 @@ pub fn parse_stamp(s: &str) -> Option<i64> {
     }
     let n = |r: std::ops::Range<usize>| -> Option<u32> {
         let t = s.get(r)?;
-        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
     };
     let (y, m, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
     let (hh, mm, ss) = (n(9..11)?, n(11..13)?, n(13..15)?);

@@ -60,7 +60,10 @@ pub fn slot(now: i64, hour: u32, minute: u32) -> i64 {
 /// The first day on which a space deleted at `deleted_at` opens in no backup of the folder:
 /// the vault copies made before the deletion are all older than `keep_days` then, and the
 /// next run (at most a day later) deletes them. `None` without `[backup]`.
-pub fn deleted_space_unreadable_from(settings: Option<&BackupSettings>, deleted_at: i64) -> Option<i64> {
+pub fn deleted_space_unreadable_from(
+    settings: Option<&BackupSettings>,
+    deleted_at: i64,
+) -> Option<i64> {
     let keep = i64::from(settings?.keep_days);
     Some(deleted_at.saturating_add(keep.saturating_add(1).saturating_mul(DAY)))
 }
@@ -102,7 +105,9 @@ pub fn run_due(core: &Core, now: i64) -> Result<usize, String> {
     let Some((hour, minute)) = settings.hour_minute() else {
         return Err("[backup] at is not a time of day".into());
     };
-    let _one = RUNNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut record = backup_runs::get_record(&core.store).map_err(|e| e.to_string())?;
     let Some(since) = record.since else {
         record.since = Some(now);
@@ -156,7 +161,11 @@ pub fn run_due(core: &Core, now: i64) -> Result<usize, String> {
 /// Queues one mail to each operator of the box; a failure is logged (by account id).
 fn tell_operators(
     core: &Core,
-    send: impl Fn(&crate::mail::Mailer, &Recipient, &crate::mail::Sender) -> Result<crate::ids::MailId, crate::mail::MailError>,
+    send: impl Fn(
+        &crate::mail::Mailer,
+        &Recipient,
+        &crate::mail::Sender,
+    ) -> Result<crate::ids::MailId, crate::mail::MailError>,
 ) {
     let accounts = match crate::store::accounts::all(&core.store) {
         Ok(a) => a,
@@ -226,12 +235,20 @@ fn write_backup(core: &Core, tmp: &Path) -> Result<u64, Failure> {
         error: None,
     };
     if let Err(e) = crate::backup::write(core, &mut w) {
-        log::error!("scheduled backup not written: {}", w.error.map_or(e, |k| format!("{k}")));
+        log::error!(
+            "scheduled backup not written: {}",
+            w.error.map_or(e, |k| format!("{k}"))
+        );
         return Err(Failure::of(w.error));
     }
-    let file = w.inner.into_inner().map_err(|e| Failure::of(Some(e.error().kind())))?;
+    let file = w
+        .inner
+        .into_inner()
+        .map_err(|e| Failure::of(Some(e.error().kind())))?;
     file.sync_all().map_err(|e| Failure::of(Some(e.kind())))?;
-    file.metadata().map(|m| m.len()).map_err(|e| Failure::of(Some(e.kind())))
+    file.metadata()
+        .map(|m| m.len())
+        .map_err(|e| Failure::of(Some(e.kind())))
 }
 
 fn write_vault(core: &Core, tmp: &Path) -> Result<u64, Failure> {
@@ -240,7 +257,8 @@ fn write_vault(core: &Core, tmp: &Path) -> Result<u64, Failure> {
         Failure::WriteFailed
     })?;
     let mut file = files::create_tmp(tmp).map_err(|e| Failure::of(Some(e.kind())))?;
-    file.write_all(&json).map_err(|e| Failure::of(Some(e.kind())))?;
+    file.write_all(&json)
+        .map_err(|e| Failure::of(Some(e.kind())))?;
     file.sync_all().map_err(|e| Failure::of(Some(e.kind())))?;
     Ok(json.len() as u64)
 }
@@ -260,7 +278,9 @@ pub fn expire(dir: &Path, now: i64, keep_days: u32) -> std::io::Result<usize> {
 
 /// The latest complete backup of `dir` and its vault copy, for `huisclos restore --from
 /// DIR`: final names only (they were verified when written), newest first.
-pub fn latest_in(dir: &Path) -> std::io::Result<Option<(std::path::PathBuf, Option<std::path::PathBuf>)>> {
+pub fn latest_in(
+    dir: &Path,
+) -> std::io::Result<Option<(std::path::PathBuf, Option<std::path::PathBuf>)>> {
     let list = files::ours(dir)?;
     let newest = list
         .iter()

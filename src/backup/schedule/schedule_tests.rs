@@ -50,7 +50,10 @@ fn retention_deletes_only_our_old_files_and_restore_finds_the_latest() {
     touch(dir, &files::tmp_name(&files::names(old + 1).0));
     touch(dir, "huisclos-19990101T000000Z.backup.keep");
     touch(dir, "notes.txt");
-    assert_eq!(latest_in(dir).unwrap().map(|(b, v)| (b, v.is_some())), Some((dir.join(files::names(JAN10).0), true)));
+    assert_eq!(
+        latest_in(dir).unwrap().map(|(b, v)| (b, v.is_some())),
+        Some((dir.join(files::names(JAN10).0), true))
+    );
 
     assert_eq!(expire(dir, JAN10, 5).unwrap(), 3);
     let mut left: Vec<String> = std::fs::read_dir(dir)

@@ -44,13 +44,17 @@ impl BackupSettings {
     /// What is wrong with the table, in words that say what to change.
     pub fn check(&self) -> Result<(), String> {
         if self.dir.as_os_str().is_empty() || !self.dir.is_absolute() {
-            return Err("[backup] dir must be an absolute folder path (a mounted disk or share)".into());
+            return Err(
+                "[backup] dir must be an absolute folder path (a mounted disk or share)".into(),
+            );
         }
         if self.hour_minute().is_none() {
             return Err("[backup] at must be a time of day such as \"02:30\"".into());
         }
         if self.keep_days == 0 || self.keep_days > MAX_KEEP_DAYS {
-            return Err(format!("[backup] keep_days must be between 1 and {MAX_KEEP_DAYS}"));
+            return Err(format!(
+                "[backup] keep_days must be between 1 and {MAX_KEEP_DAYS}"
+            ));
         }
         Ok(())
     }
@@ -94,7 +98,11 @@ mod tests {
         assert!(settings("relative", "02:30", 30).check().is_err());
         assert!(settings("/mnt/nas", "25:00", 30).check().is_err());
         assert!(settings("/mnt/nas", "02:30", 0).check().is_err());
-        assert!(settings("/mnt/nas", "02:30", MAX_KEEP_DAYS + 1).check().is_err());
+        assert!(
+            settings("/mnt/nas", "02:30", MAX_KEEP_DAYS + 1)
+                .check()
+                .is_err()
+        );
         let parsed: BackupSettings = toml::from_str("dir = \"/mnt/nas\"").unwrap();
         assert_eq!((parsed.at.as_str(), parsed.keep_days), ("02:30", 30));
     }

@@ -46,25 +46,25 @@ pub fn describe(doc: &mut Value) {
             "result": {"type": "string", "enum": ["ok", "dir_missing", "disk_full", "write_failed", "verify_failed"]},
             "size_bytes": int(), "recovered_after": int()}});
     let schema = json!({"type": "object",
-        "required": ["version", "uptime_secs", "disk", "backup", "certificate", "mail", "dkim"],
-        "properties": {
-            "version": {"type": "string"},
-            "uptime_secs": int(),
-            "started_at": text_or_null(),
-            "disk": {"type": "object", "properties": {"data": space, "backup": space}},
-            "backup": {"type": "object", "required": ["configured", "failing", "failures"], "properties": {
-                "configured": {"type": "boolean"}, "at": text_or_null(),
-                "keep_days": {"type": ["integer", "null"]}, "last": last,
-                "since": {"type": ["string", "null"], "description": "when the box first saw [backup]; the first run is at the next `at` after it"},
-                "failing": {"type": "boolean", "description": "the latest scheduled backup failed"},
-                "failures": int(), "last_success_at": text_or_null()}},
-            "certificate": {"type": "object", "required": ["served"], "properties": {
-                "served": {"type": "boolean", "description": "false when the box serves plain HTTP (loopback, or behind a proxy)"},
-                "not_after": text_or_null(), "days_left": {"type": ["integer", "null"]}}},
-            "mail": {"type": "object", "required": ["waiting", "failed"], "properties": {"waiting": int(), "failed": int()}},
-            "dkim": {"type": "object", "required": ["configured"], "properties": {
-                "configured": {"type": "boolean"}, "last_check": text_or_null()}},
-        }});
+    "required": ["version", "uptime_secs", "disk", "backup", "certificate", "mail", "dkim"],
+    "properties": {
+        "version": {"type": "string"},
+        "uptime_secs": int(),
+        "started_at": text_or_null(),
+        "disk": {"type": "object", "properties": {"data": space, "backup": space}},
+        "backup": {"type": "object", "required": ["configured", "failing", "failures"], "properties": {
+            "configured": {"type": "boolean"}, "at": text_or_null(),
+            "keep_days": {"type": ["integer", "null"]}, "last": last,
+            "since": {"type": ["string", "null"], "description": "when the box first saw [backup]; the first run is at the next `at` after it"},
+            "failing": {"type": "boolean", "description": "the latest scheduled backup failed"},
+            "failures": int(), "last_success_at": text_or_null()}},
+        "certificate": {"type": "object", "required": ["served"], "properties": {
+            "served": {"type": "boolean", "description": "false when the box serves plain HTTP (loopback, or behind a proxy)"},
+            "not_after": text_or_null(), "days_left": {"type": ["integer", "null"]}}},
+        "mail": {"type": "object", "required": ["waiting", "failed"], "properties": {"waiting": int(), "failed": int()}},
+        "dkim": {"type": "object", "required": ["configured"], "properties": {
+            "configured": {"type": "boolean"}, "last_check": text_or_null()}},
+    }});
     doc["paths"]["/server"] = json!({
         "get": {
             "summary": "The state of the box for monitoring: version, uptime, free disk, last scheduled backup, certificate expiry, mail queue, DKIM",
@@ -87,7 +87,10 @@ mod tests {
         let lan: IpAddr = "192.168.1.20".parse().unwrap();
         assert!(may_read(lo, false, false));
         assert!(may_read(lo6, false, false));
-        assert!(!may_read(lo, true, false), "a local proxy forwards outsiders");
+        assert!(
+            !may_read(lo, true, false),
+            "a local proxy forwards outsiders"
+        );
         assert!(!may_read(lan, false, false));
         assert!(may_read(lan, false, true));
         assert!(may_read(lo, true, true));

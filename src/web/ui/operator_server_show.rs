@@ -58,7 +58,10 @@ fn backup_text(ctx: &Ctx<'_>, st: &Status) -> (String, Option<String>) {
             } else {
                 "server_backup_recovered_many"
             };
-            text.push_str(&ctx.tr(key).replace("{n}", &last.recovered_after.to_string()));
+            text.push_str(
+                &ctx.tr(key)
+                    .replace("{n}", &last.recovered_after.to_string()),
+            );
         }
         return (text, None);
     }
@@ -74,7 +77,8 @@ fn certificate_text(ctx: &Ctx<'_>, st: &Status) -> (String, bool) {
     match (c.served, c.not_after_unix, c.days_left) {
         (false, _, _) => (ctx.tr("server_cert_not_served").to_owned(), false),
         (true, Some(t), Some(left)) => (
-            ctx.tr("server_cert_expiry").replace("{day}", &day(ctx.lang, t)),
+            ctx.tr("server_cert_expiry")
+                .replace("{day}", &day(ctx.lang, t)),
             left < CERT_WARN_DAYS,
         ),
         _ => (ctx.tr("server_cert_unreadable").to_owned(), true),
@@ -92,7 +96,10 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, App
         Some(_) => ctx
             .tr("server_uptime_value")
             .replace("{duration}", &duration(ctx.lang, st.uptime_secs))
-            .replace("{since}", &moment(ctx.lang, now.saturating_sub(st.uptime_secs))),
+            .replace(
+                "{since}",
+                &moment(ctx.lang, now.saturating_sub(st.uptime_secs)),
+            ),
         None => "—".to_owned(),
     };
     let backup_disk = if st.backup.configured {

@@ -50,14 +50,23 @@ const EN_DAYS: [&str; 7] = [
 ];
 
 fn month(names: &[&'static str; 12], m: u32) -> &'static str {
-    names.get(m.saturating_sub(1) as usize).copied().unwrap_or("")
+    names
+        .get(m.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
 }
 
 /// A moment: `7 déc. 2026 à 01:17` / `7 Dec 2026 at 01:17`.
 pub fn moment(lang: &str, unix: i64) -> String {
     let l = localtime::to_local(unix);
     if lang == "fr" {
-        format!("{} {} {} à {}", l.day, month(&FR_MONTHS_SHORT, l.month), l.year, l.time)
+        format!(
+            "{} {} {} à {}",
+            l.day,
+            month(&FR_MONTHS_SHORT, l.month),
+            l.year,
+            l.time
+        )
     } else {
         let short: String = month(&EN_MONTHS, l.month).chars().take(3).collect();
         format!("{} {short} {} at {}", l.day, l.year, l.time)
@@ -69,7 +78,11 @@ pub fn day(lang: &str, unix: i64) -> String {
     let l = localtime::to_local(unix);
     let wd = l.weekday.saturating_sub(1) as usize;
     if lang == "fr" {
-        let d = if l.day == 1 { "1er".to_owned() } else { l.day.to_string() };
+        let d = if l.day == 1 {
+            "1er".to_owned()
+        } else {
+            l.day.to_string()
+        };
         let name = FR_DAYS.get(wd).copied().unwrap_or("");
         format!("{name} {d} {} {}", month(&FR_MONTHS, l.month), l.year)
     } else {
