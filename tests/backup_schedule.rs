@@ -2,8 +2,8 @@
 //! housekeeping --at`, test builds only): the backup and its vault copy appear at `at`, old
 //! ones go after `keep_days`, a missing folder and a full disk (a real, tiny tmpfs) are each
 //! mailed and shown on the server page until a run succeeds, and a restore from the folder
-//! alone (with the master key) gives the same box. Also the server page (operator only) and
-//! `GET /api/v1/server` (loopback, or the operator's token behind a proxy).
+//! alone (with the master key) gives the same box. The server page's own rules are in
+//! `tests/server_page.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "common/api.rs"]
@@ -358,115 +358,4 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     );
     drop(s);
     drop(disk);
-}
-
-#[test]
-fn the_server_page_is_the_operators_and_the_deletion_page_gives_the_backup_date() {
-    let t = tempfile::tempdir().unwrap();
-    let data = t.path().join("data");
-    let nas = t.path().join("nas");
-    std::fs::create_dir(&nas).unwrap();
-    let cfg = config(t.path(), &nas, 14, "");
-    let s = Server::start(&data, &["--config", cfg.to_str().unwrap()]);
-    let jar = web_setup(&s, "Cabinet Sauvegarde", ADMIN);
-    let auth = bearer(&s, ADMIN);
-    let space = create_space(&s, &auth, "Dossier Petit", "client");
-    let client = join(&s, &auth, &space, "client@exemple.fr", "lecteur");
-
-    let op = s.get("/operator", &jar);
-    assert!(op.text().contains("href=\"/operator/server\""));
-    let html = server_page(&s, &jar);
-    for fact in [
-        "Version",
-        env!("CARGO_PKG_VERSION"),
-        "Disque des données",
-        "libres sur",
-        "la première sauvegarde aura lieu à 02:30",
-        "0 en attente, 0 en échec",
-        "non configurée",
-        "ne sert pas HTTPS",
-    ] {
-        assert!(html.contains(fact), "{fact}: {html}");
-    }
-    assert_eq!(s.get("/operator/server", &client).status, 404);
-    let anonymous = s.get("/operator/server", &Jar::default());
-    assert_eq!(anonymous.status, 303);
-
-    // The deletion page states when no backup opens the space any more: 14 days + one run.
-    let settings = s.get(&format!("/spaces/{space}/settings"), &jar).text();
-    assert!(settings.contains("id=\"delete-backups\""), "{settings}");
-    assert!(settings.contains("conservées 14 jours"), "{settings}");
-    let (ok, when, _) = {
-        let o = Command::new("date")
-            .args(["-d", "+15 days", "+%-d %B %Y"])
-            .env("TZ", "Europe/Paris")
-            .env("LC_ALL", "C")
-            .output()
-            .unwrap();
-        (o.status.success(), String::from_utf8(o.stdout).unwrap(), ())
-    };
-    assert!(ok);
-    let months = [
-        ("January", "janvier"),
-        ("February", "février"),
-        ("March", "mars"),
-        ("April", "avril"),
-        ("May", "mai"),
-        ("June", "juin"),
-        ("July", "juillet"),
-        ("August", "août"),
-        ("September", "septembre"),
-        ("October", "octobre"),
-        ("November", "novembre"),
-        ("December", "décembre"),
-    ];
-    let mut fr = when.trim().to_owned();
-    for (en, f) in months {
-        fr = fr.replace(en, f);
-    }
-    let fr = fr
-        .strip_prefix("1 ")
-        .map_or(fr.clone(), |r| format!("1er {r}"));
-    assert!(settings.contains(&fr), "{fr}: {settings}");
-
-    // The JSON: loopback without a token; a client's token changes nothing.
-    let st = status_json(&s);
-    assert_eq!(st["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(st["backup"]["configured"], true);
-    assert_eq!(st["backup"]["keep_days"], 14);
-    assert!(st["disk"]["data"]["free_bytes"].as_u64().unwrap() > 0);
-    assert_eq!(st["mail"]["failed"], 0);
-    assert_eq!(st["dkim"]["configured"], false);
-    assert!(
-        !st.to_string().contains(nas.to_str().unwrap()),
-        "no path in the JSON"
-    );
-}
-
-#[test]
-fn behind_a_proxy_the_json_needs_the_operators_token() {
-    let t = tempfile::tempdir().unwrap();
-    let data = t.path().join("data");
-    let nas = t.path().join("nas");
-    let cfg = config(t.path(), &nas, 7, "[tls]\nbehind_proxy = true\n");
-    let s = Server::start(&data, &["--config", cfg.to_str().unwrap()]);
-    web_setup(&s, "Cabinet Sauvegarde", ADMIN);
-    let auth = bearer(&s, ADMIN);
-    let space = create_space(&s, &auth, "Dossier Proxy", "client");
-    join(&s, &auth, &space, "client@exemple.fr", "lecteur");
-    let client = bearer(&s, "client@exemple.fr");
-    let forwarded = ("X-Forwarded-For".to_owned(), "203.0.113.9".to_owned());
-
-    // Every request comes from the proxy's loopback address: that proves nothing.
-    for headers in [
-        vec![],
-        vec![forwarded.clone()],
-        vec![forwarded.clone(), client.clone()],
-    ] {
-        let r = request(s.addr, "GET", "/api/v1/server", &headers, b"");
-        assert_eq!(r.status, 404, "{headers:?}: {}", r.text());
-    }
-    let r = request(s.addr, "GET", "/api/v1/server", &[forwarded, auth], b"");
-    assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(json(&r)["backup"]["keep_days"], 7);
 }
