@@ -151,3 +151,78 @@ fn behind_a_proxy_the_json_needs_the_operators_token() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(json(&r)["backup"]["keep_days"], 7);
 }
+
+/// A server stopped when the test ends, even by a failed assertion.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Unix seconds of a date as `date -d` reads it (openssl's `notAfter=…`, RFC 3339).
+fn epoch(text: &str) -> i64 {
+    let out = Command::new("date")
+        .args(["-u", "-d", text, "+%s"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "date -d {text:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_json_gives_the_served_certificates_expiry_as_openssl_reads_it() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let cfg = t.path().join("c.toml");
+    let port = free_port();
+    std::fs::write(&cfg, format!("[server]\nlisten = \"0.0.0.0:{port}\"\n")).unwrap();
+    let (d, c) = (data.to_str().unwrap(), cfg.to_str().unwrap());
+    let (ok, out, err) = cli(&["init", "--config", c, "--data", d], "");
+    assert!(ok, "{out}{err}");
+    let _server = Child(
+        Command::new(bin())
+            .args(["serve", "--config", c, "--data", d])
+            .env_remove("HUISCLOS_CONFIG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // curl speaks TLS to the box on loopback (-k: the certificate is self-signed).
+    let url = format!("https://127.0.0.1:{port}/api/v1/server");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let body = loop {
+        let out = Command::new("curl")
+            .args(["-sk", "--fail", &url])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            break out.stdout;
+        }
+        assert!(std::time::Instant::now() < deadline, "no answer over TLS");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let st: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(st["certificate"]["served"], true);
+    assert_eq!(st["backup"]["configured"], false);
+    let cert = data.join("keys/tls/cert.pem");
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-enddate", "-in", cert.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let end = String::from_utf8(out.stdout).unwrap();
+    let end = end.trim().strip_prefix("notAfter=").unwrap().to_owned();
+    assert_eq!(
+        epoch(st["certificate"]["not_after"].as_str().unwrap()),
+        epoch(&end)
+    );
+    let days = st["certificate"]["days_left"].as_i64().unwrap();
+    assert!((395..=397).contains(&days), "{days}");
+}
