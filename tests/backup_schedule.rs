@@ -287,7 +287,7 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
     // The disk is not mounted: the folder does not exist, and the box does not create it.
     assert_eq!(housekeeping(&data, "2030-01-10T02:31:00+01:00"), "1");
     assert!(!nas.exists());
-    let mail = eml::wait_for(&data, "Sauvegarde de la nuit non faite");
+    let mail = eml::wait_for(&data, "Sauvegarde programmée non faite");
     assert!(mail.contains(&format!("<{ADMIN}>")), "{mail}");
     assert!(
         mail.contains("dossier de destination est introuvable"),
@@ -315,11 +315,11 @@ fn a_missing_folder_and_a_full_disk_are_mailed_and_shown_until_a_backup_succeeds
         "nothing half-written is left"
     );
     let mail = eml::wait_for(&data, "disque de destination est plein");
-    assert!(mail.contains("Sauvegarde de la nuit non faite"), "{mail}");
+    assert!(mail.contains("Sauvegarde programmée non faite"), "{mail}");
     assert_eq!(
         eml::all(&data)
             .iter()
-            .filter(|m| m.contains("Sauvegarde de la nuit non faite"))
+            .filter(|m| m.contains("Sauvegarde programmée non faite"))
             .count(),
         2
     );
