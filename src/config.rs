@@ -28,6 +28,8 @@ pub struct Config {
     pub deposits: Deposits,
     pub secure_mail: SecureMail,
     pub log: Log,
+    /// Scheduled backups; none without the table (see [`crate::backup::schedule`]).
+    pub backup: Option<crate::backup::schedule::settings::BackupSettings>,
 }
 
 /// Secure mails to outside addresses (courrier sécurisé).
@@ -244,6 +246,7 @@ impl Default for Config {
             deposits: Deposits::default(),
             secure_mail: SecureMail::default(),
             log: Log::default(),
+            backup: None,
         }
     }
 }
@@ -456,6 +459,9 @@ impl Config {
         }
         if !["error", "warn", "info", "debug"].contains(&self.log.level.as_str()) {
             return bad("[log] level must be error, warn, info or debug");
+        }
+        if let Some(b) = &self.backup {
+            b.check().map_err(ConfigError::Invalid)?;
         }
         if !self.smtp.host.is_empty() {
             if self.smtp.security == SmtpSecurity::None && !is_loopback_name(&self.smtp.host) {

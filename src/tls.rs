@@ -10,6 +10,7 @@
 //! [`validity`]); the server picks it up at the next handshake. The admin's own files are
 //! read at start only: a new certificate of theirs needs a restart.
 
+pub mod expiry;
 mod generated;
 mod inspect;
 mod names;

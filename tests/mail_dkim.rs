@@ -105,6 +105,8 @@ fn send_all(d: &Deliverer, dir: &std::path::Path) -> Vec<String> {
                 "deposit_code" => m.deposit_code(s, t, f, "48213977", 10).map(drop),
                 "copilot_proposal" => m.copilot_proposal(s, t, f, 7).map(drop),
                 "staff_address_taken" => m.staff_address_taken(s, t, f).map(drop),
+                "backup_failed" => m.backup_failed(s, t, f, "disk_full").map(drop),
+                "backup_recovered" => m.backup_recovered(s, t, f, 2).map(drop),
                 other => panic!("{other}: a new kind of mail must be added to this test"),
             }
             .unwrap();

@@ -113,6 +113,9 @@ fn exercise(s: &Server) -> Vec<Value> {
     );
     x.get(&none, "/api/v1/me", 401);
     x.get(&me, "/api/v1/me", 200);
+    // On loopback without a token, and with the operator's (the setup admin is the operator).
+    x.get(&none, "/api/v1/server", 200);
+    x.get(&me, "/api/v1/server", 200);
     let mut space = |title: &str, template: &str| {
         let body = json!({"title": title, "template": template});
         id(&x.post(&me, "/api/v1/spaces", body, 201))

@@ -6,7 +6,7 @@
 //! menu button on a phone and the administration is grouped apart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, api, eml};
+use crate::common::{self, api};
 
 use api::*;
 use common::*;

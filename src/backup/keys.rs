@@ -33,6 +33,14 @@ struct VaultFile {
 
 /// Writes every key of `vault` to `out` (0600, never replacing a file); returns how many.
 pub fn export(vault: &Vault, out: &Path) -> Result<usize, String> {
+    let (json, n) = to_json(vault)?;
+    crate::datadir::write_private(out, &json, false)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(n)
+}
+
+/// The copy of `vault` as the file holds it, and how many keys it has.
+pub fn to_json(vault: &Vault) -> Result<(Vec<u8>, usize), String> {
     let entries = vault.entries().map_err(|e| e.to_string())?;
     let file = VaultFile {
         kind: KIND.into(),
@@ -44,9 +52,7 @@ pub fn export(vault: &Vault, out: &Path) -> Result<usize, String> {
             .collect(),
     };
     let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
-    crate::datadir::write_private(out, &json, false)
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    Ok(entries.len())
+    Ok((json, entries.len()))
 }
 
 /// What an import did.
@@ -60,6 +66,26 @@ pub struct Imported {
 /// Adds the keys of the file `from` to `vault`, each checked against `keys` first: a file
 /// made with another master key, or altered, is refused as a whole before anything is added.
 pub fn import(vault: &Vault, keys: &Keyring, from: &Path) -> Result<Imported, String> {
+    let parsed = read_checked(keys, from)?;
+    let mut done = Imported::default();
+    for (s, w) in parsed {
+        if vault.import(keys, s, &w).map_err(|e| e.to_string())? {
+            done.added += 1;
+        } else {
+            done.kept += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// Reads the copy `from` and checks every key against `keys`; returns how many it holds.
+/// Scheduled backups check their vault copy so before giving it its final name.
+pub fn check(keys: &Keyring, from: &Path) -> Result<usize, String> {
+    read_checked(keys, from).map(|v| v.len())
+}
+
+/// The entries of the copy `from`, each checked against `keys`; all or nothing.
+fn read_checked(keys: &Keyring, from: &Path) -> Result<Vec<(SpaceId, Vec<u8>)>, String> {
     let text = std::fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     let file: VaultFile = serde_json::from_slice(&text)
         .ok()
@@ -83,15 +109,7 @@ pub fn import(vault: &Vault, keys: &Keyring, from: &Path) -> Result<Imported, St
         }
         parsed.push((s, w));
     }
-    let mut done = Imported::default();
-    for (s, w) in parsed {
-        if vault.import(keys, s, &w).map_err(|e| e.to_string())? {
-            done.added += 1;
-        } else {
-            done.kept += 1;
-        }
-    }
-    Ok(done)
+    Ok(parsed)
 }
 
 #[cfg(test)]

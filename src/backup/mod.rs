@@ -20,6 +20,7 @@
 
 pub mod keys;
 pub mod read;
+pub mod schedule;
 
 use std::io::{self, Read, Write};
 

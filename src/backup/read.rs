@@ -124,19 +124,18 @@ fn safe_path(rel: &str) -> bool {
 /// exactly the file's bytes); returns the counts, checked against the end marker.
 fn walk(
     path: &Path,
-    master: &MasterKey,
+    keys: &Keyring,
     mut on_row: impl FnMut(&str, &[u8], &[u8]) -> Result<(), String>,
     mut on_file: impl FnMut(&str, &mut dyn Read, u64) -> Result<(), String>,
 ) -> Result<(Header, Summary), String> {
     let (header, body_start) = check_integrity(path)?;
-    if header.key_id != master.key_id() {
+    if header.key_id != keys.master_id() {
         return Err(format!(
             "this backup was made with another master key (key id {}, this key is {}); use the master.key of the box that made it",
             header.key_id,
-            master.key_id()
+            keys.master_id()
         ));
     }
-    let keys = Keyring::new(master);
     let mut f = File::open(path).map_err(|e| e.to_string())?;
     let total = f.metadata().map_err(|e| e.to_string())?.len();
     f.seek(SeekFrom::Start(body_start))
@@ -180,9 +179,15 @@ fn walk(
 
 /// Full verification with the key: integrity, authenticity, and a complete walk.
 pub fn verify_with_key(path: &Path, master: &MasterKey) -> Result<(Header, Summary), String> {
+    verify_with_keyring(path, &Keyring::new(master))
+}
+
+/// [`verify_with_key`] with the keyring of a running box (scheduled backups check what they
+/// wrote with it).
+pub fn verify_with_keyring(path: &Path, keys: &Keyring) -> Result<(Header, Summary), String> {
     walk(
         path,
-        master,
+        keys,
         |_, _, _| Ok(()),
         |_, r, _| {
             io::copy(r, &mut io::sink())
@@ -207,7 +212,7 @@ pub fn restore(path: &Path, data: &DataDir, master: &MasterKey) -> Result<Summar
     let mut import = Import::create(&tmp_db).map_err(|e| e.to_string())?;
     let result = walk(
         path,
-        master,
+        &Keyring::new(master),
         |t, k, v| import.row(t, k, v).map_err(|e| e.to_string()),
         |rel, r, len| {
             let dest = data.root().join(rel);

@@ -21,6 +21,7 @@ mod commands;
 mod dkim_check;
 mod evidence;
 mod journal;
+mod restore_dir;
 mod vault;
 use commands::{backup_to, dkim_generate, master_for, read_stdin_line, test_email};
 
@@ -191,7 +192,8 @@ enum Command {
         #[arg(long)]
         master_key: Option<PathBuf>,
     },
-    /// Restore a backup into a new data folder.
+    /// Restore a backup into a new data folder. FROM is a backup file, or a folder of
+    /// scheduled backups ([backup] dir): its newest backup and the vault copy beside it.
     Restore {
         #[arg(long)]
         from: PathBuf,
@@ -395,6 +397,8 @@ fn run(command: Command) -> Result<(), String> {
         } => {
             crate::logging::init("info");
             let data = DataDir::new(data);
+            let (from, found_vault) = restore_dir::resolve(&from)?;
+            let vault_copy = vault_copy.or(found_vault);
             let (header, _) = backup::read::check_integrity(&from)?;
             let master = match (&master_key, header.sealed.as_ref()) {
                 (Some(k), _) => {

@@ -16,6 +16,7 @@ pub mod mediation;
 pub mod messages;
 pub mod requests;
 pub mod secure_mail;
+pub mod server;
 pub mod spaces;
 
 pub mod access;

@@ -32,6 +32,8 @@ pub const KINDS: &[&str] = &[
     "deposit_code",
     "copilot_proposal",
     "staff_address_taken",
+    "backup_failed",
+    "backup_recovered",
 ];
 
 /// The kinds a person can turn off in his notification preferences: they carry
@@ -258,6 +260,38 @@ impl Mailer {
     ) -> Result<MailId, MailError> {
         let vars = context! { ..self.common(to, from, "/login") };
         self.queue(store, "welcome", "staff_address_taken", to, from, vars)
+    }
+
+    /// A scheduled backup failed (to the box operator): why, as a code (`dir_missing`,
+    /// `disk_full`, `write_failed`, `verify_failed`), never a path, a size or a name.
+    pub fn backup_failed(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        reason: &str,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { reason => reason };
+        self.send(store, "backup_failed", to, from, "/operator/server", vars)
+    }
+
+    /// A scheduled backup succeeded after `failures` failed ones (sent once, to the operator).
+    pub fn backup_recovered(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        failures: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { failures => failures };
+        self.send(
+            store,
+            "backup_recovered",
+            to,
+            from,
+            "/operator/server",
+            vars,
+        )
     }
 
     /// A firm proposes to co-pilot a space with the recipient's firm: the proposing firm's

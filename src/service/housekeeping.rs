@@ -62,6 +62,11 @@ pub const JOBS: &[Job] = &[
         name: "copilot_proposals_expire",
         run: crate::domain::spaces::copilot_answer::expire,
     },
+    // After the purges, so that the backup holds what they left.
+    Job {
+        name: "backup",
+        run: crate::backup::schedule::run_due,
+    },
     // Last: the reminders folded into a digest by the jobs above go out in the same run.
     Job {
         name: "digests",

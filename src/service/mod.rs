@@ -178,6 +178,7 @@ const STOP_GRACE_SECS: u64 = 20;
 
 /// Runs the server until SIGTERM or SIGINT.
 pub fn serve(config: Config) -> Result<(), String> {
+    crate::domain::server::mark_started(crate::model::time::now());
     let config = Arc::new(config);
     let data = DataDir::new(&config.data_dir);
     data.create().map_err(|e| {

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod arbitration;
+pub mod backup_runs;
 pub mod dataroom;
 pub mod documents;
 pub mod drop_box;

@@ -147,6 +147,7 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/api/v1/session",                       Access::Anonymous, Right::None,         api::accounts::session_create::handle),
     route("DELETE", "/api/v1/session",                       Access::SignedIn,  Right::None,         api::accounts::session_delete::handle),
     route("GET",    "/api/v1/me",                            Access::SignedIn,  Right::None,         api::me_show::handle),
+    route("GET",    "/api/v1/server",                        Access::Anonymous, Right::None,         api::server_show::handle),
     route("GET",    "/api/v1/spaces",                        Access::SignedIn,  Right::None,         api::spaces::spaces_list::handle),
     route("POST",   "/api/v1/spaces",                        Access::SignedIn,  Right::Staff,        api::spaces::space_create::handle),
     route("POST",   "/api/v1/spaces/{id}/members",           Access::SignedIn,  Right::SpaceManager, api::spaces::member_add::handle),
@@ -320,6 +321,7 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/depot/{id}/move",                      Access::SignedIn,  Right::DepositStaff, ui::drop_box::depot_move::handle),
     route("POST",   "/depot/{id}/delete",                    Access::SignedIn,  Right::DepositStaff, ui::drop_box::depot_delete::handle),
     route("GET",    "/operator",                             Access::Operator,  Right::None,         ui::firms::operator_show::handle),
+    route("GET",    "/operator/server",                      Access::Operator,  Right::None,         ui::firms::operator_server_show::handle),
     route("POST",   "/operator/firms",                       Access::Operator,  Right::None,         ui::firms::operator_firm_add::handle),
 ];
 

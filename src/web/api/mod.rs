@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod openapi_show;
 pub mod requests;
 pub mod secure_mail;
+pub mod server_show;
 pub mod spaces;
 
 use std::io::Read;

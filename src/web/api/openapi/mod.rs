@@ -121,6 +121,7 @@ pub fn document() -> Value {
     crate::web::api::openapi::dataroom::describe(&mut doc);
     crate::web::api::openapi::library::describe(&mut doc);
     crate::web::api::openapi::secure_mail::describe(&mut doc);
+    crate::web::api::server_show::describe(&mut doc);
     crate::web::api::openapi::files::describe(&mut doc);
     doc["paths"]["/session"]["post"]["responses"]["429"] =
         json!({"$ref": "#/components/responses/Throttled"});
@@ -212,6 +213,7 @@ mod tests {
         "/mail/{id}",
         "/depot",
         "/operator",
+        "/operator/server",
         // Files too, but of secure mail and the drop box, whose API is not published yet.
         "/mail/{id}/files/{file}",
         "/depot/{id}/files/{n}",

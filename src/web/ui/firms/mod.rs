@@ -2,6 +2,9 @@
 //!
 //! HTML pages of this feature: one handler per file, named noun_verb.
 
+pub mod operator_server_show;
+pub mod server_format;
+
 pub mod admin_journal_show;
 pub mod admin_logo_submit;
 pub mod admin_mail_purge;

@@ -57,6 +57,7 @@ pub fn render(
             firm_staff => firm_staff,
             // Archive, retention and deletion are the owning firm's (`access.own()`).
             own => access.own().is_some(),
+            backup_trade_off => crate::web::ui::firms::server_format::deletion_in_backups(ctx),
             notice => notice.map(|k| ctx.tr(k)),
             error_form => refusal.map(|r| r.form),
             error_field => refusal.map(|r| r.field),
