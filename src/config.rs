@@ -28,6 +28,10 @@ pub struct Config {
     pub deposits: Deposits,
     pub secure_mail: SecureMail,
     pub log: Log,
+    /// Certificates by ACME (`crate::tls::acme`); absent, the box serves its own files or a
+    /// generated certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acme: Option<crate::tls::acme::AcmeConfig>,
 }
 
 /// Secure mails to outside addresses (courrier sécurisé).
@@ -244,6 +248,7 @@ impl Default for Config {
             deposits: Deposits::default(),
             secure_mail: SecureMail::default(),
             log: Log::default(),
+            acme: None,
         }
     }
 }
@@ -336,6 +341,8 @@ pub enum TlsMode {
     Files { cert: PathBuf, key: PathBuf },
     /// TLS with the certificate generated in `DATA/keys/tls/`.
     Generated,
+    /// TLS with certificates issued by an ACME authority (`[acme]`), loopback included.
+    Acme,
 }
 
 impl Config {
@@ -457,6 +464,9 @@ impl Config {
         if !["error", "warn", "info", "debug"].contains(&self.log.level.as_str()) {
             return bad("[log] level must be error, warn, info or debug");
         }
+        if let Some(acme) = &self.acme {
+            acme.validate(self).map_err(ConfigError::Invalid)?;
+        }
         if !self.smtp.host.is_empty() {
             if self.smtp.security == SmtpSecurity::None && !is_loopback_name(&self.smtp.host) {
                 return bad(
@@ -472,7 +482,9 @@ impl Config {
 
     /// Whether and how TLS is used by the web front.
     pub fn tls_mode(&self) -> TlsMode {
-        if !self.tls.cert_file.as_os_str().is_empty() {
+        if self.acme.is_some() {
+            TlsMode::Acme
+        } else if !self.tls.cert_file.as_os_str().is_empty() {
             TlsMode::Files {
                 cert: self.tls.cert_file.clone(),
                 key: self.tls.key_file.clone(),

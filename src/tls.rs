@@ -10,6 +10,7 @@
 //! [`validity`]); the server picks it up at the next handshake. The admin's own files are
 //! read at start only: a new certificate of theirs needs a restart.
 
+pub mod acme;
 mod generated;
 mod inspect;
 mod names;
@@ -59,6 +60,8 @@ pub struct Tls {
     pub fingerprint: String,
     /// The generated certificate, to renew while serving (`None` for the admin's files).
     pub generated: Option<Arc<Generated>>,
+    /// The ACME resolver, for the renewal thread (`[acme]` only).
+    pub acme: Option<Arc<acme::Resolver>>,
 }
 
 /// The TLS configuration `config` asks for, or `None` for plain HTTP.
@@ -73,6 +76,28 @@ pub fn load(config: &Config, data: &DataDir) -> Result<Option<Tls>, TlsError> {
                 config: finish(server),
                 fingerprint: generated.fingerprint(),
                 generated: Some(generated),
+                acme: None,
+            }))
+        }
+        TlsMode::Acme => {
+            // The generated certificate answers until the first issuance (see acme::resolver).
+            let generated = Arc::new(open_generated(data, config)?);
+            let resolver = Arc::new(
+                acme::resolver(data, generated.clone())
+                    .map_err(|e| TlsError::Generate(e.to_string()))?,
+            );
+            let mut server = builder()?.with_cert_resolver(resolver.clone());
+            // acme-tls/1 is negotiated with validation servers only (RFC 8737 §3).
+            server.alpn_protocols = vec![b"http/1.1".to_vec(), acme::ACME_TLS_ALPN.to_vec()];
+            let fingerprint = match resolver.issued() {
+                Some(i) => i.fingerprint,
+                None => generated.fingerprint(),
+            };
+            Ok(Some(Tls {
+                config: Arc::new(server),
+                fingerprint,
+                generated: Some(generated),
+                acme: Some(resolver),
             }))
         }
     }
@@ -135,6 +160,7 @@ fn build(cert: &Path, key: &Path) -> Result<Tls, TlsError> {
         config: finish(config),
         fingerprint,
         generated: None,
+        acme: None,
     })
 }
 
