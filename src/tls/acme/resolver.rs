@@ -144,8 +144,13 @@ fn alpn_certificate(domain: &str, key_authorization: &str) -> Result<CertifiedKe
     let key = rcgen::KeyPair::generate().map_err(|_| AcmeError::Crypto)?;
     let cert = params.self_signed(&key).map_err(|_| AcmeError::Crypto)?;
     let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    CertifiedKey::from_der(vec![cert.der().clone()], der, &crate::tls::provider())
-        .map_err(|_| AcmeError::Crypto)
+    // Not `CertifiedKey::from_der`: its key check parses the certificate with webpki, which
+    // refuses the critical extension unknown to it (the very point of this certificate).
+    let signing = crate::tls::provider()
+        .key_provider
+        .load_private_key(der)
+        .map_err(|_| AcmeError::Crypto)?;
+    Ok(CertifiedKey::new(vec![cert.der().clone()], signing))
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

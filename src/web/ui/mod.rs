@@ -100,6 +100,7 @@ pub mod mail_show;
 pub mod member_update;
 pub mod message_create;
 pub mod operator_firm_add;
+pub mod operator_certificate;
 pub mod operator_show;
 pub mod question_create;
 pub mod question_update;
