@@ -30,7 +30,7 @@ fn issued_over_http01_served_verified_kept_sealed_and_port_80_redirects() {
     let (port, http_port) = ports();
     let mut pebble = Pebble::start(t.path(), http_port, port, 3600);
     let data = t.path().join("data");
-    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01");
+    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01", &[]);
     // Verified by rustls against pebble's root for the box's name: chain and name.
     let leaf = b.wait_issued(&pebble.root, 60);
     assert!(b.stderr().contains("acme: http-01 validated for box.huisclos.test"), "{}", b.stderr());
@@ -68,21 +68,28 @@ fn issued_over_http01_served_verified_kept_sealed_and_port_80_redirects() {
     // A restart serves the stored certificate, even with the authority gone.
     drop(b);
     pebble.stop();
-    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01");
+    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01", &[]);
     let again = b.wait_issued(&pebble.root, 20);
     assert_eq!(fingerprint(&again), fingerprint(&leaf));
 }
 
+/// On a sealed box, before the passphrase is given: the certificate needs no key of the core.
 #[test]
-fn issued_over_tls_alpn01_on_the_https_port() {
+fn issued_over_tls_alpn01_on_the_https_port_of_a_sealed_box_still_locked() {
     let t = tempfile::tempdir().unwrap();
     let (port, http_port) = ports();
     let pebble = Pebble::start(t.path(), http_port, port, 3600);
-    let b = AcmeBox::start(t.path(), &t.path().join("data"), &pebble, (port, http_port), "tls-alpn-01");
+    let data = t.path().join("data");
+    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "tls-alpn-01", &["--sealed"]);
     b.wait_issued(&pebble.root, 60);
     let log = b.stderr();
     assert!(log.contains("acme: tls-alpn-01 validated for box.huisclos.test"), "{log}");
     assert!(!log.contains("HTTP-01 challenge answered"), "{log}");
+    let mut tls = Tls::connect(port, &pebble.root).unwrap();
+    let unlock = tls.request("GET", "/unlock", &[], b"").unwrap();
+    assert_eq!(unlock.status, 200, "{}", unlock.text());
+    assert!(unlock.text().contains("<title>Déverrouiller le serveur"), "{}", unlock.text());
+    assert!(!data.join("keys/master.key").exists());
 }
 
 #[test]
@@ -91,7 +98,7 @@ fn renewal_swaps_the_certificate_for_new_connections_and_an_open_one_goes_on() {
     let (port, http_port) = ports();
     // Twelve-second certificates: renewed at two thirds, after 8 s.
     let pebble = Pebble::start(t.path(), http_port, port, 12);
-    let mut b = AcmeBox::start(t.path(), &t.path().join("data"), &pebble, (port, http_port), "http-01");
+    let mut b = AcmeBox::start(t.path(), &t.path().join("data"), &pebble, (port, http_port), "http-01", &[]);
     let first = fingerprint(&b.wait_issued(&pebble.root, 60));
     let mut open = Tls::connect(port, &pebble.root).unwrap();
     assert_eq!(fingerprint(&open.leaf()), first);
@@ -135,7 +142,7 @@ fn a_failing_authority_leaves_the_old_certificate_and_the_operator_is_warned() {
     let (port, http_port) = ports();
     // Twenty-second certificates: renewal is due after 13 s, and fails.
     let mut pebble = Pebble::start(t.path(), http_port, port, 20);
-    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01");
+    let b = AcmeBox::start(t.path(), &data, &pebble, (port, http_port), "http-01", &[]);
     let first = fingerprint(&b.wait_issued(&pebble.root, 60));
     pebble.stop();
     let mail = eml::wait_for(&data, "Certificat HTTPS non renouvel");

@@ -159,13 +159,14 @@ pub struct AcmeBox {
 
 impl AcmeBox {
     /// Starts the box of `data` on 127.0.0.1:`port` (HTTPS) and `http_port` (HTTP-01),
-    /// with `challenge` and `extra` lines in `[acme]`; does not wait for anything.
+    /// answering `challenge`, with `extra` arguments to `serve`; does not wait for anything.
     pub fn start(
         dir: &Path,
         data: &Path,
         pebble: &Pebble,
         (port, http_port): (u16, u16),
         challenge: &str,
+        extra: &[&str],
     ) -> AcmeBox {
         let config = dir.join("huisclos.toml");
         std::fs::write(
@@ -184,6 +185,7 @@ impl AcmeBox {
             .arg("--data")
             .arg(data)
             .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(extra)
             .env_remove("JOURNAL_STREAM")
             .env_remove("HUISCLOS_CONFIG")
             .stdout(Stdio::null())

@@ -149,6 +149,30 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_example_documents_every_key() {
+        let example = crate::config::EXAMPLE;
+        assert!(example.contains("# [acme]"));
+        let full = toml::to_string(&AcmeConfig::default()).unwrap();
+        for line in full.lines() {
+            if let Some((key, _)) = line.split_once(" = ") {
+                assert!(example.contains(&format!("# {key} = ")), "[acme] {key} not documented");
+            }
+        }
+        // Uncommented, the example's [acme] is a valid configuration.
+        let start = example.find("# [acme]").unwrap();
+        let section: String = example[start..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.starts_with('[') || l.contains(" = "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = Config::parse(&format!("[server]\nlisten = \"0.0.0.0:443\"\n{section}")).unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.acme.unwrap().domains, ["extranet.cabinet-exemple.fr"]);
+    }
+
+    #[test]
     fn refused_with_a_reason() {
         assert!(with("domains = []").unwrap_err().contains("at least one"));
         assert!(with("domains = [\"*.a.fr\"]").unwrap_err().contains("entry 1"));
