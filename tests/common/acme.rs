@@ -213,7 +213,10 @@ impl AcmeBox {
                 return tls.leaf();
             }
             if Instant::now() > deadline {
-                panic!("no certificate issued in {secs} s; stderr:\n{}", self.stderr());
+                panic!(
+                    "no certificate issued in {secs} s; stderr:\n{}",
+                    self.stderr()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -247,8 +250,8 @@ impl Tls {
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let name = ServerName::try_from(DOMAIN).unwrap();
-        let conn = rustls::ClientConnection::new(Arc::new(config), name)
-            .map_err(std::io::Error::other)?;
+        let conn =
+            rustls::ClientConnection::new(Arc::new(config), name).map_err(std::io::Error::other)?;
         let tcp = TcpStream::connect(("127.0.0.1", port))?;
         tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
         let mut stream = rustls::StreamOwned::new(conn, tcp);
@@ -260,7 +263,9 @@ impl Tls {
 
     /// The leaf certificate the server showed.
     pub fn leaf(&self) -> CertificateDer<'static> {
-        self.stream.conn.peer_certificates().unwrap()[0].clone().into_owned()
+        self.stream.conn.peer_certificates().unwrap()[0]
+            .clone()
+            .into_owned()
     }
 
     /// One request on this connection (kept open); the response.
@@ -290,7 +295,11 @@ impl Tls {
 pub fn http(port: u16, path: &str, host: &str) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     read_response(&raw[..]).unwrap()

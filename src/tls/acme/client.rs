@@ -72,7 +72,11 @@ impl Order {
             status: s("status").ok_or(AcmeError::Protocol("order status"))?,
             authorizations: v["authorizations"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|u| u.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default(),
             finalize: s("finalize").ok_or(AcmeError::Protocol("order finalize"))?,
             certificate: s("certificate"),
@@ -163,7 +167,9 @@ impl Client {
         if reply.status != 200 && reply.status != 201 {
             return Err(problem(&reply));
         }
-        let kid = reply.location.ok_or(AcmeError::Protocol("account location"))?;
+        let kid = reply
+            .location
+            .ok_or(AcmeError::Protocol("account location"))?;
         self.kid = Some(kid.clone());
         Ok(kid)
     }
@@ -265,7 +271,10 @@ impl Client {
             if Instant::now() >= deadline {
                 return Err(AcmeError::Timeout);
             }
-            let wait = reply.retry_after.unwrap_or(POLL_MIN).clamp(POLL_MIN, POLL_MAX);
+            let wait = reply
+                .retry_after
+                .unwrap_or(POLL_MIN)
+                .clamp(POLL_MIN, POLL_MAX);
             std::thread::sleep(wait);
         }
     }

@@ -155,7 +155,10 @@ mod tests {
         let full = toml::to_string(&AcmeConfig::default()).unwrap();
         for line in full.lines() {
             if let Some((key, _)) = line.split_once(" = ") {
-                assert!(example.contains(&format!("# {key} = ")), "[acme] {key} not documented");
+                assert!(
+                    example.contains(&format!("# {key} = ")),
+                    "[acme] {key} not documented"
+                );
             }
         }
         // Uncommented, the example's [acme] is a valid configuration.
@@ -175,8 +178,16 @@ mod tests {
     #[test]
     fn refused_with_a_reason() {
         assert!(with("domains = []").unwrap_err().contains("at least one"));
-        assert!(with("domains = [\"*.a.fr\"]").unwrap_err().contains("entry 1"));
-        assert!(with("domains = [\"10.0.0.1\"]").unwrap_err().contains("entry 1"));
+        assert!(
+            with("domains = [\"*.a.fr\"]")
+                .unwrap_err()
+                .contains("entry 1")
+        );
+        assert!(
+            with("domains = [\"10.0.0.1\"]")
+                .unwrap_err()
+                .contains("entry 1")
+        );
         let http = "domains = [\"a.fr\"]\ndirectory = \"http://ca/dir\"";
         assert!(with(http).unwrap_err().contains("https://"));
         let contact = "domains = [\"a.fr\"]\ncontact = \"it@a.fr\"";

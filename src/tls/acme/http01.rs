@@ -37,7 +37,11 @@ pub struct Target {
 }
 
 impl Http01 {
-    pub fn start(addr: SocketAddr, target: Target, resolver: Arc<Resolver>) -> Result<Http01, String> {
+    pub fn start(
+        addr: SocketAddr,
+        target: Target,
+        resolver: Arc<Resolver>,
+    ) -> Result<Http01, String> {
         let listener = std::net::TcpListener::bind(addr)
             .map_err(|e| format!("cannot listen on [acme] http_listen {addr}: {e}"))?;
         // A small port facing the Internet: few connections, short timeouts.
@@ -114,7 +118,10 @@ fn answer(url: &str, host: Option<String>, target: &Target, resolver: &Resolver)
     }
     // A path that is no valid header value (bytes tiny_http let through) goes to the root.
     let location = |url: &str| {
-        tiny_http::Header::from_bytes(&b"Location"[..], redirect(url, host.as_deref(), target).as_bytes())
+        tiny_http::Header::from_bytes(
+            &b"Location"[..],
+            redirect(url, host.as_deref(), target).as_bytes(),
+        )
     };
     match location(url).or_else(|()| location("/")) {
         Ok(h) => tiny_http::Response::from_data(Vec::new())
@@ -160,13 +167,19 @@ mod tests {
             redirect("/login?x=1", Some("www.example.fr:80"), &t),
             "https://www.example.fr/login?x=1"
         );
-        assert_eq!(redirect("/", Some("evil.example"), &t), "https://box.example.fr/");
+        assert_eq!(
+            redirect("/", Some("evil.example"), &t),
+            "https://box.example.fr/"
+        );
         assert_eq!(redirect("/a", None, &t), "https://box.example.fr/a");
         let t8443 = Target {
             https_port: 8443,
             ..target()
         };
-        assert_eq!(redirect("//evil", Some("BOX.example.fr"), &t8443), "https://box.example.fr:8443//evil");
+        assert_eq!(
+            redirect("//evil", Some("BOX.example.fr"), &t8443),
+            "https://box.example.fr:8443//evil"
+        );
         assert_eq!(redirect("*", None, &t8443), "https://box.example.fr:8443/");
     }
 }

@@ -82,7 +82,11 @@ fn answer_and_finalize(
             Challenge::TlsAlpn01 => resolver.add_alpn(&pending.domain, &key_authorization)?,
         }
         client.validate(&pending.url, authz)?;
-        log::info!("acme: {} validated for {}", cfg.challenge.name(), pending.domain);
+        log::info!(
+            "acme: {} validated for {}",
+            cfg.challenge.name(),
+            pending.domain
+        );
     }
     let (leaf_key, csr) = csr(&cfg.domains)?;
     let chain = client.finalize(order, &csr)?;
@@ -118,7 +122,9 @@ fn trusted_roots(cfg: &AcmeConfig) -> Result<Option<Vec<Vec<u8>>>, AcmeError> {
         .collect::<Result<_, _>>()
         .map_err(|_| AcmeError::Store("[acme] ca_file holds no PEM certificate".into()))?;
     if certs.is_empty() {
-        return Err(AcmeError::Store("[acme] ca_file holds no PEM certificate".into()));
+        return Err(AcmeError::Store(
+            "[acme] ca_file holds no PEM certificate".into(),
+        ));
     }
     Ok(Some(certs))
 }
@@ -132,12 +138,21 @@ mod tests {
         let domains = vec!["box.example.fr".to_owned(), "www.example.fr".to_owned()];
         let (key, der) = csr(&domains).unwrap();
         for d in &domains {
-            assert!(der.windows(d.len()).any(|w| w == d.as_bytes()), "{d} missing");
+            assert!(
+                der.windows(d.len()).any(|w| w == d.as_bytes()),
+                "{d} missing"
+            );
         }
         let pair = rcgen::KeyPair::try_from(key.as_slice()).unwrap();
         let public = pair.public_key_raw();
-        assert!(der.windows(public.len()).any(|w| w == public), "not the key's CSR");
-        assert!(!der.windows(6).any(|w| w == b"rcgen "), "no placeholder subject");
+        assert!(
+            der.windows(public.len()).any(|w| w == public),
+            "not the key's CSR"
+        );
+        assert!(
+            !der.windows(6).any(|w| w == b"rcgen "),
+            "no placeholder subject"
+        );
         let (other, _) = csr(&domains).unwrap();
         assert_ne!(key.as_slice(), other.as_slice(), "a new key every time");
     }

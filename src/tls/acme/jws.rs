@@ -34,8 +34,9 @@ pub enum Signer<'a> {
 
 impl AccountKey {
     pub fn generate() -> Result<AccountKey, AcmeError> {
-        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-            .map_err(|_| AcmeError::Crypto)?;
+        let doc =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+                .map_err(|_| AcmeError::Crypto)?;
         AccountKey::from_pkcs8(doc.as_ref())
     }
 
@@ -59,7 +60,10 @@ impl AccountKey {
     /// `x` and `y`, base64url: the uncompressed point is `04 | x (32) | y (32)`.
     fn coordinates(&self) -> (String, String) {
         let point = self.pair.public_key().as_ref();
-        let (x, y) = point.get(1..).unwrap_or_default().split_at(point.len().saturating_sub(1) / 2);
+        let (x, y) = point
+            .get(1..)
+            .unwrap_or_default()
+            .split_at(point.len().saturating_sub(1) / 2);
         (B64.encode(x), B64.encode(y))
     }
 
@@ -146,7 +150,8 @@ mod tests {
         let public = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point);
         public.verify(input.as_bytes(), &sig).unwrap();
         assert!(public.verify(b"other", &sig).is_err());
-        let sent: Value = serde_json::from_slice(&decode(jws["payload"].as_str().unwrap())).unwrap();
+        let sent: Value =
+            serde_json::from_slice(&decode(jws["payload"].as_str().unwrap())).unwrap();
         assert_eq!(sent, payload);
     }
 
@@ -154,7 +159,12 @@ mod tests {
     fn kid_after_account_creation_and_empty_payload_for_post_as_get() {
         let key = AccountKey::generate().unwrap();
         let body = key
-            .sign("https://ca/order/1", "n", Signer::Kid("https://ca/acct/7"), None)
+            .sign(
+                "https://ca/order/1",
+                "n",
+                Signer::Kid("https://ca/acct/7"),
+                None,
+            )
             .unwrap();
         let jws: Value = serde_json::from_slice(&body).unwrap();
         let protected: Value =
@@ -171,9 +181,15 @@ mod tests {
         assert_eq!(key.thumbprint(), again.thumbprint());
         // The thumbprint of the JWK as serde orders it (alphabetically: the same members).
         let jwk = key.jwk().to_string();
-        assert_eq!(key.thumbprint(), B64.encode(&crate::crypto::sha256(jwk.as_bytes())));
+        assert_eq!(
+            key.thumbprint(),
+            B64.encode(&crate::crypto::sha256(jwk.as_bytes()))
+        );
         assert_eq!(key.thumbprint().len(), 43);
-        assert_eq!(key.key_authorization("tok"), format!("tok.{}", key.thumbprint()));
+        assert_eq!(
+            key.key_authorization("tok"),
+            format!("tok.{}", key.thumbprint())
+        );
         assert!(AccountKey::from_pkcs8(b"not a key").is_err());
     }
 }

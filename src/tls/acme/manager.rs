@@ -43,7 +43,10 @@ static STATUS: RwLock<Option<Status>> = RwLock::new(None);
 
 /// The state of the ACME certificate; `None` when the box does not use `[acme]`.
 pub fn status() -> Option<Status> {
-    STATUS.read().unwrap_or_else(PoisonError::into_inner).clone()
+    STATUS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
 }
 
 fn publish(s: &Status) {
@@ -106,7 +109,9 @@ impl Manager {
                 loop {
                     let now = crate::domain::time::now();
                     let wake = life.tick(now);
-                    let wait = wake.saturating_sub(crate::domain::time::now()).clamp(1, MAX_SLEEP_SECS);
+                    let wait = wake
+                        .saturating_sub(crate::domain::time::now())
+                        .clamp(1, MAX_SLEEP_SECS);
                     let (lock, cvar) = &*flag;
                     let stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
                     let (stopped, _) = cvar
@@ -173,7 +178,9 @@ impl Life {
         let next = self.due_at(now).max(self.next_try);
         self.status.next_attempt = Some(next);
         self.status.not_after = issued.as_ref().map(|i| i.not_after);
-        self.status.warn_from = issued.as_ref().map(|i| warn_from(i.not_before, i.not_after));
+        self.status.warn_from = issued
+            .as_ref()
+            .map(|i| warn_from(i.not_before, i.not_after));
         publish(&self.status);
         let expiry = issued
             .filter(|i| self.expiry_told != Some(i.not_after))

@@ -92,13 +92,19 @@ impl std::error::Error for AcmeError {}
 
 /// The resolver of the HTTPS port of `data`: the stored certificate if there is one
 /// (whatever its state: the manager renews it), else `fallback`.
-pub fn resolver(data: &DataDir, fallback: Arc<crate::tls::Generated>) -> Result<Resolver, AcmeError> {
+pub fn resolver(
+    data: &DataDir,
+    fallback: Arc<crate::tls::Generated>,
+) -> Result<Resolver, AcmeError> {
     let store = store::Store::open(&dir(data))?;
     let issued = match store.certificate()? {
         Some(c) => match Issued::from_pem(&c.chain, &c.key) {
             Ok(i) => Some(i),
             Err(e) => {
-                log::warn!("acme: the stored certificate is not usable ({}); issued anew", e.code());
+                log::warn!(
+                    "acme: the stored certificate is not usable ({}); issued anew",
+                    e.code()
+                );
                 None
             }
         },

@@ -33,10 +33,9 @@ impl Issued {
     /// From a PEM chain (leaf first) and the PKCS#8 key of the leaf.
     pub fn from_pem(chain: &str, key_pkcs8: &[u8]) -> Result<Issued, AcmeError> {
         use rustls_pki_types::pem::PemObject;
-        let certs: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(chain.as_bytes())
-                .collect::<Result<_, _>>()
-                .map_err(|_| AcmeError::Protocol("certificate chain"))?;
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain.as_bytes())
+            .collect::<Result<_, _>>()
+            .map_err(|_| AcmeError::Protocol("certificate chain"))?;
         let leaf = certs.first().ok_or(AcmeError::Protocol("empty chain"))?;
         let validity = crate::tls::inspect::inspect(leaf)
             .map_err(|_| AcmeError::Protocol("certificate"))?
@@ -174,7 +173,10 @@ mod tests {
         let mut ext = vec![0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x1f];
         ext.extend([0x01, 0x01, 0xff, 0x04, 0x22, 0x04, 0x20]);
         ext.extend(digest);
-        assert!(der.windows(ext.len()).any(|w| w == ext), "extension not found");
+        assert!(
+            der.windows(ext.len()).any(|w| w == ext),
+            "extension not found"
+        );
         let names = crate::tls::inspect::inspect(der).unwrap().names;
         assert_eq!(names, ["box.example.fr"]);
     }

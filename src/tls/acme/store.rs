@@ -70,8 +70,7 @@ impl Store {
             Ok(b) => Zeroizing::new(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let fresh = Zeroizing::new(crate::ids::random::<64>().to_vec());
-                write_private(&path, &fresh, false)
-                    .map_err(|e| AcmeError::Store(e.to_string()))?;
+                write_private(&path, &fresh, false).map_err(|e| AcmeError::Store(e.to_string()))?;
                 fresh
             }
             Err(e) => return Err(AcmeError::Store(e.to_string())),
@@ -103,7 +102,12 @@ impl Store {
             key: B64.encode(&account.key),
             kid: account.kid.clone(),
         };
-        self.write("account.sealed", "acme/account", directory.as_bytes(), &file)
+        self.write(
+            "account.sealed",
+            "acme/account",
+            directory.as_bytes(),
+            &file,
+        )
     }
 
     pub fn certificate(&self) -> Result<Option<Certificate>, AcmeError> {
@@ -128,7 +132,12 @@ impl Store {
 
     /// The opened content of `name`; `None` when absent. A file that does not open (other
     /// key, other directory, damaged) counts as absent: it is made anew.
-    fn read(&self, name: &str, table: &str, ad: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, AcmeError> {
+    fn read(
+        &self,
+        name: &str,
+        table: &str,
+        ad: &[u8],
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, AcmeError> {
         let sealed = match std::fs::read(self.dir.join(name)) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -143,10 +152,15 @@ impl Store {
         }
     }
 
-    fn write(&self, name: &str, table: &str, ad: &[u8], value: &impl Serialize) -> Result<(), AcmeError> {
-        let plain = Zeroizing::new(
-            serde_json::to_vec(value).map_err(|e| AcmeError::Store(e.to_string()))?,
-        );
+    fn write(
+        &self,
+        name: &str,
+        table: &str,
+        ad: &[u8],
+        value: &impl Serialize,
+    ) -> Result<(), AcmeError> {
+        let plain =
+            Zeroizing::new(serde_json::to_vec(value).map_err(|e| AcmeError::Store(e.to_string()))?);
         let sealed = self.key.seal(table, ad, &plain);
         write_private(&self.dir.join(name), &sealed, true)
             .map_err(|e| AcmeError::Store(e.to_string()))
@@ -182,14 +196,20 @@ mod tests {
         for name in ["account.sealed", "certificate.sealed"] {
             let raw = std::fs::read(dir.join(name)).unwrap();
             let b64 = B64.encode(b"PKCS8-SECRET");
-            assert!(!String::from_utf8_lossy(&raw).contains(&b64), "{name} in clear");
+            assert!(
+                !String::from_utf8_lossy(&raw).contains(&b64),
+                "{name} in clear"
+            );
         }
         // Reopened (same storage key): both read back.
         let again = Store::open(&dir).unwrap();
         let got = again.account("https://ca/dir").unwrap().unwrap();
         assert_eq!(got.key.as_slice(), b"PKCS8-SECRET");
         assert_eq!(got.kid.as_deref(), Some("https://ca/acct/1"));
-        assert_eq!(again.certificate().unwrap().unwrap().key.as_slice(), b"LEAF-SECRET");
+        assert_eq!(
+            again.certificate().unwrap().unwrap().key.as_slice(),
+            b"LEAF-SECRET"
+        );
         // Another authority: no account there yet.
         assert!(again.account("https://other/dir").unwrap().is_none());
         // Another storage key: nothing opens.

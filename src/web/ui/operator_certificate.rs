@@ -43,14 +43,16 @@ pub fn view(lang: &str) -> Option<View> {
 /// `7 déc. 2026 à 01:17` / `7 Dec 2026, 01:17`, in the box's time zone.
 fn moment(unix: i64, lang: &str) -> Moment {
     const FR: [&str; 12] = [
-        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-        "nov.", "déc.",
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
     ];
     const EN: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let l = localtime::to_local(unix);
-    let m = usize::try_from(l.month.saturating_sub(1)).unwrap_or(0).min(11);
+    let m = usize::try_from(l.month.saturating_sub(1))
+        .unwrap_or(0)
+        .min(11);
     let text = if lang == "en" {
         format!("{} {} {}, {}", l.day, EN[m], l.year, l.time)
     } else {
