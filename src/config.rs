@@ -503,6 +503,13 @@ impl Config {
         if !self.server.public_url.is_empty() {
             return self.server.public_url.trim_end_matches('/').to_owned();
         }
+        // With ACME the box has a name, which its certificate bears.
+        if let Some(name) = self.acme.as_ref().and_then(|a| a.domains.first()) {
+            return match self.server.listen.port() {
+                443 => format!("https://{name}"),
+                port => format!("https://{name}:{port}"),
+            };
+        }
         let scheme = match self.tls_mode() {
             TlsMode::PlainLoopback | TlsMode::BehindProxy => "http",
             _ => "https",

@@ -1,8 +1,9 @@
 //! TLS for the web front (rustls 0.23 with the ring provider).
 //!
-//! Off loopback, TLS is not optional: either the admin's certificate files, or a self-signed
-//! certificate generated in `DATA/keys/tls/` whose SHA-256 fingerprint is printed so that it
-//! can be checked in the browser. A reverse proxy is the only other way
+//! Off loopback, TLS is not optional: either the admin's certificate files, certificates
+//! issued by an ACME authority ([`acme`], `[acme]`, which serves HTTPS on loopback too), or a
+//! self-signed certificate generated in `DATA/keys/tls/` whose SHA-256 fingerprint is printed
+//! so that it can be checked in the browser. A reverse proxy is the only other way
 //! (see [`crate::config::TlsMode`]).
 //!
 //! The generated certificate names the box ([`names`]), lasts 397 days and is renewed

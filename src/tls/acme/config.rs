@@ -144,6 +144,8 @@ mod tests {
         assert_eq!(a.directory, LETS_ENCRYPT);
         assert_eq!(a.challenge, Challenge::Http01);
         assert_eq!(c.tls_mode(), crate::config::TlsMode::Acme);
+        // Links name the box by its first domain, over HTTPS, even on a loopback listen.
+        assert_eq!(c.base_url(), "https://box.example.fr:8080");
         let d = Config::parse("[acme]\ndomains = [\"a.fr\"]").unwrap();
         assert_eq!(d.acme.unwrap().http_listen.to_string(), "0.0.0.0:80");
     }

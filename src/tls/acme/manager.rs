@@ -107,11 +107,9 @@ impl Manager {
             .name("acme".into())
             .spawn(move || {
                 loop {
-                    let now = crate::domain::time::now();
-                    let wake = life.tick(now);
-                    let wait = wake
-                        .saturating_sub(crate::domain::time::now())
-                        .clamp(1, MAX_SLEEP_SECS);
+                    let at = now();
+                    let wake = life.tick(at);
+                    let wait = wake.saturating_sub(now()).clamp(1, MAX_SLEEP_SECS);
                     let (lock, cvar) = &*flag;
                     let stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
                     let (stopped, _) = cvar
@@ -205,7 +203,7 @@ impl Life {
                     "acme: certificate {} for {} names, valid until {}; served from now on",
                     if first { "issued" } else { "renewed" },
                     self.cfg.domains.len(),
-                    crate::domain::time::rfc3339(issued.not_after)
+                    rfc3339(issued.not_after)
                 );
                 self.resolver.install(issued);
                 self.status.last_success = Some(now);
@@ -235,6 +233,20 @@ impl Life {
             }
         }
     }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn rfc3339(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| secs.to_string())
 }
 
 /// Whether `issued` names every one of `domains`.
