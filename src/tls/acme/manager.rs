@@ -262,3 +262,79 @@ fn covers(issued: &Issued, domains: &[String]) -> bool {
         .iter()
         .all(|d| names.iter().any(|n| n.eq_ignore_ascii_case(d)))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+    use super::*;
+
+    /// A box whose authority refuses connections, and a `warn` that counts the failure
+    /// warnings and sends only when `open` (a sealed box is locked while it is not).
+    fn failing(dir: &std::path::Path, open: Arc<AtomicBool>, told: Arc<AtomicU32>) -> Life {
+        let identity = crate::tls::generated::Identity {
+            listen: [127, 0, 0, 1].into(),
+            public_url: String::new(),
+        };
+        let fallback =
+            crate::tls::Generated::open(&dir.join("tls"), identity, crate::tls::provider(), now())
+                .unwrap();
+        let cfg = AcmeConfig {
+            directory: "https://127.0.0.1:1/dir".into(),
+            domains: vec!["box.example.fr".into()],
+            retry_first_secs: 60,
+            retry_max_secs: 600,
+            ..AcmeConfig::default()
+        };
+        Life {
+            cfg,
+            store: Store::open(&dir.join("acme")).unwrap(),
+            resolver: Arc::new(Resolver::new(Arc::new(fallback), None)),
+            warn: Box::new(move |w| {
+                assert_eq!(w, Warning::Failed);
+                let sent = open.load(Ordering::SeqCst);
+                if sent {
+                    told.fetch_add(1, Ordering::SeqCst);
+                }
+                sent
+            }),
+            status: Status::default(),
+            next_try: 0,
+            failure_pending: false,
+            failure_told: false,
+            expiry_told: None,
+        }
+    }
+
+    #[test]
+    fn failures_back_off_and_the_operator_is_told_once_when_he_can_be() {
+        let t = tempfile::tempdir().unwrap();
+        let (open, told) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicU32::new(0)),
+        );
+        let mut life = failing(t.path(), open.clone(), told.clone());
+        let t0 = now();
+        // No certificate: an attempt at once; it fails, the next one in 60 s.
+        assert_eq!(life.tick(t0), t0 + 60);
+        assert_eq!(life.status.failures, 1);
+        assert_eq!(life.status.last_error.as_deref(), Some("network"));
+        assert_eq!(life.status.next_attempt, Some(t0 + 60));
+        // Locked: the warning waits; before the backoff ends, no new attempt.
+        assert_eq!(life.tick(t0 + 30), t0 + 60);
+        assert_eq!((life.status.failures, told.load(Ordering::SeqCst)), (1, 0));
+        open.store(true, Ordering::SeqCst);
+        life.tick(t0 + 31);
+        assert_eq!(told.load(Ordering::SeqCst), 1, "sent once it can be");
+        // The next failures double the wait, up to the cap, and tell nobody again.
+        assert_eq!(life.tick(t0 + 60), t0 + 60 + 120);
+        assert_eq!(life.tick(t0 + 180), t0 + 180 + 240);
+        assert_eq!(life.status.failures, 3);
+        assert_eq!(told.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            status(),
+            Some(life.status.clone()),
+            "published for the pages"
+        );
+    }
+}
