@@ -104,11 +104,12 @@ fn issued_over_http01_served_verified_kept_sealed_and_port_80_redirects() {
 }
 
 /// On a sealed box, before the passphrase is given: the certificate needs no key of the core.
+/// Pebble rejects half of the nonces here.
 #[test]
 fn issued_over_tls_alpn01_on_the_https_port_of_a_sealed_box_still_locked() {
     let t = tempfile::tempdir().unwrap();
     let (port, http_port) = ports();
-    let pebble = Pebble::start(t.path(), http_port, port, 3600);
+    let pebble = Pebble::start_rejecting(t.path(), http_port, port, 3600, 50);
     let data = t.path().join("data");
     let b = AcmeBox::start(
         t.path(),
@@ -125,6 +126,11 @@ fn issued_over_tls_alpn01_on_the_https_port_of_a_sealed_box_still_locked() {
         "{log}"
     );
     assert!(!log.contains("HTTP-01 challenge answered"), "{log}");
+    // Pebble rejected half of the nonces: the client signed those requests again.
+    assert!(
+        log.contains("acme: nonce refused (badNonce), signing again"),
+        "{log}"
+    );
     let mut tls = Tls::connect(port, &pebble.root).unwrap();
     let unlock = tls.request("GET", "/unlock", &[], b"").unwrap();
     assert_eq!(unlock.status, 200, "{}", unlock.text());

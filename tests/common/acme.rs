@@ -47,6 +47,18 @@ impl Pebble {
     /// Starts pebble validating HTTP-01 on `http_port` and TLS-ALPN-01 on `tls_port` of
     /// 127.0.0.1, issuing certificates valid `validity` seconds.
     pub fn start(dir: &Path, http_port: u16, tls_port: u16, validity: u64) -> Pebble {
+        Pebble::start_rejecting(dir, http_port, tls_port, validity, 5)
+    }
+
+    /// As [`Pebble::start`], rejecting `nonce_reject` percent of the nonces (pebble's
+    /// default is 5).
+    pub fn start_rejecting(
+        dir: &Path,
+        http_port: u16,
+        tls_port: u16,
+        validity: u64,
+        nonce_reject: u8,
+    ) -> Pebble {
         let (dns_port, dns_mgmt) = (free_port(), free_port());
         let dns = Command::new("pebble-challtestsrv")
             .args(["-dns01", &format!("127.0.0.1:{dns_port}")])
@@ -80,13 +92,14 @@ impl Pebble {
         let config_file = dir.join("pebble.json");
         std::fs::write(&config_file, config.to_string()).unwrap();
         let log = dir.join("pebble.log");
-        // No PEBBLE_VA_ALWAYS_VALID: every challenge is really checked. Nonces are still
-        // rejected at random (pebble's default 5 %): the client must sign again.
+        // No PEBBLE_VA_ALWAYS_VALID: every challenge is really checked. Nonces are
+        // rejected at random: the client must sign again.
         let pebble = Command::new("pebble")
             .arg("-config")
             .arg(&config_file)
             .args(["-dnsserver", &format!("127.0.0.1:{dns_port}")])
             .env("PEBBLE_VA_NOSLEEP", "1")
+            .env("PEBBLE_WFE_NONCEREJECT", nonce_reject.to_string())
             .stdout(std::fs::File::create(&log).unwrap())
             .stderr(Stdio::null())
             .spawn()

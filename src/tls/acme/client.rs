@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 use super::AcmeError;
 use super::jws::{AccountKey, Signer};
 
-/// How many times one request is signed again after a `badNonce`.
-const NONCE_RETRIES: u32 = 5;
+/// How many times one request is signed again after a `badNonce` (a server may reject any
+/// share of nonces; the tests make pebble reject half of them).
+const NONCE_RETRIES: u32 = 10;
 /// How long an order or authorization may stay pending before the attempt is given up.
 const POLL_DEADLINE: Duration = Duration::from_secs(120);
 /// Bounds of the wait between two polls (a `Retry-After` is kept within them).
@@ -305,7 +306,7 @@ impl Client {
             if reply.status == 400 && problem_type(&reply).as_deref() == Some("badNonce") {
                 tries += 1;
                 if tries <= NONCE_RETRIES {
-                    log::debug!("acme: nonce refused, signing again ({tries})");
+                    log::info!("acme: nonce refused (badNonce), signing again ({tries})");
                     continue;
                 }
             }
