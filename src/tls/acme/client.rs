@@ -110,7 +110,7 @@ impl Client {
             )),
             None => RootCerts::WebPki,
         };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             // ACME errors are problem documents: read them instead of failing on the status.
             .http_status_as_error(false)
             // The box talks to its CA directly (principle 2: no other outbound connection).
@@ -119,8 +119,12 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(30)))
             .user_agent(concat!("huisclos/", env!("CARGO_PKG_VERSION")))
             .tls_config(TlsConfig::builder().root_certs(root_certs).build())
-            .build()
-            .into();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            super::dns::BoxResolver,
+        );
         let reply = request(&agent, "GET", url, None)?;
         if reply.status != 200 {
             return Err(AcmeError::Status(reply.status));

@@ -21,6 +21,7 @@
 
 pub mod client;
 mod config;
+mod dns;
 pub mod http01;
 mod issue;
 pub mod jws;
