@@ -30,6 +30,10 @@ pub struct Config {
     pub log: Log,
     /// Scheduled backups; none without the table (see [`crate::backup::schedule`]).
     pub backup: Option<crate::backup::schedule::settings::BackupSettings>,
+    /// Certificates by ACME (`crate::tls::acme`); absent, the box serves its own files or a
+    /// generated certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acme: Option<crate::tls::acme::AcmeConfig>,
 }
 
 /// Secure mails to outside addresses (courrier sécurisé).
@@ -247,6 +251,7 @@ impl Default for Config {
             secure_mail: SecureMail::default(),
             log: Log::default(),
             backup: None,
+            acme: None,
         }
     }
 }
@@ -339,6 +344,8 @@ pub enum TlsMode {
     Files { cert: PathBuf, key: PathBuf },
     /// TLS with the certificate generated in `DATA/keys/tls/`.
     Generated,
+    /// TLS with certificates issued by an ACME authority (`[acme]`), loopback included.
+    Acme,
 }
 
 impl Config {
@@ -463,6 +470,9 @@ impl Config {
         if let Some(b) = &self.backup {
             b.check().map_err(ConfigError::Invalid)?;
         }
+        if let Some(acme) = &self.acme {
+            acme.validate(self).map_err(ConfigError::Invalid)?;
+        }
         if !self.smtp.host.is_empty() {
             if self.smtp.security == SmtpSecurity::None && !is_loopback_name(&self.smtp.host) {
                 return bad(
@@ -478,7 +488,9 @@ impl Config {
 
     /// Whether and how TLS is used by the web front.
     pub fn tls_mode(&self) -> TlsMode {
-        if !self.tls.cert_file.as_os_str().is_empty() {
+        if self.acme.is_some() {
+            TlsMode::Acme
+        } else if !self.tls.cert_file.as_os_str().is_empty() {
             TlsMode::Files {
                 cert: self.tls.cert_file.clone(),
                 key: self.tls.key_file.clone(),
@@ -496,6 +508,13 @@ impl Config {
     pub fn base_url(&self) -> String {
         if !self.server.public_url.is_empty() {
             return self.server.public_url.trim_end_matches('/').to_owned();
+        }
+        // With ACME the box has a name, which its certificate bears.
+        if let Some(name) = self.acme.as_ref().and_then(|a| a.domains.first()) {
+            return match self.server.listen.port() {
+                443 => format!("https://{name}"),
+                port => format!("https://{name}:{port}"),
+            };
         }
         let scheme = match self.tls_mode() {
             TlsMode::PlainLoopback | TlsMode::BehindProxy => "http",

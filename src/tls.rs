@@ -1,8 +1,9 @@
 //! TLS for the web front (rustls 0.23 with the ring provider).
 //!
-//! Off loopback, TLS is not optional: either the admin's certificate files, or a self-signed
-//! certificate generated in `DATA/keys/tls/` whose SHA-256 fingerprint is printed so that it
-//! can be checked in the browser. A reverse proxy is the only other way
+//! Off loopback, TLS is not optional: either the admin's certificate files, certificates
+//! issued by an ACME authority ([`acme`], `[acme]`, which serves HTTPS on loopback too), or a
+//! self-signed certificate generated in `DATA/keys/tls/` whose SHA-256 fingerprint is printed
+//! so that it can be checked in the browser. A reverse proxy is the only other way
 //! (see [`crate::config::TlsMode`]).
 //!
 //! The generated certificate names the box ([`names`]), lasts 397 days and is renewed
@@ -10,6 +11,7 @@
 //! [`validity`]); the server picks it up at the next handshake. The admin's own files are
 //! read at start only: a new certificate of theirs needs a restart.
 
+pub mod acme;
 pub mod expiry;
 mod generated;
 mod inspect;
@@ -60,6 +62,8 @@ pub struct Tls {
     pub fingerprint: String,
     /// The generated certificate, to renew while serving (`None` for the admin's files).
     pub generated: Option<Arc<Generated>>,
+    /// The ACME resolver, for the renewal thread (`[acme]` only).
+    pub acme: Option<Arc<acme::Resolver>>,
 }
 
 /// The TLS configuration `config` asks for, or `None` for plain HTTP.
@@ -74,6 +78,28 @@ pub fn load(config: &Config, data: &DataDir) -> Result<Option<Tls>, TlsError> {
                 config: finish(server),
                 fingerprint: generated.fingerprint(),
                 generated: Some(generated),
+                acme: None,
+            }))
+        }
+        TlsMode::Acme => {
+            // The generated certificate answers until the first issuance (see acme::resolver).
+            let generated = Arc::new(open_generated(data, config)?);
+            let resolver = Arc::new(
+                acme::resolver(data, generated.clone())
+                    .map_err(|e| TlsError::Generate(e.to_string()))?,
+            );
+            let mut server = builder()?.with_cert_resolver(resolver.clone());
+            // acme-tls/1 is negotiated with validation servers only (RFC 8737 §3).
+            server.alpn_protocols = vec![b"http/1.1".to_vec(), acme::ACME_TLS_ALPN.to_vec()];
+            let fingerprint = match resolver.issued() {
+                Some(i) => i.fingerprint,
+                None => generated.fingerprint(),
+            };
+            Ok(Some(Tls {
+                config: Arc::new(server),
+                fingerprint,
+                generated: Some(generated),
+                acme: Some(resolver),
             }))
         }
     }
@@ -136,6 +162,7 @@ fn build(cert: &Path, key: &Path) -> Result<Tls, TlsError> {
         config: finish(config),
         fingerprint,
         generated: None,
+        acme: None,
     })
 }
 

@@ -10,6 +10,7 @@ mod common;
 
 mod access_matrix;
 mod accounts;
+mod acme;
 mod agenda;
 mod asides;
 mod at_rest;

@@ -34,6 +34,7 @@ pub const KINDS: &[&str] = &[
     "staff_address_taken",
     "backup_failed",
     "backup_recovered",
+    "certificate_alert",
 ];
 
 /// The kinds a person can turn off in his notification preferences: they carry
@@ -372,6 +373,20 @@ impl Mailer {
     ) -> Result<MailId, MailError> {
         let vars = context! { minutes => minutes };
         self.send(store, "lockout_alert", to, from, "/login", vars)
+    }
+
+    /// The box's HTTPS certificate (ACME) could not be renewed (`failed`), or ends in
+    /// `days` days: to the box operator, with a link to the operator page; no name.
+    pub fn certificate_alert(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        failed: bool,
+        days: i64,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { failed => failed, days => days };
+        self.send(store, "certificate_alert", to, from, "/operator", vars)
     }
 
     /// An appointment is near: its local date, time and UTC offset only (`05/11/2026`,

@@ -44,7 +44,9 @@ pub fn policy(kind: &str) -> Option<Policy> {
         | "copilot_proposal"
         | "staff_address_taken"
         | "backup_failed"
-        | "backup_recovered" => Policy::Direct,
+        | "backup_recovered"
+        // The operator's alert about the box's certificate: a message to the box's admin.
+        | "certificate_alert" => Policy::Direct,
         "notification" | "digest" => Policy::Batched,
         "request_reminder" | "event_reminder" | "retention_notice" | "exhibits_reminder"
         | "secure_mail_reply" => Policy::Preference,

@@ -4,6 +4,7 @@
 //! and the control socket, tells systemd it is ready, and on SIGTERM stops accepting, lets
 //! requests in flight finish, and closes the database cleanly.
 
+mod certificate;
 pub mod housekeeping;
 pub mod keys;
 pub mod notify;
@@ -202,6 +203,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         eprintln!("TLS certificate SHA-256 fingerprint: {}", t.fingerprint);
     }
     let generated_cert = tls.as_ref().and_then(|t| t.generated.clone());
+    let acme_resolver = tls.as_ref().and_then(|t| t.acme.clone());
     let mut app = App::new(config.clone(), data.clone(), state, tls.is_some())?;
     let cfg = config.clone();
     let worker: WorkerSlot = Arc::default();
@@ -221,6 +223,10 @@ pub fn serve(config: Config) -> Result<(), String> {
     }
     let server = crate::web::server::start(app.clone(), &config, tls.map(|t| t.config))?;
     let control = crate::control::Listener::start(app.clone())?;
+    let acme = match acme_resolver {
+        Some(r) => certificate::start(&config, &data, r, app.clone())?,
+        None => None,
+    };
     eprintln!(
         "Huis Clos {} listening on {}",
         crate::VERSION,
@@ -263,6 +269,7 @@ pub fn serve(config: Config) -> Result<(), String> {
     notify::stopping();
     log::info!("stopping: finishing requests in flight");
     drop(control);
+    drop(acme);
     // Refuse new connections, close idle ones, and keep serving the requests in progress.
     server.stop_accepting();
     let deadline = Instant::now() + Duration::from_secs(STOP_GRACE_SECS);

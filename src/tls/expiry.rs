@@ -1,5 +1,5 @@
 //! When the certificate the web front serves stops being valid, for the server page: the
-//! admin's `[tls] cert_file`, or the generated one in `DATA/keys/tls/`. Read from disk on
+//! admin's `[tls] cert_file`, the one issued by ACME, or the generated one in `DATA/keys/tls/`. Read from disk on
 //! each call (the generated one is renewed while serving); `None` when the box serves
 //! plain HTTP (loopback, or behind a proxy that holds the certificate) or the file is
 //! unreadable.
@@ -14,6 +14,8 @@ use crate::datadir::DataDir;
 pub fn served_not_after(config: &Config, data: &DataDir) -> Option<i64> {
     let path = match config.tls_mode() {
         TlsMode::PlainLoopback | TlsMode::BehindProxy => return None,
+        // Issued by ACME: the certificate in service is the one the renewal thread installed.
+        TlsMode::Acme => return crate::tls::acme::status().and_then(|s| s.not_after),
         TlsMode::Files { cert, .. } => cert,
         TlsMode::Generated => data.tls().join("cert.pem"),
     };

@@ -2,6 +2,7 @@
 //! temporary data folder, wait on its health check, talk HTTP to it, stop it with SIGTERM.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod acme;
 pub mod api;
 pub mod eml;
 pub mod lifecycle;

@@ -2,6 +2,8 @@
 //!
 //! HTML pages of this feature: one handler per file, named noun_verb.
 
+pub mod operator_certificate;
+
 pub mod operator_server_show;
 pub mod server_format;
 

@@ -44,6 +44,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         minijinja::context! {
             firms => lines, disk_mib => format!("{mib:.1}"),
             notice => notice, error_message => error,
+            certificate => crate::web::ui::firms::operator_certificate::view(ctx.lang),
         },
     )
 }
