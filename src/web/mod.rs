@@ -26,6 +26,7 @@ pub mod respond;
 pub mod routes;
 pub mod server;
 pub mod throttled;
+pub mod words;
 pub mod ui;
 
 use std::sync::{Arc, RwLock};

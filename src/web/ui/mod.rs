@@ -200,6 +200,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     all.insert("tr".into(), ctx.app.i18n.value(ctx.lang));
     all.insert("lang".into(), Value::from(ctx.lang));
     all.insert("csrf".into(), Value::from(csrf::token(ctx)));
+    let mut viewer_zone = None;
     let (user, firm) = match (&ctx.account, &ctx.core) {
         (Some(a), Some(core)) => {
             let firm = match a.firm {
@@ -214,6 +215,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
                     "is_staff": crate::domain::access::staff(a).is_some(),
                 })),
                 firm.map(|f| {
+                    viewer_zone = Some(f.time_zone);
                     Value::from_serialize(serde_json::json!({"name": f.name, "colour": f.colour}))
                 }),
             )
@@ -231,6 +233,9 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
             }
         }
     }
+    let theme = all.get("theme").and_then(|t| t.as_str().map(str::to_owned));
+    let zone = super::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
+    all.insert("tz".into(), Value::from(zone));
     let html = ctx
         .app
         .templates
