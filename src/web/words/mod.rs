@@ -41,8 +41,16 @@ fn instant(v: &Value) -> Option<Timestamp> {
     }
 }
 
-/// What shows when a value is not a moment: the value itself, or nothing for none.
-fn as_is(v: &Value) -> String {
+/// What shows when a value is not an instant: a calendar day (`2026-12-20`, a deadline,
+/// an exhibit's date) in words, else the value itself, or nothing for none.
+fn as_is(state: &State, v: &Value) -> String {
+    if let Some(d) = v.as_str().and_then(when::parse_day) {
+        return when::day(d, &lang(state));
+    }
+    as_is_plain(v)
+}
+
+fn as_is_plain(v: &Value) -> String {
     if v.is_none() || v.is_undefined() {
         String::new()
     } else {
@@ -68,45 +76,45 @@ fn bytes(v: &Value) -> Option<u64> {
 pub fn register(env: &mut Environment<'static>) {
     env.add_filter("when", |state: &State, v: Value| match instant(&v) {
         Some(t) => when::moment(t, &zone(state), &lang(state)),
-        None => as_is(&v),
+        None => as_is(state, &v),
     });
     env.add_filter("ago", |state: &State, v: Value| match instant(&v) {
         Some(t) => when::recent(t, Timestamp::now(), &zone(state), &lang(state)),
-        None => as_is(&v),
+        None => as_is(state, &v),
     });
     env.add_filter("full", |state: &State, v: Value| match instant(&v) {
         Some(t) => when::full(t, &zone(state), &lang(state)),
-        None => as_is(&v),
+        None => as_is(state, &v),
     });
     env.add_filter("utc", |v: Value| match instant(&v) {
         Some(t) => when::iso(t),
-        None => as_is(&v),
+        None => as_is_plain(&v),
     });
     env.add_filter("day", |state: &State, v: Value| match date_of(state, &v) {
         Some(d) => when::day(d, &lang(state)),
-        None => as_is(&v),
+        None => as_is_plain(&v),
     });
     env.add_filter("day_long", |state: &State, v: Value| {
         match date_of(state, &v) {
             Some(d) => when::day_long(d, &lang(state)),
-            None => as_is(&v),
+            None => as_is_plain(&v),
         }
     });
     env.add_filter("appointment", |state: &State, v: Value| match instant(&v) {
         Some(t) => when::appointment(t, &zone(state), &lang(state)),
-        None => as_is(&v),
+        None => as_is(state, &v),
     });
     env.add_filter("clock", |state: &State, v: Value| match instant(&v) {
         Some(t) => when::clock(t, &zone(state), &lang(state)),
-        None => as_is(&v),
+        None => as_is(state, &v),
     });
     env.add_filter("size", |state: &State, v: Value| match bytes(&v) {
         Some(b) => size::size(b, &lang(state)),
-        None => as_is(&v),
+        None => as_is_plain(&v),
     });
     env.add_filter("number", |state: &State, v: Value| match bytes(&v) {
         Some(b) => size::number(b, &lang(state)),
-        None => as_is(&v),
+        None => as_is_plain(&v),
     });
     env.add_function("plural", |state: &State, key: String, n: Value| {
         let n = bytes(&n).unwrap_or(0);
@@ -135,18 +143,18 @@ mod tests {
     #[test]
     fn filters_read_the_page_language_and_zone() {
         let env = env();
-        let t = "{{ a | when }}|{{ 1796602670 | when }}|{{ d | day }}|{{ s | size }}|{{ none | when }}|{{ 'x' | when }}";
+        let t = "{{ a | when }}|{{ 1796602670 | when }}|{{ d | day }}|{{ s | size }}|{{ none | when }}|{{ 'x' | when }}|{{ d | when }}";
         let ctx = minijinja::context! { lang => "fr", tz => "Indian/Reunion",
             a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 642 };
         assert_eq!(
             env.render_str(t, ctx).unwrap().replace('\u{a0}', " "),
-            "7 déc. 2026 à 04:17|7 déc. 2026 à 04:17|20 décembre 2026|642 octets||x"
+            "7 déc. 2026 à 04:17|7 déc. 2026 à 04:17|20 décembre 2026|642 octets||x|20 décembre 2026"
         );
         let ctx = minijinja::context! { lang => "en", tz => "America/Martinique",
             a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 58_593_800 };
         assert_eq!(
             env.render_str(t, ctx).unwrap().replace('\u{a0}', " "),
-            "6 Dec 2026 at 20:17|6 Dec 2026 at 20:17|20 December 2026|58.6 MB||x"
+            "6 Dec 2026 at 20:17|6 Dec 2026 at 20:17|20 December 2026|58.6 MB||x|20 December 2026"
         );
     }
 
