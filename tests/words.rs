@@ -98,7 +98,7 @@ fn moments_follow_the_firm_zone_and_sizes_read_in_octets() {
     // The firm moves to La Réunion: the same instant reads three or four hours later.
     let r = settings(&s, &jar, "Indian/Reunion");
     assert_eq!(r.status, 303);
-    assert_eq!(r.header("Location"), Some("/admin/settings?notice=saved"));
+    assert_eq!(r.header("Location"), Some("/admin/settings?notice=firm_settings_saved"));
     let settings_page = s.get("/admin/settings", &jar).text().replace("&#x2f;", "/");
     assert!(settings_page.contains("<option value=\"Indian/Reunion\" selected>"));
     let page = s.get(&format!("/spaces/{x}/documents/{doc}"), &jar).text();

@@ -31,5 +31,5 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let fresh = crate::store::accounts::by_id(&core.store, user.id)?.ok_or(AppError::NotFound)?;
     account::set_lang(core, &fresh, lang)?;
     ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
-    Ok(see_other("/account?notice=saved"))
+    Ok(see_other("/account?notice=prefs_saved"))
 }

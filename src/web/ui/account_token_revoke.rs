@@ -16,5 +16,5 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     if !api_tokens::revoke(core, user, params.first().copied().unwrap_or(""))? {
         return Err(AppError::NotFound);
     }
-    Ok(see_other("/account?notice=saved"))
+    Ok(see_other("/account?notice=token_revoked"))
 }

@@ -13,9 +13,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let admin = ctx.firm_admin()?;
     let p = firms::profile(&ctx.core()?.store, admin.firm)?.ok_or(AppError::NotFound)?;
     let notice = match req.get_param("notice").as_deref() {
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        Some("template_deleted") => Some(ctx.tr("firm_template_deleted")),
-        _ => None,
+        Some("template_deleted") => Some(ctx.tr("firm_template_deleted").to_owned()),
+        Some(code) => super::notice(ctx, code, None),
+        None => None,
     };
     let firm_templates = crate::domain::firm_templates::list(ctx.core()?, admin.firm)?;
     let error = match req.get_param("error").as_deref() {

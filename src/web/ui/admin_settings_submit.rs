@@ -39,7 +39,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             p.totp_required = form.get("totp_required") == "on";
             firms::set_profile(&core.store, admin.firm, &p)?;
             log::info!("settings of firm {} changed", admin.firm);
-            Ok(see_other("/admin/settings?notice=saved"))
+            Ok(see_other("/admin/settings?notice=firm_settings_saved"))
         }
         _ => Ok(see_other("/admin/settings?error=invalid")),
     }

@@ -25,5 +25,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         f => Some(FolderId::parse(f).ok_or(AppError::BadRequest("error_bad_form"))?),
     };
     let result = folders::edit_document(ctx.core()?, &m, doc, name, folder);
-    super::folder_update::back(&format!("/spaces/{}/documents/{doc}", access.id), result)
+    super::folder_update::back(
+        &format!("/spaces/{}/documents/{doc}", access.id),
+        result,
+        "doc_edited",
+    )
 }

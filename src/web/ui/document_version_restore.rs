@@ -24,5 +24,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         .and_then(|p| p.parse().ok())
         .ok_or(AppError::NotFound)?;
     let result = folders::restore_version(ctx.core()?, &m, doc, n).map(|_| ());
-    super::folder_update::back(&format!("/spaces/{}/documents/{doc}", access.id), result)
+    super::folder_update::back(
+        &format!("/spaces/{}/documents/{doc}", access.id),
+        result,
+        "version_restored",
+    )
 }

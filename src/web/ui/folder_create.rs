@@ -14,5 +14,5 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let result = folders::create_folder(ctx.core()?, &m, form.get("name")).map(|_| ());
-    super::folder_update::back(&format!("/spaces/{}", access.id), result)
+    super::folder_update::back(&format!("/spaces/{}", access.id), result, "folder_created")
 }

@@ -179,6 +179,26 @@ pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
     }
 }
 
+/// The sentence of notice `code` (see `web::words::notices`), naming `document` when the
+/// notice is about one; `None` for an unknown code.
+pub fn notice(ctx: &Ctx<'_>, code: &str, document: Option<&str>) -> Option<String> {
+    super::words::notices::text(&ctx.app.i18n, ctx.lang, code, document)
+}
+
+/// The name of document `id` of the space, for a notice about it: only a document the
+/// viewer may see (trashed ones included: the notice may say it went to the trash).
+pub fn notice_document(
+    ctx: &Ctx<'_>,
+    access: &crate::domain::access::SpaceAccess,
+    id: Option<&str>,
+) -> Option<String> {
+    let id = crate::ids::DocumentId::parse(id?)?;
+    let core = ctx.core().ok()?;
+    let d = crate::store::documents::document(&core.store, access.id, access.key(), id)
+        .ok()??;
+    crate::domain::documents::visible(access, &d).then_some(d.name)
+}
+
 /// What the tabs of a space show (`space_nav.html`): the modules switched on and whether
 /// the viewer manages the space. Every page of a space passes it as `nav`.
 pub fn space_nav(access: &crate::domain::access::SpaceAccess) -> Value {

@@ -54,13 +54,16 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     };
     let paged = folders.iter().any(|f| f.prev.is_some() || f.next.is_some());
     let notice = match req.get_param("notice").as_deref() {
-        Some("invited") => Some(ctx.tr("invite_sent")),
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        Some("message") => Some(ctx.tr("messages_posted")),
-        Some("copilot_proposed") => Some(ctx.tr("copilot_proposed_notice")),
-        Some("copilot_withdrawn") => Some(ctx.tr("copilot_withdrawn_notice")),
-        Some("copilot_ended") => Some(ctx.tr("copilot_ended_notice")),
-        _ => None,
+        Some("invited") => Some(ctx.tr("invite_sent").to_owned()),
+        Some("message") => Some(ctx.tr("messages_posted").to_owned()),
+        Some("copilot_proposed") => Some(ctx.tr("copilot_proposed_notice").to_owned()),
+        Some("copilot_withdrawn") => Some(ctx.tr("copilot_withdrawn_notice").to_owned()),
+        Some("copilot_ended") => Some(ctx.tr("copilot_ended_notice").to_owned()),
+        Some(code) => {
+            let name = super::notice_document(ctx, &access, req.get_param("doc").as_deref());
+            super::notice(ctx, code, name.as_deref())
+        }
+        None => None,
     };
     let copilot = match &manage {
         Some(_) => Some(crate::domain::copilot::view(core, &access)?),

@@ -7,6 +7,7 @@
 //! moment (absent, malformed) renders as it came, so a page never fails on a date.
 
 pub mod firm_zone;
+pub mod notices;
 pub mod plural;
 pub mod size;
 pub mod when;
