@@ -122,3 +122,49 @@ fn moments_follow_the_firm_zone_and_sizes_read_in_octets() {
     assert!(visible(&page).contains(&english), "{english}");
     assert!(visible(&page).contains("642 bytes"));
 }
+
+#[test]
+fn the_document_list_says_which_outside_member_opened_each_document() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let jar = web_setup(&s, "Cabinet Vu", "vu@example.fr");
+    let admin = bearer(&s, "vu@example.fr");
+    let x = create_space(&s, &admin, "Dossier", "dossier");
+    let r = upload(&s, &admin, &x, "Projet d'acte.pdf", b"%PDF-1.4 projet");
+    let doc = json(&r)["id"].as_str().unwrap().to_owned();
+    let r = upload(&s, &admin, &x, "Autre.pdf", b"%PDF-1.4 autre");
+    assert_eq!(r.status, 201);
+    let client_jar = join(&s, &admin, &x, "jean@client.example", "lecteur");
+    let client = bearer(&s, "jean@client.example");
+    let space = s.get(&format!("/spaces/{x}"), &jar).text();
+    assert!(!space.contains("vu par"), "no one opened anything yet");
+
+    // The staff's own download proves nothing: not listed.
+    let own = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{doc}/content"),
+        std::slice::from_ref(&admin),
+        b"",
+    );
+    assert_eq!(own.status, 200);
+    assert!(!s.get(&format!("/spaces/{x}"), &jar).text().contains("vu par"));
+
+    let got = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/documents/{doc}/content"),
+        std::slice::from_ref(&client),
+        b"",
+    );
+    assert_eq!(got.status, 200);
+    let space = s.get(&format!("/spaces/{x}"), &jar).text();
+    assert_eq!(
+        space.matches("vu par <bdi>jean@client.example</bdi> ✓").count(),
+        1,
+        "beside the one document he opened: {space}"
+    );
+    // The client himself does not get the staff's view.
+    let his = s.get(&format!("/spaces/{x}"), &client_jar).text();
+    assert!(!his.contains("vu par"));
+}

@@ -32,6 +32,7 @@ pub mod deposits;
 pub mod doc_listing;
 pub mod document_notices;
 pub mod documents;
+pub mod documents_seen;
 pub mod event_reminders;
 pub mod evidence;
 pub mod evidence_plan;

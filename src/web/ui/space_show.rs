@@ -69,6 +69,16 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         Some(_) => Some(crate::domain::copilot::view(core, &access)?),
         None => None,
     };
+    // "vu par J. Martin ✓" beside each document of the page, for the Gestionnaires.
+    let shown: Vec<crate::ids::DocumentId> = folders
+        .iter()
+        .flat_map(|f| &f.documents)
+        .filter_map(|d| crate::ids::DocumentId::parse(&d.id))
+        .collect();
+    let seen = match &manage {
+        Some(m) => crate::domain::documents_seen::seen_by(core, m, &shown)?,
+        None => Default::default(),
+    };
     super::page(
         ctx,
         "space.html",
@@ -89,6 +99,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             label => crate::domain::aside_rooms::shared_label(),
             members => members,
             folders => folders,
+            seen => seen,
             can_upload => access.upload().is_some(),
             messages => conversation,
             unread => unread,
