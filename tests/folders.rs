@@ -89,7 +89,7 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
     );
     assert_eq!(r.status, 303);
     // The notice says what happened to which document, not a generic "saved".
-    let back = s.get(&location(&r), &jar).text();
+    let back = s.get(&location(&r), &jar).text().replace('\u{a0}', " ");
     assert!(
         back.contains("« r.pdf » est dans la corbeille (restaurable 30 jours)."),
         "{back}"
@@ -111,7 +111,7 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &[("csrf", &csrf), ("action", "restore"), ("back", "trash")],
     );
     assert!(location(&r).contains("/trash?notice=doc_restored&doc="));
-    let back = s.get(&location(&r), &jar).text();
+    let back = s.get(&location(&r), &jar).text().replace('\u{a0}', " ");
     assert!(back.contains("« r.pdf » est de retour parmi les documents."));
     assert!(
         !s.get(&format!("/spaces/{x}/trash"), &jar)

@@ -50,6 +50,7 @@ pub mod ics;
 pub mod invites;
 pub mod journal;
 pub mod journal_export;
+pub mod journal_filter;
 pub mod journal_said;
 pub mod localtime;
 pub mod messages;

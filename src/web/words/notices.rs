@@ -51,7 +51,10 @@ pub fn text(i18n: &crate::web::i18n::I18n, lang: &str, code: &str, name: Option<
     let t = i18n.text(lang, &k);
     Some(match name {
         Some(n) => t.replace("{name}", n),
-        None => t.replace("« {name} »", "").replace("“{name}”", "").replace("{name}", ""),
+        None => t
+            .replace("«\u{a0}{name}\u{a0}»", "")
+            .replace("“{name}”", "")
+            .replace("{name}", ""),
     })
 }
 
@@ -75,7 +78,10 @@ mod tests {
     fn a_notice_names_the_document() {
         let i = crate::web::i18n::I18n::load().unwrap();
         let t = text(&i, "fr", "doc_trashed", Some("Projet d’acte.pdf")).unwrap();
-        assert!(t.contains("« Projet d’acte.pdf » est dans la corbeille"), "{t}");
+        assert!(
+            t.contains("«\u{a0}Projet d’acte.pdf\u{a0}» est dans la corbeille"),
+            "{t}"
+        );
         assert!(t.contains("30 jours"), "{t}");
         let t = text(&i, "en", "doc_trashed", None).unwrap();
         assert!(!t.contains("{name}"), "{t}");

@@ -218,6 +218,11 @@ pub fn clock(at: Timestamp, tz: &TimeZone, lang: &str) -> String {
     }
 }
 
+/// The instant the day `d` starts in `tz` (midnight, or the first moment that exists).
+pub fn day_start(d: Date, tz: &TimeZone) -> Option<i64> {
+    d.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
+}
+
 /// The same instant in RFC 3339 UTC, for `datetime` and `title` attributes.
 pub fn iso(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()

@@ -75,6 +75,17 @@ fn days_and_appointments() {
 }
 
 #[test]
+fn days_start_at_the_firm_midnight() {
+    let d = parse_day("2026-12-07").unwrap();
+    let paris = day_start(d, &zone("Europe/Paris")).unwrap();
+    assert_eq!(iso(Timestamp::from_second(paris).unwrap()), "2026-12-06T23:00:00Z");
+    let reunion = day_start(d, &zone("Indian/Reunion")).unwrap();
+    assert_eq!(iso(Timestamp::from_second(reunion).unwrap()), "2026-12-06T20:00:00Z");
+    let martinique = day_start(d, &zone("America/Martinique")).unwrap();
+    assert_eq!(iso(Timestamp::from_second(martinique).unwrap()), "2026-12-07T04:00:00Z");
+}
+
+#[test]
 fn zones_are_checked_and_default_to_paris() {
     for z in ZONES {
         assert!(is_zone(z), "{z}");
