@@ -213,7 +213,11 @@ fn a_client_of_two_firms_sees_each_firms_branding_on_its_spaces_only() {
     let mut h = jar_a.headers();
     h.push(("Content-Type".into(), ct));
     let r = request(s.addr, "POST", "/admin/settings/logo", &h, &body);
-    assert!(location(&r).contains("notice=logo_saved"), "{}", location(&r));
+    assert!(
+        location(&r).contains("notice=logo_saved"),
+        "{}",
+        location(&r)
+    );
 
     // The client sees A's logo and colours on A's space; B's staff cannot fetch them.
     let page = s

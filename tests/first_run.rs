@@ -59,6 +59,9 @@ fn a_used_invitation_sends_its_owner_to_sign_in() {
     assert_eq!(r.header("Location"), Some(format!("/spaces/{x}").as_str()));
 
     // A link that never was an invitation still says it is not valid.
-    let r = s.get("/invite/0000000000000000000000000000000000000000000", &Jar::default());
+    let r = s.get(
+        "/invite/0000000000000000000000000000000000000000000",
+        &Jar::default(),
+    );
     assert_eq!(r.status, 404);
 }

@@ -47,7 +47,11 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &[("csrf", &csrf), ("name", "Expertise")],
     );
     assert_eq!(r.status, 303);
-    assert!(location(&r).ends_with("notice=folder_created"), "{}", location(&r));
+    assert!(
+        location(&r).ends_with("notice=folder_created"),
+        "{}",
+        location(&r)
+    );
     // The same name again (any case) is refused with a message saying why.
     let r = s.post_form(
         &format!("/spaces/{x}/folders"),
@@ -124,7 +128,11 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &jar,
         &[("csrf", &csrf), ("name", ""), ("folder", &other)],
     );
-    assert!(location(&r).ends_with("notice=doc_edited"), "{}", location(&r));
+    assert!(
+        location(&r).ends_with("notice=doc_edited"),
+        "{}",
+        location(&r)
+    );
     let r = s.post_form(
         &format!("/spaces/{x}/folders/{f}"),
         &jar,

@@ -63,7 +63,10 @@ fn the_journal_names_people_and_documents_and_filters_them() {
     let x = create_space(&s, &admin, "Dossier", "dossier");
     let r = upload(&s, &admin, &x, "Projet d'acte.pdf", b"%PDF-1.4 projet");
     let doc = json(&r)["id"].as_str().unwrap().to_owned();
-    assert_eq!(upload(&s, &admin, &x, "Autre pièce.pdf", b"%PDF-1.4 b").status, 201);
+    assert_eq!(
+        upload(&s, &admin, &x, "Autre pièce.pdf", b"%PDF-1.4 b").status,
+        201
+    );
     let client = join_as(&s, &admin, &x, "jean@client.example", "Jean Martin");
     let got = request(
         s.addr,
@@ -86,7 +89,10 @@ fn the_journal_names_people_and_documents_and_filters_them() {
     let sentence = "Jean Martin a téléchargé « Projet d'acte.pdf » (version 1).";
     assert!(all.contains(sentence), "{all}");
     assert!(all.contains("Autre pièce.pdf"));
-    assert!(!all.contains(&format!("document:{doc}")), "no raw id on the page");
+    assert!(
+        !all.contains(&format!("document:{doc}")),
+        "no raw id on the page"
+    );
 
     // By person: what Jean Martin did (and what was done to his account), nothing else.
     let jean = option(&all, "Jean Martin");

@@ -170,13 +170,21 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
         &[("action", "refuse"), ("reason", "x")],
     );
     assert_eq!(r.status, 409);
-    assert!(r.text().contains("il n&#x27;y a rien à refuser"), "{}", r.text());
+    assert!(
+        r.text().contains("il n&#x27;y a rien à refuser"),
+        "{}",
+        r.text()
+    );
     // Nor to accept: accepting nothing would count a file that never came.
     let page = s.get(&format!("/spaces/{x}/requests"), &admin_jar).text();
     assert!(!page.contains("value=\"accept\""), "no accept button yet");
     let r = act(&s, &admin_jar, &x, &r1, &[("action", "accept")]);
     assert_eq!(r.status, 409);
-    assert!(r.text().contains("il n’y a rien à accepter"), "{}", r.text());
+    assert!(
+        r.text().contains("il n’y a rien à accepter"),
+        "{}",
+        r.text()
+    );
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "waiting");
     assert_eq!(v["progress"]["received"], 0);
@@ -208,7 +216,12 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
     let refuse = [("action", "refuse"), ("reason", REASON)];
     let r = act(&s, &admin_jar, &x, &r1, &refuse);
     assert_eq!(r.status, 303);
-    let back = s.get(r.header("Location").unwrap().split('#').next().unwrap(), &admin_jar).text();
+    let back = s
+        .get(
+            r.header("Location").unwrap().split('#').next().unwrap(),
+            &admin_jar,
+        )
+        .text();
     assert!(back.contains("Ce qui a été reçu est refusé"), "{back}");
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "refused");
@@ -233,16 +246,16 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
             &admin_jar,
         )
         .text();
-    assert!(
-        back.contains("Ce qui a été reçu est accepté"),
-        "{back}"
-    );
+    assert!(back.contains("Ce qui a été reçu est accepté"), "{back}");
     assert!(!back.contains("Vos préférences sont enregistrées"));
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "accepted");
     assert_eq!(v["progress"]["received"], 1);
     let page = s.get(&format!("/spaces/{x}"), &client_jar).text();
-    assert!(page.contains("<strong>1 / 2</strong> reçus"), "counts add up");
+    assert!(
+        page.contains("<strong>1 / 2</strong> reçus"),
+        "counts add up"
+    );
 
     // The journal has every change, by id, never a title or a reason (its export); its page
     // names the requests, as the requests page does for the same readers, never a reason.

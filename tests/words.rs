@@ -98,13 +98,19 @@ fn moments_follow_the_firm_zone_and_sizes_read_in_octets() {
     // The firm moves to La Réunion: the same instant reads three or four hours later.
     let r = settings(&s, &jar, "Indian/Reunion");
     assert_eq!(r.status, 303);
-    assert_eq!(r.header("Location"), Some("/admin/settings?notice=firm_settings_saved"));
+    assert_eq!(
+        r.header("Location"),
+        Some("/admin/settings?notice=firm_settings_saved")
+    );
     let settings_page = s.get("/admin/settings", &jar).text().replace("&#x2f;", "/");
     assert!(settings_page.contains("<option value=\"Indian/Reunion\" selected>"));
     let page = s.get(&format!("/spaces/{x}/documents/{doc}"), &jar).text();
     let reunion = when::moment(at, &when::zone("Indian/Reunion"), "fr");
     assert_ne!(reunion, paris);
-    assert!(visible(&page).contains(&reunion), "{reunion} in the versions");
+    assert!(
+        visible(&page).contains(&reunion),
+        "{reunion} in the versions"
+    );
     let martinique = when::moment(at, &when::zone("America/Martinique"), "fr");
     assert!(!visible(&page).contains(&martinique));
 
@@ -148,7 +154,11 @@ fn the_document_list_says_which_outside_member_opened_each_document() {
         b"",
     );
     assert_eq!(own.status, 200);
-    assert!(!s.get(&format!("/spaces/{x}"), &jar).text().contains("vu par"));
+    assert!(
+        !s.get(&format!("/spaces/{x}"), &jar)
+            .text()
+            .contains("vu par")
+    );
 
     let got = request(
         s.addr,
@@ -160,7 +170,9 @@ fn the_document_list_says_which_outside_member_opened_each_document() {
     assert_eq!(got.status, 200);
     let space = s.get(&format!("/spaces/{x}"), &jar).text();
     assert_eq!(
-        space.matches("vu par <bdi>jean@client.example</bdi> ✓").count(),
+        space
+            .matches("vu par <bdi>jean@client.example</bdi> ✓")
+            .count(),
         1,
         "beside the one document he opened: {space}"
     );

@@ -85,8 +85,8 @@ pub fn choices(
             }
         }
     }
-    people.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-    docs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    people.sort_by_key(|a| a.name.to_lowercase());
+    docs.sort_by_key(|a| a.name.to_lowercase());
     Ok((people, docs))
 }
 

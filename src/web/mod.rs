@@ -26,8 +26,8 @@ pub mod respond;
 pub mod routes;
 pub mod server;
 pub mod throttled;
-pub mod words;
 pub mod ui;
+pub mod words;
 
 use std::sync::{Arc, RwLock};
 

@@ -33,7 +33,11 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     } else {
         ""
     };
-    let notice = if deleted { "doc_trashed" } else { "doc_restored" };
+    let notice = if deleted {
+        "doc_trashed"
+    } else {
+        "doc_restored"
+    };
     Ok(see_other(&format!(
         "/spaces/{}{page}?notice={notice}&doc={doc}",
         access.id

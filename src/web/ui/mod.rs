@@ -194,8 +194,7 @@ pub fn notice_document(
 ) -> Option<String> {
     let id = crate::ids::DocumentId::parse(id?)?;
     let core = ctx.core().ok()?;
-    let d = crate::store::documents::document(&core.store, access.id, access.key(), id)
-        .ok()??;
+    let d = crate::store::documents::document(&core.store, access.id, access.key(), id).ok()??;
     crate::domain::documents::visible(access, &d).then_some(d.name)
 }
 
@@ -254,7 +253,8 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
         }
     }
     let theme = all.get("theme").and_then(|t| t.as_str().map(str::to_owned));
-    let zone = super::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
+    let zone =
+        super::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
     all.insert("tz".into(), Value::from(zone));
     let html = ctx
         .app

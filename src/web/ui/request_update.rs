@@ -72,15 +72,14 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         ))),
         Err(ReqError::Invalid(i)) => super::requests_show::render(ctx, &access, None, Some(i.key)),
         // The page again, saying why, with 409: the request is not in a state for this.
-        Err(ReqError::State) => super::requests_show::render(ctx, &access, None, Some("request_error_state"))
-            .map(|r| r.with_status_code(409)),
-        Err(ReqError::NothingReceived) => super::requests_show::render(
-            ctx,
-            &access,
-            None,
-            Some("request_error_nothing_received"),
-        )
-        .map(|r| r.with_status_code(409)),
+        Err(ReqError::State) => {
+            super::requests_show::render(ctx, &access, None, Some("request_error_state"))
+                .map(|r| r.with_status_code(409))
+        }
+        Err(ReqError::NothingReceived) => {
+            super::requests_show::render(ctx, &access, None, Some("request_error_nothing_received"))
+                .map(|r| r.with_status_code(409))
+        }
         Err(e) => Err(e.into()),
     }
 }

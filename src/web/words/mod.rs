@@ -146,13 +146,13 @@ mod tests {
         let env = env();
         let t = "{{ a | when }}|{{ 1796602670 | when }}|{{ d | day }}|{{ s | size }}|{{ none | when }}|{{ 'x' | when }}|{{ d | when }}";
         let ctx = minijinja::context! { lang => "fr", tz => "Indian/Reunion",
-            a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 642 };
+        a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 642 };
         assert_eq!(
             env.render_str(t, ctx).unwrap().replace('\u{a0}', " "),
             "7 déc. 2026 à 04:17|7 déc. 2026 à 04:17|20 décembre 2026|642 octets||x|20 décembre 2026"
         );
         let ctx = minijinja::context! { lang => "en", tz => "America/Martinique",
-            a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 58_593_800 };
+        a => "2026-12-07T00:17:50Z", d => "2026-12-20", s => 58_593_800 };
         assert_eq!(
             env.render_str(t, ctx).unwrap().replace('\u{a0}', " "),
             "6 Dec 2026 at 20:17|6 Dec 2026 at 20:17|20 December 2026|58.6 MB||x|20 December 2026"
@@ -165,7 +165,10 @@ mod tests {
         let tr = minijinja::context! { files_one => "{n} fichier", files_other => "{n} fichiers" };
         let ctx = minijinja::context! { lang => "fr", tz => "", tr => tr };
         let out = env
-            .render_str("{{ plural('files', 1) }}|{{ plural('files', 2) }}|{{ plural('files', 0) }}", ctx)
+            .render_str(
+                "{{ plural('files', 1) }}|{{ plural('files', 2) }}|{{ plural('files', 0) }}",
+                ctx,
+            )
             .unwrap();
         assert_eq!(out, "1 fichier|2 fichiers|0 fichier");
     }

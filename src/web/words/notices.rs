@@ -46,7 +46,12 @@ pub fn key(code: &str) -> Option<String> {
 
 /// The sentence of notice `code` in `lang`, with `{name}` (a document's name, looked up by
 /// the page) filled in when given.
-pub fn text(i18n: &crate::web::i18n::I18n, lang: &str, code: &str, name: Option<&str>) -> Option<String> {
+pub fn text(
+    i18n: &crate::web::i18n::I18n,
+    lang: &str,
+    code: &str,
+    name: Option<&str>,
+) -> Option<String> {
     let k = key(code)?;
     let t = i18n.text(lang, &k);
     Some(match name {

@@ -71,9 +71,18 @@ mod tests {
         let i = I18n::load().unwrap();
         assert_eq!(text(&i, "fr", "messages_unread", 1), "1 nouveau");
         assert_eq!(text(&i, "fr", "messages_unread", 3), "3 nouveaux");
-        assert_eq!(text(&i, "fr", "dashboard_due_pending", 0), "0 document à envoyer");
-        assert_eq!(text(&i, "en", "dashboard_due_pending", 0), "0 documents to send");
-        assert_eq!(text(&i, "en", "dashboard_due_pending", 1), "1 document to send");
+        assert_eq!(
+            text(&i, "fr", "dashboard_due_pending", 0),
+            "0 document à envoyer"
+        );
+        assert_eq!(
+            text(&i, "en", "dashboard_due_pending", 0),
+            "0 documents to send"
+        );
+        assert_eq!(
+            text(&i, "en", "dashboard_due_pending", 1),
+            "1 document to send"
+        );
         assert_eq!(text(&i, "fr", "deposit_files_count", 1), "1 fichier");
         assert_eq!(
             text(&i, "fr", "deposit_files_count", 12_345).replace('\u{202f}', " "),

@@ -157,7 +157,12 @@ pub fn recent(at: Timestamp, now: Timestamp, tz: &TimeZone, lang: &str) -> Strin
         return moment(at, tz, lang);
     }
     if secs < 60 {
-        return if en(lang) { "just now" } else { "à l’instant" }.to_owned();
+        return if en(lang) {
+            "just now"
+        } else {
+            "à l’instant"
+        }
+        .to_owned();
     }
     if secs < 3_600 {
         let m = secs / 60;
@@ -220,7 +225,9 @@ pub fn clock(at: Timestamp, tz: &TimeZone, lang: &str) -> String {
 
 /// The instant the day `d` starts in `tz` (midnight, or the first moment that exists).
 pub fn day_start(d: Date, tz: &TimeZone) -> Option<i64> {
-    d.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
+    d.to_zoned(tz.clone())
+        .ok()
+        .map(|z| z.timestamp().as_second())
 }
 
 /// The same instant in RFC 3339 UTC, for `datetime` and `title` attributes.
