@@ -26,6 +26,7 @@ fn visible(html: &str) -> String {
         }
     }
     out.replace(['\u{a0}', '\u{202f}'], " ")
+        .replace("&#x2f;", "/")
 }
 
 /// Whether `text` holds an ISO timestamp (`2026-12-07T00:15` or `2026-12-07 00:15`).
@@ -179,4 +180,52 @@ fn the_document_list_says_which_outside_member_opened_each_document() {
     // The client himself does not get the staff's view.
     let his = s.get(&format!("/spaces/{x}"), &client_jar).text();
     assert!(!his.contains("vu par"));
+}
+
+#[test]
+fn an_overseas_firm_types_and_reads_appointments_on_its_own_clock() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.path().join("data"), &[]);
+    let jar = web_setup(&s, "Cabinet Mots", "mots@example.fr");
+    let admin = bearer(&s, "mots@example.fr");
+    assert_eq!(settings(&s, &jar, "Indian/Reunion").status, 303);
+    let x = create_space(&s, &admin, "Dossier", "client");
+    let csrf = s.get("/account", &jar).csrf();
+    let r = s.post_form(
+        &format!("/spaces/{x}/events"),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("title", "Audience"),
+            ("start", "2026-11-05T14:30"),
+            ("end", "2026-11-05T15:30"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let event = r
+        .header("Location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    // 14:30 in La Réunion (UTC+4) is 10:30 UTC, whatever Paris says.
+    let list = request(
+        s.addr,
+        "GET",
+        &format!("/api/v1/spaces/{x}/events"),
+        std::slice::from_ref(&admin),
+        b"",
+    );
+    assert!(
+        list.text().contains("2026-11-05T10:30:00Z"),
+        "{}",
+        list.text()
+    );
+    let page = visible(&s.get(&event, &jar).text());
+    assert!(page.contains("jeudi 5 novembre 2026, 14 h 30"), "{page}");
+    assert!(page.contains("Indian/Reunion"), "the hint names the zone");
+    // The edit form gives back what was typed.
+    let html = s.get(&event, &jar).text();
+    assert!(html.contains("value=\"2026-11-05T14:30\""), "{html}");
 }

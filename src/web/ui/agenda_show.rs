@@ -5,7 +5,7 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{agenda, agenda_view, localtime, time};
+use crate::domain::{agenda, agenda_view, time};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 
@@ -37,8 +37,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             upcoming => agenda_view::upcoming(&events, now, UPCOMING),
             month => agenda_view::month(&events, y, m, now),
             can_add => access.contribute().is_some(),
-            default_start => localtime::to_local(next_hour).input,
-            default_end => localtime::to_local(next_hour + 3600).input,
+            default_start => time::rfc3339(next_hour),
+            default_end => time::rfc3339(next_hour + 3600),
             limits => super::event_show::limits(),
             notice => notice,
         },

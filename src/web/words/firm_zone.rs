@@ -34,3 +34,49 @@ pub fn for_page(core: Option<&Core>, viewer: Option<String>, theme: Option<&str>
     firm.and_then(|f| of(core, f))
         .unwrap_or_else(|| super::when::DEFAULT_ZONE.to_owned())
 }
+
+/// A `datetime-local` value typed in a form ("2026-11-05T14:30"), read on the wall clock of
+/// zone `name`, as an RFC 3339 instant. `None` for Paris and Brussels (and no zone set),
+/// which the agenda reads itself, with its checks of the hour skipped in March; and for
+/// what does not parse (the agenda then says it is malformed). An hour that a clock change
+/// skips or repeats elsewhere takes the earlier offset (jiff's "compatible" rule).
+pub fn typed_instant(typed: &str, name: &str) -> Option<String> {
+    if matches!(name, "" | "Europe/Paris" | "Europe/Brussels") {
+        return None;
+    }
+    let local: jiff::civil::DateTime = typed.trim().parse().ok()?;
+    let at = local.to_zoned(super::when::zone(name)).ok()?.timestamp();
+    Some(super::when::iso(at))
+}
+
+/// The value of a `datetime-local` field for the instant `at` on the wall clock of `tz`.
+pub fn input_value(at: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    at.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_times_are_read_on_the_firm_clock() {
+        assert_eq!(typed_instant("2026-11-05T14:30", "Europe/Paris"), None);
+        assert_eq!(typed_instant("2026-11-05T14:30", ""), None);
+        assert_eq!(
+            typed_instant("2026-11-05T14:30", "Indian/Reunion").as_deref(),
+            Some("2026-11-05T10:30:00Z")
+        );
+        assert_eq!(
+            typed_instant("2026-11-05T14:30", "America/Martinique").as_deref(),
+            Some("2026-11-05T18:30:00Z")
+        );
+        assert_eq!(typed_instant("14:30", "Indian/Reunion"), None);
+        let at = super::super::when::parse_instant("2026-11-05T10:30:00Z").unwrap();
+        assert_eq!(
+            input_value(at, &super::super::when::zone("Indian/Reunion")),
+            "2026-11-05T14:30"
+        );
+    }
+}

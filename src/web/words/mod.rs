@@ -109,6 +109,11 @@ pub fn register(env: &mut Environment<'static>) {
         Some(t) => when::clock(t, &zone(state), &lang(state)),
         None => as_is(state, &v),
     });
+    // The value of a `datetime-local` field, on the firm's wall clock.
+    env.add_filter("local_input", |state: &State, v: Value| match instant(&v) {
+        Some(t) => firm_zone::input_value(t, &zone(state)),
+        None => as_is_plain(&v),
+    });
     env.add_filter("size", |state: &State, v: Value| match bytes(&v) {
         Some(b) => size::size(b, &lang(state)),
         None => as_is_plain(&v),
