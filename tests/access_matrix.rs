@@ -1416,7 +1416,7 @@ fn every_route_honours_its_declared_access_and_right() {
         );
         assert_eq!(
             location(&r),
-            Some("/admin/settings?notice=saved"),
+            Some("/admin/settings?notice=logo_saved"),
             "logo of firm A"
         );
     }

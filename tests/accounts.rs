@@ -78,9 +78,11 @@ fn an_invited_client_sees_the_space_and_nothing_else_until_removed() {
     assert!(home.contains("Succession Dupont-Sentinelle") && !home.contains("Autre dossier"));
     assert_eq!(s.get(&format!("/spaces/{x}"), &client).status, 200);
     assert_eq!(s.get(&format!("/spaces/{y}"), &client).status, 404);
-    // The invitation works once.
+    // The invitation works once: followed again, it sends its owner to sign in.
     let link = eml::link(&invitation, "/invite/");
-    assert_eq!(s.get(&link, &Jar::default()).status, 404);
+    let again = s.get(&link, &Jar::default());
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("Location"), Some("/login?invite=used"));
     // Removing the member ends the access at once.
     let page = s.get(&format!("/spaces/{x}"), &admin).text();
     let member = page.split("/members/").nth(1).unwrap()[..32].to_owned();

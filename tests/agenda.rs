@@ -118,7 +118,13 @@ fn events_by_profile_month_view_and_ics() {
         let ev = s.get(&format!("/spaces/{x}/events/{e1}"), jar);
         assert_eq!(ev.status, 200);
         let ev = ev.text().replace("&#x2f;", "/");
-        assert!(ev.contains("(UTC+02:00)"), "local time with its offset");
+        // Written the French way in the firm's zone, the UTC instant in the attribute.
+        assert!(
+            ev.contains("dimanche 25 octobre 2026, 0 h 30"),
+            "local time in words"
+        );
+        assert!(ev.contains("datetime=\"2026-10-24T22:30:00Z\""));
+        assert!(!ev.contains("UTC+"), "no offset for people to read");
         assert!(ev.contains("href=\"https://visio.example.fr/r/abc\""));
     }
     // The current month marks today.

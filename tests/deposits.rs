@@ -243,7 +243,15 @@ fn a_deposit_goes_from_the_link_to_the_inbox_and_into_a_space() {
     assert_eq!(r.status, 303);
     let receipt = v.page().text();
     assert!(receipt.contains("Dépôt reçu"), "{receipt}");
-    for needle in [FILE_A, FILE_B, &sha(&a), &sha(&b), "300000"] {
+    // The size as people read it, and the exact count of bytes beside it (a proof).
+    for needle in [
+        FILE_A,
+        FILE_B,
+        &sha(&a),
+        &sha(&b),
+        "300\u{a0}ko",
+        "300\u{202f}000\u{a0}octets",
+    ] {
         assert!(receipt.contains(needle), "{needle} on the receipt");
     }
     // Sent: nothing more can be added to it.
@@ -395,7 +403,7 @@ fn wrong_codes_limits_and_a_replaced_link() {
         let r = v.code(wrong);
         assert_eq!(r.status, 400);
         assert!(
-            unescape(&r.text()).contains(&format!("il vous reste {left} essai")),
+            unescape(&r.text()).contains(&format!("essais restants : {left}.")),
             "{}",
             r.text()
         );

@@ -43,7 +43,11 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &[("csrf", &csrf), ("name", "Expertise")],
     );
     assert_eq!(r.status, 303);
-    assert!(location(&r).ends_with("notice=saved"), "{}", location(&r));
+    assert!(
+        location(&r).ends_with("notice=folder_created"),
+        "{}",
+        location(&r)
+    );
     // The same name again (any case) is refused with a message saying why.
     let r = s.post_form(
         &format!("/spaces/{x}/folders"),
@@ -84,6 +88,13 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &[("csrf", &csrf), ("action", "delete")],
     );
     assert_eq!(r.status, 303);
+    // The notice says what happened to which document, not a generic "saved".
+    let back = s.get(&location(&r), &jar).text().replace('\u{a0}', " ");
+    assert!(
+        back.contains("« r.pdf » est dans la corbeille (restaurable 30 jours)."),
+        "{back}"
+    );
+    assert!(!back.contains("Vos préférences sont enregistrées"));
     let r = s.post_form(
         &format!("/spaces/{x}/folders/{f}"),
         &jar,
@@ -99,7 +110,9 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &jar,
         &[("csrf", &csrf), ("action", "restore"), ("back", "trash")],
     );
-    assert!(location(&r).contains("/trash?notice=saved"));
+    assert!(location(&r).contains("/trash?notice=doc_restored&doc="));
+    let back = s.get(&location(&r), &jar).text().replace('\u{a0}', " ");
+    assert!(back.contains("« r.pdf » est de retour parmi les documents."));
     assert!(
         !s.get(&format!("/spaces/{x}/trash"), &jar)
             .text()
@@ -111,13 +124,17 @@ fn folders_are_created_renamed_and_deleted_only_when_empty() {
         &jar,
         &[("csrf", &csrf), ("name", ""), ("folder", &other)],
     );
-    assert!(location(&r).ends_with("notice=saved"), "{}", location(&r));
+    assert!(
+        location(&r).ends_with("notice=doc_edited"),
+        "{}",
+        location(&r)
+    );
     let r = s.post_form(
         &format!("/spaces/{x}/folders/{f}"),
         &jar,
         &[("csrf", &csrf), ("action", "delete")],
     );
-    assert!(location(&r).ends_with("notice=saved"));
+    assert!(location(&r).ends_with("notice=folder_deleted"));
     assert!(
         !s.get(&format!("/spaces/{x}"), &jar)
             .text()
@@ -167,7 +184,7 @@ fn documents_are_renamed_without_clashes_and_old_versions_come_back() {
             ("folder", ""),
         ],
     );
-    assert!(location(&r).ends_with("notice=saved"));
+    assert!(location(&r).ends_with("notice=doc_edited"));
     assert!(
         s.get(&format!("/spaces/{x}"), &jar)
             .text()

@@ -31,11 +31,13 @@ mod english;
 mod exhibit_stamp_hostile;
 mod exhibits;
 mod firms_together;
+mod first_run;
 mod folders;
 mod http_framing;
 mod http_limits;
 mod http_methods;
 mod journal;
+mod journal_page;
 mod lifecycle;
 mod mail_dkim;
 mod mail_notices;
@@ -65,6 +67,7 @@ mod ui_look;
 mod untrusted_text;
 mod upload_nonces;
 mod uploads_tus;
+mod words;
 
 /// A file under tests/ that this list forgot would never run: fail instead.
 #[test]

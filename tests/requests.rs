@@ -165,7 +165,25 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
         &r1,
         &[("action", "refuse"), ("reason", "x")],
     );
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 409);
+    assert!(
+        r.text().contains("il n&#x27;y a rien à refuser"),
+        "{}",
+        r.text()
+    );
+    // Nor to accept: accepting nothing would count a file that never came.
+    let page = s.get(&format!("/spaces/{x}/requests"), &admin_jar).text();
+    assert!(!page.contains("value=\"accept\""), "no accept button yet");
+    let r = act(&s, &admin_jar, &x, &r1, &[("action", "accept")]);
+    assert_eq!(r.status, 409);
+    assert!(
+        r.text().contains("il n’y a rien à accepter"),
+        "{}",
+        r.text()
+    );
+    let (_, v) = get_json(&s, &client, &list);
+    assert_eq!(v["requests"][1]["status"], "waiting");
+    assert_eq!(v["progress"]["received"], 0);
 
     // Upload against a request: received, counted, the file listed for every member.
     let r = upload_for(&s, &client, &x, &r1, "bulletins.pdf");
@@ -192,7 +210,15 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
 
     // Refused with a reason the client sees; a new upload makes it received again.
     let refuse = [("action", "refuse"), ("reason", REASON)];
-    assert_eq!(act(&s, &admin_jar, &x, &r1, &refuse).status, 303);
+    let r = act(&s, &admin_jar, &x, &r1, &refuse);
+    assert_eq!(r.status, 303);
+    let back = s
+        .get(
+            r.header("Location").unwrap().split('#').next().unwrap(),
+            &admin_jar,
+        )
+        .text();
+    assert!(back.contains("Ce qui a été reçu est refusé"), "{back}");
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "refused");
     assert_eq!(v["requests"][1]["reason"], REASON);
@@ -207,13 +233,25 @@ fn requests_are_managed_by_gestionnaires_received_accepted_and_refused() {
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "received");
     assert_eq!(v["requests"][1]["reason"], "");
-    assert_eq!(
-        act(&s, &admin_jar, &x, &r1, &[("action", "accept")]).status,
-        303
-    );
+    let r = act(&s, &admin_jar, &x, &r1, &[("action", "accept")]);
+    assert_eq!(r.status, 303);
+    // The notice says what was done, not a generic "saved".
+    let back = s
+        .get(
+            r.header("Location").unwrap().split('#').next().unwrap(),
+            &admin_jar,
+        )
+        .text();
+    assert!(back.contains("Ce qui a été reçu est accepté"), "{back}");
+    assert!(!back.contains("Vos préférences sont enregistrées"));
     let (_, v) = get_json(&s, &client, &list);
     assert_eq!(v["requests"][1]["status"], "accepted");
     assert_eq!(v["progress"]["received"], 1);
+    let page = s.get(&format!("/spaces/{x}"), &client_jar).text();
+    assert!(
+        page.contains("<strong>1 / 2</strong> reçus"),
+        "counts add up"
+    );
 
     // The journal has every change, by id, never a title or a reason (its export); its page
     // names the requests, as the requests page does for the same readers, never a reason.
@@ -368,7 +406,7 @@ fn reminders_are_mailed_once_without_content_and_the_dashboard_lists_what_is_due
     let dash = s.get("/", &client_jar).text();
     assert!(dash.contains("Ce qui vous attend"), "{dash}");
     assert!(dash.contains(&format!("href=\"/spaces/{x}/requests\"")));
-    assert!(dash.contains("3 document(s) à envoyer"), "{dash}");
+    assert!(dash.contains("3 documents à envoyer"), "{dash}");
     assert!(dash.contains(&format!("datetime=\"{}\"", iso(today()))));
     assert!(!s.get("/", &admin_jar).text().contains("Ce qui vous attend"));
 
@@ -415,5 +453,5 @@ fn reminders_are_mailed_once_without_content_and_the_dashboard_lists_what_is_due
     // Sending one lowers what the dashboard shows.
     assert_eq!(upload_for(&s, &client, &x, &soon, "avis.pdf").status, 201);
     let dash = s.get("/", &client_jar).text();
-    assert!(dash.contains("2 document(s) à envoyer"), "{dash}");
+    assert!(dash.contains("2 documents à envoyer"), "{dash}");
 }

@@ -269,8 +269,9 @@ fn staff_sends_two_files_the_recipient_reads_downloads_and_replies() {
         "SENTINEL-SM-TEXT-8w",
         FILE_A,
         FILE_B,
-        "600000",
-        "1234",
+        // Sizes as people read them (powers of 1000, decimal comma).
+        "600\u{a0}ko",
+        "1,2\u{a0}ko",
     ] {
         assert!(text.contains(want), "{want} on the page");
     }

@@ -27,6 +27,7 @@ pub mod routes;
 pub mod server;
 pub mod throttled;
 pub mod ui;
+pub mod words;
 
 use std::sync::{Arc, RwLock};
 

@@ -93,6 +93,7 @@ pub fn add(
         display_name: name,
         colour: "#1f3a5f".into(),
         totp_required: false,
+        time_zone: String::new(),
     };
     firms::insert(&core.store, &txn, firm, &profile, now)?;
     if !accounts::insert(&core.store, &txn, &account)? {

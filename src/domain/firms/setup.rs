@@ -155,6 +155,7 @@ pub fn complete(
         display_name: firm_name,
         colour: "#1f3a5f".into(),
         totp_required: false,
+        time_zone: String::new(),
     };
     firms::insert(store, &txn, firm, &profile, now)?;
     accounts::insert(store, &txn, &account)?;

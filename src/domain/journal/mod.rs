@@ -7,6 +7,8 @@
 //! ids and kinds only (`document:<id>:v<n>`, `message:<id>`, `account:<id> profile:<p>`,
 //! `invite:<hash prefix>`, `template:<t>`), never a name, a title or a file name.
 
+pub mod filter;
+
 pub mod export;
 pub mod said;
 
@@ -221,7 +223,11 @@ pub fn entries(core: &Core, m: &Manage<'_>) -> Result<Vec<Entry>, StoreError> {
 pub struct Line {
     pub seq: u64,
     pub at: String,
+    /// The same instant in Unix seconds (the filters by date compare it).
+    pub unix: i64,
     pub actor: String,
+    /// The actor's account id (hex), for the filter by person.
+    pub actor_id: String,
     pub action: String,
     pub target: String,
     pub hash: String,
@@ -262,6 +268,8 @@ pub fn lines(core: &Core, m: &Manage<'_>, action: Option<&str>) -> Result<Vec<Li
         out.push(Line {
             seq: e.seq,
             at: time::rfc3339(e.at),
+            unix: e.at,
+            actor_id: e.actor.hex(),
             said,
             actor,
             action: e.action,

@@ -32,7 +32,7 @@ pub enum Value {
     Word(String),
     /// Words of the locale files, by key, listed (the modules switched on).
     Words(Vec<String>),
-    /// `n` things: the locale's `journal_count_<noun>_one` or `_many`.
+    /// `n` things: the locale's `journal_count_<noun>_one` or `_other`.
     Count(u64, &'static str),
     /// A calendar day, `YYYY-MM-DD`: written the way the reader's language writes dates.
     Date(String),

@@ -41,6 +41,8 @@ pub enum ReqError {
     NotFound,
     /// The request's status does not allow this (refusing what was not received).
     State,
+    /// Accepting a track where nothing was received.
+    NothingReceived,
     Store(StoreError),
 }
 

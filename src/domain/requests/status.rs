@@ -30,7 +30,8 @@ pub fn check_party(
     }
 }
 
-/// Accepts what a party sent (or marks the request settled without an upload).
+/// Accepts what a party sent. Only once something was received: accepting nothing would
+/// count a file that never came ("2 / 2 reçus" for one file) and tell the client all is in.
 pub fn accept(
     core: &Core,
     m: &Manage<'_>,
@@ -40,8 +41,14 @@ pub fn accept(
     let s = m.space();
     let party = check_party(core, m, party)?;
     let now = time::now();
+    let mut nothing = false;
     let (before, _) = requests::update_track(&core.store, s.id, s.key(), id, party, |t| {
         if t.status == Status::Accepted {
+            return false;
+        }
+        // A refused track keeps the files it had: accepting them after all is allowed.
+        if t.status == Status::Waiting || t.files.is_empty() {
+            nothing = true;
             return false;
         }
         t.status = Status::Accepted;
@@ -51,6 +58,9 @@ pub fn accept(
         true
     })?
     .ok_or(ReqError::NotFound)?;
+    if nothing {
+        return Err(ReqError::NothingReceived);
+    }
     if before.status != Status::Accepted {
         journal::append(core, s, "request_accepted", &target(id, party))?;
         notify(core, s.entry.firm, &debtors(core, s, Some(party))?, id);

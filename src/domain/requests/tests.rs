@@ -114,11 +114,19 @@ fn each_depositor_has_his_own_status_and_files_never_another_s() {
     let va = view(&b.core, &access::space(&b.core, &alice, x).unwrap()).unwrap();
     assert_eq!(va.requests[0].status, "accepted");
 
-    // Nothing received from Bob: nothing to refuse; a non-member is no party.
+    // Nothing received from Bob: nothing to refuse, nor to accept (his track stays
+    // waiting and uncounted); a non-member is no party.
     assert!(matches!(
         refuse(&b.core, &m, r1, Some(bob.id), "x"),
         Err(ReqError::State)
     ));
+    assert!(matches!(
+        accept(&b.core, &m, r1, Some(bob.id)),
+        Err(ReqError::NothingReceived)
+    ));
+    let vb = view(&b.core, &access::space(&b.core, &bob, x).unwrap()).unwrap();
+    assert_eq!(vb.requests[0].status, "waiting");
+    assert_eq!(vb.progress.received, 0);
     let stranger = AccountId::random();
     assert!(matches!(
         accept(&b.core, &m, r1, Some(stranger)),

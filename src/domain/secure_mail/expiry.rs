@@ -7,7 +7,7 @@
 //! marked ended but not shredded, which the housekeeping job finishes. Every step is
 //! idempotent.
 
-use super::{Core, SmError, journal};
+use crate::domain::secure_mail::{Core, SmError, journal};
 use crate::ids::{AccountId, SecureMailId};
 use crate::store::StoreError;
 use crate::store::secure_mail::items;

@@ -1,14 +1,14 @@
 //! The recipient's side of a secure mail: the link, the proof (a code mailed on request, or
-//! the passphrase given by phone), [`super::MAX_TRIES`] tries then a lock that the sender is
-//! told about, and a short session. What is read in session is in [`super::view`].
+//! the passphrase given by phone), [`crate::domain::secure_mail::MAX_TRIES`] tries then a lock that the sender is
+//! told about, and a short session. What is read in session is in [`crate::domain::secure_mail::view`].
 //!
 //! No account is needed. A member of the box signed in with the recipient's address is let
 //! in without a code (code mode only: a passphrase exists precisely because the mailbox is
 //! not trusted enough).
 
-use super::send::{bound, normalise_passphrase};
-use super::{Core, Live, MAX_TRIES, SmError, event, keyed, live, token};
 use crate::crypto::ct_eq;
+use crate::domain::secure_mail::send::{bound, normalise_passphrase};
+use crate::domain::secure_mail::{Core, Live, MAX_TRIES, SmError, event, keyed, live, token};
 use crate::mail::{Recipient, admin::sender};
 use crate::store::accounts::signins::{self, Throttle};
 use crate::store::accounts::{self, Account};

@@ -4,9 +4,11 @@
 
 use std::io::Read;
 
-use super::read::{Kind, Link, tell_sender};
-use super::{Core, Invalid, MAX_REPLY_FILES, MAX_TEXT, SmError, event, store_file};
 use crate::blobs::Written;
+use crate::domain::secure_mail::read::{Kind, Link, tell_sender};
+use crate::domain::secure_mail::{
+    Core, Invalid, MAX_REPLY_FILES, MAX_TEXT, SmError, event, store_file,
+};
 use crate::ids::SecureFileId;
 use crate::store::secure_mail::items::{self as items, FILE, FileRec, REPLY, Reply};
 use crate::store::{StoreError, db};

@@ -4,10 +4,14 @@
 //! passphrase, in that mode) is made per recipient, and each recipient gets a content-free
 //! notice. Passphrases are returned once, to be shown to the sender and never again.
 
-use super::{Core, Invalid, Live, SmError, draft, event, keyed, store_file, token};
-use super::{MAX_EXPIRY_DAYS, MAX_FILES, MAX_RECIPIENTS, MAX_SUBJECT, MAX_TEXT};
 use crate::domain::access::{self, Staff};
 use crate::domain::documents::{self, DocError};
+use crate::domain::secure_mail::{
+    Core, Invalid, Live, SmError, draft, event, keyed, store_file, token,
+};
+use crate::domain::secure_mail::{
+    MAX_EXPIRY_DAYS, MAX_FILES, MAX_RECIPIENTS, MAX_SUBJECT, MAX_TEXT,
+};
 use crate::ids::{DocumentId, SecureMailId, SpaceId};
 use crate::mail::{Recipient, admin::sender};
 use crate::store::secure_mail::items::RecipientRec;
@@ -75,7 +79,7 @@ pub fn expiry_secs(days: &str, secs: &str, min_secs: u64) -> Result<i64, Invalid
         };
     }
     let d: u32 = if days.trim().is_empty() {
-        super::DEFAULT_EXPIRY_DAYS
+        crate::domain::secure_mail::DEFAULT_EXPIRY_DAYS
     } else {
         days.trim().parse().map_err(|_| bad.clone())?
     };
@@ -155,7 +159,7 @@ pub fn send(
     for (space, doc) in &c.picked {
         copy_document(core, staff, &l, *space, *doc, now)?;
     }
-    let files = super::sender_files(core, &l)?;
+    let files = crate::domain::secure_mail::sender_files(core, &l)?;
     if files.len() > MAX_FILES {
         return Err(invalid("files", "secure_error_too_many_files").into());
     }

@@ -6,9 +6,9 @@
 //! A mail that ended has no content any more: its page says when and why, and shows the
 //! content-free events the firm journal kept (ids, kinds, times).
 
-use super::view::Download;
-use super::{Core, Live, SmError, When, live, own, when};
 use crate::domain::access::Staff;
+use crate::domain::secure_mail::view::Download;
+use crate::domain::secure_mail::{Core, Live, SmError, When, live, own, when};
 use crate::ids::{SecureFileId, SecureMailId};
 use crate::store::outbox::{self, Status};
 use crate::store::secure_mail::items::{self as items, CONTENT, Content, Event, FILE, FileRec};
@@ -341,7 +341,13 @@ pub fn revoke(core: &Core, staff: &Staff<'_>, id: SecureMailId, now: i64) -> Res
     if l.entry.sent_at.is_none() {
         return Err(SmError::NotFound);
     }
-    super::expiry::end(core, id, Some(staff.account.id), EndReason::Revoked, now)
+    crate::domain::secure_mail::expiry::end(
+        core,
+        id,
+        Some(staff.account.id),
+        EndReason::Revoked,
+        now,
+    )
 }
 
 /// A file of the sender's mail `id`: one he sent, or one of a reply.

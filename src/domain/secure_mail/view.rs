@@ -2,9 +2,9 @@
 //! files with their sizes, SHA-256 and the downloads he has left, his own replies and the
 //! files waiting for his next one; and the download itself, counted against the limit.
 
-use super::read::Link;
-use super::{Core, SmError, When, event, when};
 use crate::crypto::stream::DecryptReader;
+use crate::domain::secure_mail::read::Link;
+use crate::domain::secure_mail::{Core, SmError, When, event, when};
 use crate::ids::SecureFileId;
 use crate::mail::admin::sender;
 use crate::store::secure_mail::items::{self as items, CONTENT, Content, FILE, FileRec};

@@ -151,6 +151,13 @@ pub fn valid(core: &Core, token: &str) -> Result<Option<Invite>, StoreError> {
         .filter(|i| !i.revoked && i.accepted_at.is_none() && i.expires_at > time::now()))
 }
 
+/// The invitation of `token` once it was accepted (not revoked): its owner has an account
+/// and only has to sign in.
+pub fn used(core: &Core, token: &str) -> Result<Option<Invite>, StoreError> {
+    Ok(invites::by_hash(&core.store, &key(token))?
+        .filter(|i| !i.revoked && i.accepted_at.is_some()))
+}
+
 /// How the invitee proves who he is from now on.
 #[derive(Debug)]
 pub enum Credential {

@@ -120,6 +120,7 @@ mod tests {
             display_name: "F".into(),
             colour: "#000000".into(),
             totp_required: false,
+            time_zone: String::new(),
         };
         crate::store::firms::insert(&store, &txn, f, &p, 1).unwrap();
         txn.commit().unwrap();

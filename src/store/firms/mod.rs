@@ -31,6 +31,10 @@ pub struct FirmProfile {
     /// Staff must use a second factor (TOTP).
     #[serde(default)]
     pub totp_required: bool,
+    /// The tzdb name of the zone the firm's pages show times in (`Indian/Reunion`); empty
+    /// for the default, Europe/Paris (see `web::words::when`). Records stay in UTC.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// Creates a firm with a fresh key, inside the caller's transaction.

@@ -54,6 +54,25 @@ pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
     }
 }
 
+/// The sentence of notice `code` (see `web::words::notices`), naming `document` when the
+/// notice is about one; `None` for an unknown code.
+pub fn notice(ctx: &Ctx<'_>, code: &str, document: Option<&str>) -> Option<String> {
+    super::words::notices::text(&ctx.app.i18n, ctx.lang, code, document)
+}
+
+/// The name of document `id` of the space, for a notice about it: only a document the
+/// viewer may see (trashed ones included: the notice may say it went to the trash).
+pub fn notice_document(
+    ctx: &Ctx<'_>,
+    access: &crate::domain::access::SpaceAccess,
+    id: Option<&str>,
+) -> Option<String> {
+    let id = crate::ids::DocumentId::parse(id?)?;
+    let core = ctx.core().ok()?;
+    let d = crate::store::documents::document(&core.store, access.id, access.key(), id).ok()??;
+    crate::domain::documents::visible(access, &d).then_some(d.name)
+}
+
 /// What the tabs of a space show (`space_nav.html`): the modules switched on and whether
 /// the viewer manages the space. Every page of a space passes it as `nav`.
 pub fn space_nav(access: &crate::domain::access::SpaceAccess) -> Value {
@@ -75,6 +94,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     all.insert("tr".into(), ctx.app.i18n.value(ctx.lang));
     all.insert("lang".into(), Value::from(ctx.lang));
     all.insert("csrf".into(), Value::from(csrf::token(ctx)));
+    let mut viewer_zone = None;
     let (user, firm) = match (&ctx.account, &ctx.core) {
         (Some(a), Some(core)) => {
             let firm = match a.firm {
@@ -89,6 +109,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
                     "is_staff": crate::domain::access::staff(a).is_some(),
                 })),
                 firm.map(|f| {
+                    viewer_zone = Some(f.time_zone);
                     Value::from_serialize(serde_json::json!({"name": f.name, "colour": f.colour}))
                 }),
             )
@@ -106,6 +127,10 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
             }
         }
     }
+    let theme = all.get("theme").and_then(|t| t.as_str().map(str::to_owned));
+    let zone =
+        super::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
+    all.insert("tz".into(), Value::from(zone));
     let html = ctx
         .app
         .templates

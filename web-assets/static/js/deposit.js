@@ -12,14 +12,19 @@
     return m ? m.getAttribute("content") : "";
   };
 
+  // As the pages write sizes (web/words/size.rs): powers of 1000, one decimal, a decimal
+  // comma in French, a no-break space before the unit.
   function human(bytes, units) {
     let n = bytes;
     let i = 0;
-    while (n >= 1024 && i < units.length - 1) {
-      n /= 1024;
+    while (n >= 1000 && i < units.length - 1) {
+      n /= 1000;
       i += 1;
     }
-    return (i === 0 ? String(n) : n.toFixed(1)) + " " + units[i];
+    if (i === 0) return String(n) + "\u00a0" + units[0];
+    let text = n.toFixed(1).replace(/\.0$/, "");
+    if (document.documentElement.lang !== "en") text = text.replace(".", ",");
+    return text + "\u00a0" + units[i];
   }
 
   function row(box, file) {

@@ -28,5 +28,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, App
     let fresh = crate::store::accounts::by_id(&core.store, user.id)?.ok_or(AppError::NotFound)?;
     settings::set_lang(core, &fresh, lang)?;
     ctx.set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600));
-    Ok(see_other("/account?notice=saved"))
+    Ok(see_other("/account?notice=prefs_saved"))
 }

@@ -36,10 +36,10 @@ pub fn render_with(
         Vec::new()
     };
     let notice = match req.get_param("notice").as_deref() {
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        Some("password") => Some(ctx.tr("notice_password_changed")),
-        Some("totp_off") => Some(ctx.tr("notice_totp_disabled")),
-        _ => None,
+        Some("password") => Some(ctx.tr("notice_password_changed").to_owned()),
+        Some("totp_off") => Some(ctx.tr("notice_totp_disabled").to_owned()),
+        Some(code) => crate::web::ui::notice(ctx, code, None),
+        None => None,
     };
     let sessions = sessions::list(core, user.id, ctx.session_token.as_deref())?;
     let notify = match user.notify {

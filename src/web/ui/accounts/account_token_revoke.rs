@@ -13,5 +13,5 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     if !api_tokens::revoke(core, user, params.first().copied().unwrap_or(""))? {
         return Err(AppError::NotFound);
     }
-    Ok(see_other("/account?notice=saved"))
+    Ok(see_other("/account?notice=token_revoked"))
 }

@@ -8,7 +8,7 @@ use rouille::{Request, Response};
 use crate::domain::{agenda, agenda::view};
 
 use crate::error::AppError;
-use crate::model::{localtime, time};
+use crate::model::time;
 use crate::web::context::Ctx;
 
 /// The most upcoming events listed above the month.
@@ -39,8 +39,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             upcoming => view::upcoming(&events, now, UPCOMING),
             month => view::month(&events, y, m, now),
             can_add => access.contribute().is_some(),
-            default_start => localtime::to_local(next_hour).input,
-            default_end => localtime::to_local(next_hour + 3600).input,
+            default_start => time::rfc3339(next_hour),
+            default_end => time::rfc3339(next_hour + 3600),
             limits => crate::web::ui::agenda::event_show::limits(),
             notice => notice,
         },

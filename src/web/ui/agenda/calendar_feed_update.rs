@@ -19,13 +19,17 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         }
         "revoke" => {
             feed::revoke(core, user)?;
-            Ok(see_other("/account?notice=saved#calendar-heading"))
+            Ok(see_other(
+                "/account?notice=calendar_revoked#calendar-heading",
+            ))
         }
         "titles" => {
             if !feed::set_titles(core, user, form.get("titles") == "on")? {
                 return Err(AppError::NotFound);
             }
-            Ok(see_other("/account?notice=saved#calendar-heading"))
+            Ok(see_other(
+                "/account?notice=calendar_titles#calendar-heading",
+            ))
         }
         _ => Err(AppError::BadRequest("error_bad_form")),
     }

@@ -4,7 +4,8 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::agenda::{self, Draft, TimeInput};
+use super::event_show::typed;
+use crate::domain::agenda::{self, Draft};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::respond::see_other;
@@ -13,10 +14,11 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let c = access.contribute().ok_or(AppError::NotFound)?;
+    let (start, end) = super::event_show::firm_clock(ctx, &access, &form);
     let draft = Draft {
         title: form.get("title"),
-        start: TimeInput::Local(form.get("start")),
-        end: TimeInput::Local(form.get("end")),
+        start: typed(&start, form.get("start")),
+        end: typed(&end, form.get("end")),
         place: form.get("place"),
         video: form.get("video"),
         note: form.get("note"),

@@ -55,3 +55,30 @@ pub fn agenda_error(e: AgendaError) -> AppError {
         AgendaError::Store(e) => e.into(),
     }
 }
+
+/// The start and end typed in an event form, read on the firm's wall clock when the firm is
+/// not on Paris time (see `words::firm_zone::typed_instant`); `None` leaves them to the
+/// agenda's own reading.
+pub fn firm_clock(
+    ctx: &Ctx<'_>,
+    access: &crate::domain::access::SpaceAccess,
+    form: &crate::web::form::Form,
+) -> (Option<String>, Option<String>) {
+    use crate::web::words::firm_zone;
+    let zone = firm_zone::for_page(ctx.core.as_deref(), None, Some(&access.entry.firm.hex()));
+    (
+        firm_zone::typed_instant(form.get("start"), &zone),
+        firm_zone::typed_instant(form.get("end"), &zone),
+    )
+}
+
+/// The time to give the agenda: the instant read on the firm's clock, else what was typed.
+pub fn typed<'a>(
+    instant: &'a Option<String>,
+    typed: &'a str,
+) -> crate::domain::agenda::TimeInput<'a> {
+    match instant {
+        Some(at) => crate::domain::agenda::TimeInput::Rfc3339(at),
+        None => crate::domain::agenda::TimeInput::Local(typed),
+    }
+}

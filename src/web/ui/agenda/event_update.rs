@@ -4,7 +4,8 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::agenda::{self, Draft, TimeInput};
+use super::event_show::typed;
+use crate::domain::agenda::{self, Draft};
 use crate::error::AppError;
 use crate::ids::EventId;
 use crate::web::context::Ctx;
@@ -19,12 +20,13 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|s| EventId::parse(s))
         .ok_or(AppError::NotFound)?;
     let core = ctx.core()?;
+    let (start, end) = super::event_show::firm_clock(ctx, &access, &form);
     let result = match (form.get("action"), form.get("confirm")) {
         ("save", _) => {
             let draft = Draft {
                 title: form.get("title"),
-                start: TimeInput::Local(form.get("start")),
-                end: TimeInput::Local(form.get("end")),
+                start: typed(&start, form.get("start")),
+                end: typed(&end, form.get("end")),
                 place: form.get("place"),
                 video: form.get("video"),
                 note: form.get("note"),

@@ -26,8 +26,9 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     if !view_only::set_document(ctx.core()?, &m, doc, on)? {
         return Err(AppError::NotFound);
     }
+    let notice = if on { "view_only_on" } else { "view_only_off" };
     Ok(see_other(&format!(
-        "/spaces/{}/documents/{doc}?notice=saved",
+        "/spaces/{}/documents/{doc}?notice={notice}",
         access.id
     )))
 }

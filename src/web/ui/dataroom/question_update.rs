@@ -23,7 +23,8 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .ok_or(AppError::NotFound)?;
     // The form is read before the question is looked for.
     let text = form.get("answer").to_owned();
-    let decision = match form.get("action") {
+    let action = form.get("action");
+    let decision = match action {
         "answer" => Decision::Answer {
             text,
             publish: false,
@@ -39,10 +40,20 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
     match questions::decide(ctx.core()?, &m, id, decision) {
-        Ok(_) => Ok(see_other(&format!(
-            "/spaces/{}/questions?notice=saved#question-{id}",
-            access.id
-        ))),
+        Ok(_) => {
+            let notice = match action {
+                "answer" => "question_answered",
+                "answer_publish" => "question_answer_published",
+                "publish" => "question_published",
+                "unpublish" => "question_unpublished",
+                "close" => "question_closed",
+                _ => "question_reopened",
+            };
+            Ok(see_other(&format!(
+                "/spaces/{}/questions?notice={notice}#question-{id}",
+                access.id
+            )))
+        }
         Err(QaError::Invalid(i)) => render(ctx, &access, None, Some(i.key), ""),
         Err(QaError::Refused(k)) => render(ctx, &access, None, Some(k), ""),
         Err(QaError::NotFound) => Err(AppError::NotFound),

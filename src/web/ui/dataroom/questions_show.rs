@@ -16,9 +16,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         return Err(AppError::NotFound);
     }
     let notice = match req.get_param("notice").as_deref() {
-        Some("asked") => Some("questions_notice_asked"),
-        Some("saved") => Some("notice_saved"),
-        _ => None,
+        Some("asked") => Some(ctx.tr("questions_notice_asked").to_owned()),
+        Some(code) => crate::web::ui::notice(ctx, code, None),
+        None => None,
     };
     render(ctx, &access, notice, None, "")
 }
@@ -28,7 +28,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
 pub fn render(
     ctx: &Ctx<'_>,
     access: &SpaceAccess,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<&'static str>,
     draft: &str,
 ) -> Result<Response, AppError> {
@@ -50,7 +50,7 @@ pub fn render(
             documents => documents,
             max_chars => questions::MAX_CHARS,
             draft => draft,
-            notice => notice.map(|k| ctx.tr(k)),
+            notice => notice,
             error_message => error.map(|k| ctx.tr(k)),
         },
     )?;

@@ -25,5 +25,6 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     crate::web::ui::documents::folder_update::back(
         &format!("/spaces/{}/documents/{doc}", access.id),
         result,
+        "doc_edited",
     )
 }

@@ -39,8 +39,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             minijinja::context! { id => fid.hex(), name => name }
         })
         .collect();
-    let notice =
-        (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));
+    let notice = req
+        .get_param("notice")
+        .and_then(|code| crate::web::ui::notice(ctx, &code, Some(&d.name)));
     let restrictions = crate::domain::dataroom::view_only::restrictions(core, &access)?;
     let receipts = match access.manage() {
         Some(m) => Some(documents::receipts(core, &m, id)?),

@@ -30,8 +30,13 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     } else {
         ""
     };
+    let notice = if deleted {
+        "doc_trashed"
+    } else {
+        "doc_restored"
+    };
     Ok(see_other(&format!(
-        "/spaces/{}{page}?notice=saved",
+        "/spaces/{}{page}?notice={notice}&doc={doc}",
         access.id
     )))
 }

@@ -24,5 +24,6 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     crate::web::ui::documents::folder_update::back(
         &format!("/spaces/{}/documents/{doc}", access.id),
         result,
+        "version_restored",
     )
 }

@@ -11,5 +11,9 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let result = folders::create_folder(ctx.core()?, &m, form.get("name")).map(|_| ());
-    crate::web::ui::documents::folder_update::back(&format!("/spaces/{}", access.id), result)
+    crate::web::ui::documents::folder_update::back(
+        &format!("/spaces/{}", access.id),
+        result,
+        "folder_created",
+    )
 }

@@ -12,8 +12,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     let access = ctx.space(params.first())?;
     let m = access.manage().ok_or(AppError::NotFound)?;
     let lines = folders::trash(ctx.core()?, &m, time::now())?;
-    let notice =
-        (req.get_param("notice").as_deref() == Some("saved")).then(|| ctx.tr("notice_saved"));
+    let notice = req.get_param("notice").and_then(|code| {
+        let name = crate::web::ui::notice_document(ctx, &access, req.get_param("doc").as_deref());
+        crate::web::ui::notice(ctx, &code, name.as_deref())
+    });
     crate::web::ui::page(
         ctx,
         "trash.html",

@@ -15,10 +15,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let core = ctx.core()?;
     if parts.text("action") == "remove" {
         branding::remove_logo(core, admin.firm)?;
-        return Ok(see_other("/admin/settings?notice=saved"));
+        return Ok(see_other("/admin/settings?notice=logo_removed"));
     }
     match branding::set_logo(core, admin.firm, parts.bytes("logo")) {
-        Ok(()) => Ok(see_other("/admin/settings?notice=saved")),
+        Ok(()) => Ok(see_other("/admin/settings?notice=logo_saved")),
         Err(LogoError::Invalid(i)) => Ok(see_other(&format!("/admin/settings?error={}", i.key))),
         Err(LogoError::Store(e)) => Err(e.into()),
     }

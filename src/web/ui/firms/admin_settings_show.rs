@@ -1,5 +1,5 @@
 //! `GET /admin/settings`: the firm's name, the name shown in e-mails, its colour, and
-//! whether staff must use a second factor; the firm's own space templates, to delete; the
+//! whether staff must use a second factor, the time zone its pages show times in; the firm's own space templates, to delete; the
 //! box's public signing key and its fingerprint, for the firm to publish (journal exports
 //! and evidence bundles are checked against it).
 
@@ -13,9 +13,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let admin = ctx.firm_admin()?;
     let p = firms::profile(&ctx.core()?.store, admin.firm)?.ok_or(AppError::NotFound)?;
     let notice = match req.get_param("notice").as_deref() {
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        Some("template_deleted") => Some(ctx.tr("firm_template_deleted")),
-        _ => None,
+        Some("template_deleted") => Some(ctx.tr("firm_template_deleted").to_owned()),
+        Some(code) => crate::web::ui::notice(ctx, code, None),
+        None => None,
     };
     let firm_templates = crate::domain::spaces::firm_templates::list(ctx.core()?, admin.firm)?;
     let error = match req.get_param("error").as_deref() {
@@ -43,6 +43,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
             firm_templates => firm_templates, has_logo => has_logo, firm_id => admin.firm.hex(),
             depot => crate::web::ui::drop_box::depot_access::settings(ctx, req, &admin)?,
             box_key => box_key,
+            time_zone => if p.time_zone.is_empty() { crate::web::words::when::DEFAULT_ZONE } else { p.time_zone.as_str() },
+            zones => crate::web::words::when::zones_with(&p.time_zone),
         },
     )
 }

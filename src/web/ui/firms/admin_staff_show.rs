@@ -10,9 +10,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let admin = ctx.firm_admin()?;
     let lines = staff::list(ctx.core()?, &admin)?;
     let notice = match req.get_param("notice").as_deref() {
-        Some("created") => Some(ctx.tr("staff_created")),
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        _ => None,
+        Some("created") => Some(ctx.tr("staff_created").to_owned()),
+        Some(code) => crate::web::ui::notice(ctx, code, None),
+        None => None,
     };
     let error = match req.get_param("error").as_deref() {
         Some("taken") => Some(ctx.tr("error_staff_email_taken")),

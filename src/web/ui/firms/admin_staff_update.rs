@@ -25,7 +25,7 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
     Ok(match done {
-        Ok(()) => see_other("/admin/staff?notice=saved"),
+        Ok(()) => see_other("/admin/staff?notice=staff_saved"),
         Err(StaffError::Myself) => see_other("/admin/staff?error=myself"),
         Err(StaffError::Store(e)) => return Err(e.into()),
         Err(_) => return Err(AppError::NotFound),

@@ -87,9 +87,7 @@ fn value(i18n: &I18n, lang: &str, v: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         Value::Count(n, noun) => {
-            // French counts 0 and 1 in the singular, English 1 only.
-            let one = *n == 1 || (*n == 0 && lang == "fr");
-            let key = format!("journal_count_{noun}_{}", if one { "one" } else { "many" });
+            let key = crate::web::words::plural::key(&format!("journal_count_{noun}"), *n, lang);
             fill(i18n.text(lang, &key), |_| Some(n.to_string()))
         }
         Value::Date(d) => date(d, lang),

@@ -27,7 +27,12 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         Ok(_) => {
             // Who left an aside may no longer see it: then back to the list of rooms.
             if crate::domain::access::aside(ctx.core()?, &s, a.id).is_ok() {
-                Ok(see_other(&format!("{back}?notice=saved#members")))
+                let notice = if add {
+                    "aside_member_added"
+                } else {
+                    "aside_member_removed"
+                };
+                Ok(see_other(&format!("{back}?notice={notice}#members")))
             } else {
                 Ok(see_other(&format!("/spaces/{}/asides", s.id)))
             }

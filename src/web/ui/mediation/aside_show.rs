@@ -39,11 +39,11 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
         (Vec::new(), Vec::new())
     };
     let notice = match req.get_param("notice").as_deref() {
-        Some("created") => Some(ctx.tr("aside_created")),
-        Some("message") => Some(ctx.tr("messages_posted")),
-        Some("saved") => Some(ctx.tr("aside_members_saved")),
-        Some("copied") => Some(ctx.tr("aside_copied")),
-        _ => None,
+        Some("created") => Some(ctx.tr("aside_created").to_owned()),
+        Some("message") => Some(ctx.tr("messages_posted").to_owned()),
+        Some("copied") => Some(ctx.tr("aside_copied").to_owned()),
+        Some(code) => crate::web::ui::notice(ctx, code, None),
+        None => None,
     };
     crate::web::ui::page(
         ctx,

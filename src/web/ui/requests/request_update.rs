@@ -19,6 +19,7 @@ impl From<ReqError> for AppError {
             ReqError::Invalid(i) => AppError::BadRequest(i.key),
             ReqError::NotFound => AppError::NotFound,
             ReqError::State => AppError::BadRequest("request_error_state"),
+            ReqError::NothingReceived => AppError::BadRequest("request_error_nothing_received"),
             ReqError::Store(e) => e.into(),
         }
     }
@@ -54,10 +55,10 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
             "saved",
         ),
         "delete" => (requests::delete(core, &m, id), "deleted"),
-        "accept" => (requests::accept(core, &m, id, party), "saved"),
+        "accept" => (requests::accept(core, &m, id, party), "accepted"),
         "refuse" => (
             requests::refuse(core, &m, id, party, form.get("reason")),
-            "saved",
+            "refused",
         ),
         _ => return Err(AppError::BadRequest("error_bad_form")),
     };
@@ -69,6 +70,21 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         Err(ReqError::Invalid(i)) => {
             crate::web::ui::requests::requests_show::render(ctx, &access, None, Some(i.key))
         }
+        // The page again, saying why, with 409: the request is not in a state for this.
+        Err(ReqError::State) => crate::web::ui::requests::requests_show::render(
+            ctx,
+            &access,
+            None,
+            Some("request_error_state"),
+        )
+        .map(|r| r.with_status_code(409)),
+        Err(ReqError::NothingReceived) => crate::web::ui::requests::requests_show::render(
+            ctx,
+            &access,
+            None,
+            Some("request_error_nothing_received"),
+        )
+        .map(|r| r.with_status_code(409)),
         Err(e) => Err(e.into()),
     }
 }

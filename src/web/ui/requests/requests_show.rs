@@ -18,7 +18,9 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     }
     let notice = match req.get_param("notice").as_deref() {
         Some("created") => Some("requests_notice_created"),
-        Some("saved") => Some("notice_saved"),
+        Some("saved") => Some("requests_notice_saved"),
+        Some("accepted") => Some("requests_notice_accepted"),
+        Some("refused") => Some("requests_notice_refused"),
         Some("deleted") => Some("requests_notice_deleted"),
         _ => None,
     };

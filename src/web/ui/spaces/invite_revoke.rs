@@ -14,5 +14,8 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     if !invites::revoke(ctx.core()?, &m, params.get(1).copied().unwrap_or(""))? {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&format!("/spaces/{}?notice=saved", access.id)))
+    Ok(see_other(&format!(
+        "/spaces/{}?notice=invite_revoked",
+        access.id
+    )))
 }

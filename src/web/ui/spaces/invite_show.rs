@@ -1,5 +1,7 @@
 //! `GET /invite/{token}`: the invitee's landing page: join (signed in as the invited
-//! address), or create the account (password, or e-mailed codes).
+//! address), or create the account (password, or e-mailed codes). An invitation already
+//! accepted sends its owner to sign in (to the space when he is signed in already): he
+//! has an account, and "no longer valid, ask for a new one" would send him the wrong way.
 
 use rouille::{Request, Response};
 
@@ -12,6 +14,16 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
     let token = params.first().copied().unwrap_or("");
     let core = ctx.core()?;
     let Some(inv) = invites::valid(core, token)? else {
+        if let Some(used) = invites::used(core, token)? {
+            let own = ctx.account.as_ref().is_some_and(|a| {
+                accounts::normalise_email(&a.email) == accounts::normalise_email(&used.email)
+            });
+            return Ok(crate::web::respond::see_other(&if own {
+                format!("/spaces/{}", used.space)
+            } else {
+                "/login?invite=used".to_owned()
+            }));
+        }
         return crate::web::ui::error_page(ctx, "error_invite_invalid")
             .map(|r| r.with_status_code(404));
     };

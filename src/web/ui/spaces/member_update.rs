@@ -20,7 +20,8 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|p| AccountId::parse(p))
         .ok_or(AppError::NotFound)?;
     let core = ctx.core()?;
-    let done = match form.get("action") {
+    let action = form.get("action");
+    let done = match action {
         "remove" => spaces::remove_member(core, &m, member)?,
         "profile" => {
             let p = Profile::parse(form.get("profile"))
@@ -36,5 +37,10 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         // He left: the space is no longer his to see.
         return Ok(see_other("/"));
     }
-    Ok(see_other(&format!("/spaces/{}?notice=saved", access.id)))
+    let notice = if action == "remove" {
+        "member_removed"
+    } else {
+        "member_profile"
+    };
+    Ok(see_other(&format!("/spaces/{}?notice={notice}", access.id)))
 }

@@ -54,13 +54,17 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
     };
     let paged = folders.iter().any(|f| f.prev.is_some() || f.next.is_some());
     let notice = match req.get_param("notice").as_deref() {
-        Some("invited") => Some(ctx.tr("invite_sent")),
-        Some("saved") => Some(ctx.tr("notice_saved")),
-        Some("message") => Some(ctx.tr("messages_posted")),
-        Some("copilot_proposed") => Some(ctx.tr("copilot_proposed_notice")),
-        Some("copilot_withdrawn") => Some(ctx.tr("copilot_withdrawn_notice")),
-        Some("copilot_ended") => Some(ctx.tr("copilot_ended_notice")),
-        _ => None,
+        Some("invited") => Some(ctx.tr("invite_sent").to_owned()),
+        Some("message") => Some(ctx.tr("messages_posted").to_owned()),
+        Some("copilot_proposed") => Some(ctx.tr("copilot_proposed_notice").to_owned()),
+        Some("copilot_withdrawn") => Some(ctx.tr("copilot_withdrawn_notice").to_owned()),
+        Some("copilot_ended") => Some(ctx.tr("copilot_ended_notice").to_owned()),
+        Some(code) => {
+            let name =
+                crate::web::ui::notice_document(ctx, &access, req.get_param("doc").as_deref());
+            crate::web::ui::notice(ctx, code, name.as_deref())
+        }
+        None => None,
     };
     let copilot = match &manage {
         Some(_) => Some(crate::domain::spaces::copilot::view(core, &access)?),
@@ -75,6 +79,16 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
                 .next()
         }
         false => None,
+    };
+    // "vu par J. Martin ✓" beside each document of the page, for the Gestionnaires.
+    let shown: Vec<crate::ids::DocumentId> = folders
+        .iter()
+        .flat_map(|f| &f.documents)
+        .filter_map(|d| crate::ids::DocumentId::parse(&d.id))
+        .collect();
+    let seen = match &manage {
+        Some(m) => crate::domain::documents::seen::seen_by(core, m, &shown)?,
+        None => Default::default(),
     };
     crate::web::ui::page(
         ctx,
@@ -97,6 +111,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, params: &[&str]) -> Result<Response,
             label => crate::domain::mediation::rooms::shared_label(),
             members => members,
             folders => folders,
+            seen => seen,
             can_upload => access.upload().is_some(),
             messages => conversation,
             unread => unread,
