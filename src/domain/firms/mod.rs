@@ -136,3 +136,15 @@ pub fn list(core: &Core) -> Result<Vec<FirmLine>, StoreError> {
     out.sort_by_key(|a| a.name.to_lowercase());
     Ok(out)
 }
+
+/// The time zone a firm set (an IANA name), if any: pages write times on its clock.
+pub fn time_zone(core: &Core, firm: FirmId) -> Result<Option<String>, StoreError> {
+    Ok(firms::profile(&core.store, firm)?
+        .map(|p: FirmProfile| p.time_zone)
+        .filter(|z| !z.is_empty()))
+}
+
+/// The box's first firm (a box usually holds one): whose clock pages without a firm use.
+pub fn first(core: &Core) -> Result<Option<FirmId>, StoreError> {
+    Ok(firms::all(&core.store)?.first().map(|(id, _)| *id))
+}

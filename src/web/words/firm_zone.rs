@@ -4,16 +4,12 @@
 //! (a box usually holds one firm). Europe/Paris when no firm says otherwise.
 
 use crate::domain::Core;
+use crate::domain::firms;
 use crate::ids::FirmId;
-use crate::store::firms;
 
 /// The zone name of `firm`, if it has one.
 fn of(core: &Core, firm: FirmId) -> Option<String> {
-    firms::profile(&core.store, firm)
-        .ok()
-        .flatten()
-        .map(|p| p.time_zone)
-        .filter(|z| !z.is_empty())
+    firms::time_zone(core, firm).ok().flatten()
 }
 
 /// The zone name for a page: `viewer` is the zone of the viewer's firm when known
@@ -26,11 +22,9 @@ pub fn for_page(core: Option<&Core>, viewer: Option<String>, theme: Option<&str>
     let Some(core) = core else {
         return crate::web::words::when::DEFAULT_ZONE.to_owned();
     };
-    let firm = theme.and_then(FirmId::parse).or_else(|| {
-        firms::all(&core.store)
-            .ok()
-            .and_then(|all| all.first().map(|(id, _)| *id))
-    });
+    let firm = theme
+        .and_then(FirmId::parse)
+        .or_else(|| firms::first(core).ok().flatten());
     firm.and_then(|f| of(core, f))
         .unwrap_or_else(|| crate::web::words::when::DEFAULT_ZONE.to_owned())
 }
