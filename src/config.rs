@@ -5,6 +5,11 @@
 //! rules that keep a box safe (TLS off loopback, SMTP security) and says what to change.
 //! Secrets print as `***` (see [`crate::secret`]), so `huisclos check` can show the result.
 
+/// `[acme]`: certificates by ACME (read by `crate::tls::acme`).
+pub mod acme;
+/// `[backup]`: scheduled backups (run by `crate::backup::schedule`).
+pub mod backup;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
@@ -29,11 +34,11 @@ pub struct Config {
     pub secure_mail: SecureMail,
     pub log: Log,
     /// Scheduled backups; none without the table (see [`crate::backup::schedule`]).
-    pub backup: Option<crate::backup::schedule::settings::BackupSettings>,
+    pub backup: Option<backup::BackupSettings>,
     /// Certificates by ACME (`crate::tls::acme`); absent, the box serves its own files or a
     /// generated certificate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub acme: Option<crate::tls::acme::AcmeConfig>,
+    pub acme: Option<acme::AcmeConfig>,
 }
 
 /// Secure mails to outside addresses (courrier sécurisé).

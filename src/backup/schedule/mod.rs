@@ -24,7 +24,6 @@
 //!   the folder opens that space ([`deleted_space_unreadable_from`]).
 
 pub mod files;
-pub mod settings;
 
 use std::io::{ErrorKind, Write};
 use std::path::Path;
@@ -36,7 +35,7 @@ use crate::domain::Core;
 use crate::mail::{Recipient, admin::sender};
 use crate::model::localtime;
 use crate::store::backup_runs::{self, Run};
-use settings::BackupSettings;
+use crate::config::backup::BackupSettings;
 
 const DAY: i64 = 86_400;
 

@@ -20,7 +20,6 @@
 //! appear.
 
 pub mod client;
-mod config;
 mod dns;
 pub mod http01;
 mod issue;
@@ -30,7 +29,7 @@ pub mod resolver;
 mod schedule;
 pub mod store;
 
-pub use config::{AcmeConfig, Challenge, LETS_ENCRYPT};
+pub use crate::config::acme::{AcmeConfig, Challenge, LETS_ENCRYPT};
 pub use manager::{Manager, Status, Warning, status};
 pub use resolver::{ACME_TLS_ALPN, Issued, Resolver};
 pub use schedule::warn_from;
