@@ -27,8 +27,13 @@ pub struct Config {
     pub documents: Documents,
     pub deposits: Deposits,
     pub secure_mail: SecureMail,
+    pub gateway: Gateway,
     pub log: Log,
 }
+
+#[path = "config_gateway.rs"]
+mod gateway;
+pub use gateway::{Gateway, Policy as GatewayPolicy};
 
 /// Secure mails to outside addresses (courrier sécurisé).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -243,6 +248,7 @@ impl Default for Config {
             documents: Documents::default(),
             deposits: Deposits::default(),
             secure_mail: SecureMail::default(),
+            gateway: Gateway::default(),
             log: Log::default(),
         }
     }

@@ -23,6 +23,7 @@ pub mod datadir;
 pub mod direct_io;
 pub mod domain;
 pub mod error;
+pub mod gateway;
 pub mod ids;
 pub mod logging;
 pub mod mail;

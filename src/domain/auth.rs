@@ -104,6 +104,7 @@ pub fn close_all(core: &Core, account: AccountId) -> Result<usize, StoreError> {
 pub fn end_everywhere(core: &Core, account: AccountId) -> Result<(), StoreError> {
     close_all(core, account)?;
     super::api_tokens::revoke_all(core, account)?;
+    super::app_passwords::revoke_all(core, account)?;
     Ok(())
 }
 

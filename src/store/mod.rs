@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod app_passwords;
 pub mod aside_undertakings;
 pub mod asides;
 pub mod calendar_feeds;

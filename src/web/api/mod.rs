@@ -4,6 +4,10 @@
 //! `X-CSRF-Token` header. Errors are `{"error": CODE, "message": TEXT}`; unknown and
 //! forbidden ids alike are 404.
 
+pub mod app_password_create;
+pub mod app_password_delete;
+pub mod app_passwords_list;
+pub mod app_passwords_openapi;
 pub mod aside_create;
 pub mod aside_document_upload;
 pub mod aside_documents_list;

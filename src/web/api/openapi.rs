@@ -112,6 +112,7 @@ pub fn document() -> Value {
     super::library_openapi::describe(&mut doc);
     super::mail_openapi::describe(&mut doc);
     super::files_openapi::describe(&mut doc);
+    super::app_passwords_openapi::describe(&mut doc);
     doc["paths"]["/session"]["post"]["responses"]["429"] =
         json!({"$ref": "#/components/responses/Throttled"});
     // Last: it completes what every module above described.

@@ -1,0 +1,33 @@
+//! `POST /api/v1/me/app-passwords` `{"label"}` (staff) → `201 {"id","password"}`: an app
+//! password for the SMTP submission gateway, shown this once.
+
+use rouille::{Request, Response};
+use serde::Deserialize;
+
+use crate::domain::app_passwords::{self, CreateError};
+use crate::error::AppError;
+use crate::web::context::Ctx;
+use crate::web::respond::json;
+
+#[derive(Deserialize)]
+struct Body {
+    label: String,
+}
+
+pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
+    super::check_write(ctx, req)?;
+    let body: Body = super::json_body(req)?;
+    let staff = ctx.staff()?;
+    let (id, password) = match app_passwords::create(ctx.core()?, &staff, &body.label) {
+        Ok(made) => made,
+        Err(CreateError::Invalid) => return Err(AppError::BadRequest("error_text_invalid")),
+        Err(CreateError::TooMany) => {
+            return Err(AppError::BadRequest("app_password_error_too_many"));
+        }
+        Err(CreateError::Store(e)) => return Err(e.into()),
+    };
+    Ok(json(
+        201,
+        &serde_json::json!({"id": id, "password": password}),
+    ))
+}
