@@ -6,6 +6,7 @@ Modes: features, send_rich, send_big MIB, wrong N, send_tagged SUBJECT TO, impli
 """
 import base64
 import json
+import time
 import smtplib
 import ssl
 import sys
@@ -95,6 +96,25 @@ elif mode == "wrong":
         codes.append(code)
         out["text_%d" % code] = text.decode()
         c.close()
+    out["codes"] = codes
+elif mode == "until_locked":
+    # Wrong passwords until the lockout: tries refused with "wait" are not counted, so this
+    # waits on the condition (the lock), within a deadline.
+    codes = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        c = client()
+        secure(c)
+        token = base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
+        code, text = c.docmd("AUTH", "PLAIN " + token)
+        c.close()
+        if code != 454 or not codes or codes[-1] != 454:
+            codes.append(code)
+        if code == 454 and b"locked" in text:
+            out["locked"] = text.decode()
+            break
+        if code == 454:
+            time.sleep(0.2)
     out["codes"] = codes
 elif mode == "implicit":
     c = smtplib.SMTP_SSL("127.0.0.1", port, context=ctx, timeout=60)

@@ -174,7 +174,12 @@ fn take(
         to: recipients.join(","),
         subject: clip(&subject, secure_mail::MAX_SUBJECT),
         text,
-        lang: if staff.account.lang == "en" { "en" } else { "fr" }.into(),
+        lang: if staff.account.lang == "en" {
+            "en"
+        } else {
+            "fr"
+        }
+        .into(),
         expiry_secs: i64::from(secure_mail::DEFAULT_EXPIRY_DAYS) * 86_400,
         max_downloads: None,
         method: Method::Code,
@@ -196,9 +201,7 @@ fn clip(s: &str, max: usize) -> String {
 
 /// A part that is a file of the mail rather than its text.
 fn is_file(h: &Head) -> bool {
-    h.attachment
-        || h.filename.is_some()
-        || !(h.mime == "text/plain" || h.mime == "text/html")
+    h.attachment || h.filename.is_some() || !(h.mime == "text/plain" || h.mime == "text/html")
 }
 
 /// The text and HTML bodies kept while the files are stored.
@@ -266,7 +269,12 @@ impl Bodies {
 
 /// The file's own name, or a neutral one from its type.
 fn file_name(h: &Head, n: usize) -> String {
-    if let Some(f) = h.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+    if let Some(f) = h
+        .filename
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
         // Only the last path component: a name is never a path.
         let f = f.rsplit(['/', '\\']).next().unwrap_or(f);
         if !f.is_empty() && f != "." && f != ".." {
@@ -316,8 +324,8 @@ fn pass_on(
         .map(|r| r.parse())
         .collect::<Result<Vec<lettre::Address>, _>>()
         .map_err(|_| IngestError::BadRecipient)?;
-    let envelope = lettre::address::Envelope::new(Some(from), to)
-        .map_err(|_| IngestError::BadRecipient)?;
+    let envelope =
+        lettre::address::Envelope::new(Some(from), to).map_err(|_| IngestError::BadRecipient)?;
     relay
         .send_raw(&envelope, &bytes)
         .map_err(|e| IngestError::Relay(e.to_string()))?;

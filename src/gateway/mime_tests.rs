@@ -45,8 +45,9 @@ binary\r\n\r\n--OUT--\r\nepilogue\r\n";
 
 #[test]
 fn a_multipart_never_closed_or_without_boundary_is_malformed() {
-    let mut input =
-        io::BufReader::new(&b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nx\r\n"[..]);
+    let mut input = io::BufReader::new(
+        &b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nx\r\n"[..],
+    );
     assert!(matches!(
         walk(&mut input, &mut |_, _| Ok(())),
         Err(MimeError::Malformed(_))

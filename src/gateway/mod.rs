@@ -128,7 +128,11 @@ fn serve(tcp: TcpStream, implicit: bool, s: &Shared) {
         .map(|a: SocketAddr| a.ip())
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     let Some(core) = (s.core)() else {
-        refuse(tcp, implicit, "4.3.0 The box is locked: try again once it is unlocked");
+        refuse(
+            tcp,
+            implicit,
+            "4.3.0 The box is locked: try again once it is unlocked",
+        );
         return;
     };
     let session = session::Session {

@@ -26,9 +26,11 @@ fn internal(address: &str, cfg: &Gateway) -> bool {
     let Some((_, domain)) = address.rsplit_once('@') else {
         return false;
     };
-    cfg.internal_domains
-        .iter()
-        .any(|d| d.trim().trim_start_matches('@').eq_ignore_ascii_case(domain))
+    cfg.internal_domains.iter().any(|d| {
+        d.trim()
+            .trim_start_matches('@')
+            .eq_ignore_ascii_case(domain)
+    })
 }
 
 /// The subject without the tag when it starts with it (case-insensitive, after spaces).
@@ -67,13 +69,22 @@ mod tests {
     fn each_rule_decides() {
         let inside = vec!["a@cabinet.fr".to_owned(), "b@PARTENAIRE.be".to_owned()];
         let outside = vec!["a@cabinet.fr".to_owned(), "c@client.fr".to_owned()];
-        assert!(secure(&cfg(GatewayPolicy::All), &facts("x", &inside, false)));
+        assert!(secure(
+            &cfg(GatewayPolicy::All),
+            &facts("x", &inside, false)
+        ));
         let att = cfg(GatewayPolicy::Attachments);
         assert!(secure(&att, &facts("x", &inside, true)));
         assert!(!secure(&att, &facts("x", &inside, false)));
         let tag = cfg(GatewayPolicy::Tagged);
-        assert!(secure(&tag, &facts(" [Confidentiel] Projet", &inside, false)));
-        assert!(!secure(&tag, &facts("Projet [confidentiel]", &inside, false)));
+        assert!(secure(
+            &tag,
+            &facts(" [Confidentiel] Projet", &inside, false)
+        ));
+        assert!(!secure(
+            &tag,
+            &facts("Projet [confidentiel]", &inside, false)
+        ));
         let ext = cfg(GatewayPolicy::External);
         assert!(secure(&ext, &facts("x", &outside, false)));
         assert!(!secure(&ext, &facts("x", &inside, false)));

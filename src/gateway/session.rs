@@ -209,10 +209,18 @@ impl Session {
                 st.account = Some(a);
                 reply(r, 235, "2.7.0 Signed in")
             }
-            Ok(Auth::Wait(_) | Auth::Locked(_) | Auth::NetworkLocked(_)) => reply(
+            Ok(Auth::Wait(secs)) => reply(
                 r,
                 454,
-                "4.7.0 Too many failed sign-ins: wait before trying again (your address may be locked for a while)",
+                &format!("4.7.0 Too many failed sign-ins: wait {secs} seconds before trying again"),
+            ),
+            Ok(Auth::Locked(secs) | Auth::NetworkLocked(secs)) => reply(
+                r,
+                454,
+                &format!(
+                    "4.7.0 Sign-in locked for {} minutes after repeated failures; the account owner was told by mail",
+                    secs.div_ceil(60)
+                ),
             ),
             Ok(_) => reply(
                 r,
@@ -247,7 +255,9 @@ impl Session {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             match k.to_ascii_uppercase().as_str() {
                 "SIZE" => {
-                    if v.parse::<u64>().is_ok_and(|n| n > ingest::max_bytes(&self.core)) {
+                    if v.parse::<u64>()
+                        .is_ok_and(|n| n > ingest::max_bytes(&self.core))
+                    {
                         return reply(
                             r,
                             552,
@@ -316,9 +326,10 @@ impl Session {
             return Err(e);
         }
         let (code, text) = match result {
-            Ok(Outcome::Secure(id)) => {
-                (250, format!("2.0.0 Sent securely as a Huis Clos secure mail ({id})"))
-            }
+            Ok(Outcome::Secure(id)) => (
+                250,
+                format!("2.0.0 Sent securely as a Huis Clos secure mail ({id})"),
+            ),
             Ok(Outcome::Passed) => (250, "2.0.0 Passed on unchanged".into()),
             Err(e) => refusal(&e),
         };
@@ -349,7 +360,10 @@ fn refusal(e: &IngestError) -> (u16, String) {
         ),
         IngestError::Relay(e) => {
             log::warn!("gateway: relay refused a mail passed on: {e}");
-            (451, "4.4.0 The outgoing relay did not take the mail: try again later")
+            (
+                451,
+                "4.4.0 The outgoing relay did not take the mail: try again later",
+            )
         }
         IngestError::Temporary(e) => {
             log::error!("gateway: mail not taken: {e}");

@@ -59,7 +59,8 @@ pub fn of_account(
         let Ok(hash) = <[u8; 32]>::try_from(k.value()) else {
             continue;
         };
-        if let Some(p) = get::<AppPassword>(&t, APP_PASSWORDS.name(), store.keys().records(), &hash)?
+        if let Some(p) =
+            get::<AppPassword>(&t, APP_PASSWORDS.name(), store.keys().records(), &hash)?
             && p.account == account
         {
             out.push((hash, p));
