@@ -116,6 +116,59 @@ elif mode == "until_locked":
         if code == 454:
             time.sleep(0.2)
     out["codes"] = codes
+elif mode == "send_then_wait":
+    # Says SENT as soon as the 250 after DATA is read, then waits (the test kills the box).
+    c = client()
+    secure(c)
+    c.login(user, password)
+    c.sendmail(user, [args[0]], ("Subject: %s\r\n\r\n%s\r\n" % (args[1], args[2])).encode())
+    print("SENT", flush=True)
+    sys.stdin.read()
+    sys.exit(0)
+elif mode == "half_then_wait":
+    # Sends half a message after DATA, says HALF, then waits (the test kills the box).
+    c = client()
+    secure(c)
+    c.login(user, password)
+    c.mail(user)
+    c.rcpt(args[0])
+    c.putcmd("DATA")
+    c.getreply()
+    c.send(("Subject: %s\r\n\r\n" % args[1]).encode() + b"x" * 300000)
+    print("HALF", flush=True)
+    sys.stdin.read()
+    sys.exit(0)
+elif mode == "send_plain":
+    # A plain mail (subject, text, optional attachment) to the given recipients.
+    msg = EmailMessage()
+    msg["From"] = user
+    msg["To"] = ", ".join(args[2:])
+    msg["Subject"] = args[0]
+    msg.set_content(args[1])
+    if args[1].startswith("ATTACH"):
+        msg.add_attachment(b"%PDF-1.4 attached", maintype="application", subtype="pdf", filename="acte.pdf")
+    c = client()
+    secure(c)
+    c.login(user, password)
+    try:
+        c.send_message(msg, to_addrs=args[2:])
+        out["reply"] = "250"
+    except smtplib.SMTPResponseException as e:
+        out["reply"] = str(e.smtp_code)
+        out["text"] = e.smtp_error.decode()
+    c.quit()
+elif mode == "raw":
+    # A raw message (from a file) to one recipient: malformed MIME and the like.
+    c = client()
+    secure(c)
+    c.login(user, password)
+    try:
+        c.sendmail(user, [args[0]], open(args[1], "rb").read())
+        out["reply"] = "250"
+    except smtplib.SMTPResponseException as e:
+        out["reply"] = str(e.smtp_code)
+        out["text"] = e.smtp_error.decode()
+    c.quit()
 elif mode == "implicit":
     c = smtplib.SMTP_SSL("127.0.0.1", port, context=ctx, timeout=60)
     c.ehlo("poste.cabinet.test")

@@ -186,7 +186,30 @@ fn take(
         picked: Vec::new(),
     };
     let sent = send::send(core, staff, l.id, &compose, now)?;
+    confirm(core, staff, sent.id, recipients.len());
     Ok(Outcome::Secure(sent.id))
+}
+
+/// Queues the sender's content-free confirmation that the relay did its job (a failure to
+/// queue it is logged: the secure mail itself is sent and tracked).
+fn confirm(core: &Core, staff: &Staff<'_>, id: SecureMailId, recipients: usize) {
+    let to = crate::mail::Recipient {
+        email: staff.account.email.clone(),
+        name: staff.account.name.clone(),
+        lang: staff.account.lang.clone(),
+        firm: Some(staff.firm),
+    };
+    let from = crate::mail::admin::sender(core, Some(staff.firm));
+    let n = u32::try_from(recipients).unwrap_or(u32::MAX);
+    if let Err(e) = core.mail.secure_mail_gateway_sent(
+        &core.store,
+        &to,
+        &from,
+        &format!("/mail/{id}"),
+        n,
+    ) {
+        log::error!("gateway: confirmation of mail {id} not queued: {e}");
+    }
 }
 
 /// A subject as the secure mail keeps it: within its length, never empty.
