@@ -12,72 +12,16 @@ mod api;
 mod common;
 #[path = "common/eml.rs"]
 mod eml;
-
-use std::path::Path;
-use std::process::Command;
+#[path = "common/gateway.rs"]
+mod gateway;
 
 use api::*;
 use common::*;
+use gateway::*;
 
-const ADMIN: &str = "avocat@cabinet.test";
 const SUBJECT: &str = "Projet SENTINEL-GW-SUBJECT-5t d'accord";
 const TEXT: &str = "Voici le projet SENTINEL-GW-TEXT-9k, à relire.";
 const FILE: &str = "SENTINEL-GW-FILE-protocole.pdf";
-
-/// A box with the gateway on two free ports: (server, submission port, submissions port).
-pub fn start_gateway(dir: &Path, extra_toml: &str) -> (Server, u16, u16) {
-    let data = dir.join("data");
-    cli_setup(&data, "Cabinet Test", ADMIN);
-    let (p587, p465) = (free_port(), free_port());
-    let cfg = dir.join("huisclos.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[gateway]\nsubmission = \"127.0.0.1:{p587}\"\nsubmissions = \"127.0.0.1:{p465}\"\n{extra_toml}\n"
-        ),
-    )
-    .unwrap();
-    let s = Server::start(&data, &["--config", cfg.to_str().unwrap()]);
-    (s, p587, p465)
-}
-
-/// Runs the smtplib client; its JSON answer.
-pub fn smtplib(
-    mode: &str,
-    port: u16,
-    user: &str,
-    password: &str,
-    args: &[&str],
-) -> serde_json::Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gateway_smtp.py");
-    let out = Command::new("/usr/bin/python3")
-        .arg(script)
-        .args([mode, &port.to_string(), user, password])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "smtplib {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-pub fn app_password(s: &Server, auth: &Auth, label: &str) -> (String, String) {
-    let r = post_json(
-        s,
-        auth,
-        "/api/v1/me/app-passwords",
-        serde_json::json!({"label": label}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let v = json(&r);
-    (
-        v["id"].as_str().unwrap().to_owned(),
-        v["password"].as_str().unwrap().to_owned(),
-    )
-}
 
 fn vm_hwm_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -97,7 +41,7 @@ fn outlook_style_submission_becomes_a_secure_mail() {
         s.addr,
         "GET",
         "/api/v1/me/app-passwords",
-        &[auth.clone()],
+        std::slice::from_ref(&auth),
         b"",
     );
     assert_eq!(r.status, 200);
@@ -122,7 +66,7 @@ fn outlook_style_submission_becomes_a_secure_mail() {
         s.addr,
         "GET",
         "/api/v1/me/app-passwords",
-        &[auth.clone()],
+        std::slice::from_ref(&auth),
         b"",
     );
     assert_ne!(
@@ -147,6 +91,10 @@ fn outlook_style_submission_becomes_a_secure_mail() {
             assert!(!m.contains(secret), "notice to {to} leaks {secret}");
         }
     }
+    // The sender gets one content-free confirmation with the link to the tracking.
+    let confirm = eml::wait_for(&data, &format!("To: {ADMIN}"));
+    assert!(confirm.contains("/mail/"), "{confirm}");
+    assert!(!confirm.contains("SENTINEL-GW"));
     // The sender's mailbox shows it, as if written in the page, with its files.
     let jar = sign_in(&s, ADMIN, PASSWORD).unwrap();
     let page = s.get("/mail", &jar).text();
@@ -174,7 +122,7 @@ fn outlook_style_submission_becomes_a_secure_mail() {
         s.addr,
         "DELETE",
         &format!("/api/v1/me/app-passwords/{id}"),
-        &[auth.clone()],
+        std::slice::from_ref(&auth),
         b"",
     );
     assert_eq!(r.status, 204);

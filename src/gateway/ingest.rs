@@ -201,13 +201,10 @@ fn confirm(core: &Core, staff: &Staff<'_>, id: SecureMailId, recipients: usize) 
     };
     let from = crate::mail::admin::sender(core, Some(staff.firm));
     let n = u32::try_from(recipients).unwrap_or(u32::MAX);
-    if let Err(e) = core.mail.secure_mail_gateway_sent(
-        &core.store,
-        &to,
-        &from,
-        &format!("/mail/{id}"),
-        n,
-    ) {
+    if let Err(e) =
+        core.mail
+            .secure_mail_gateway_sent(&core.store, &to, &from, &format!("/mail/{id}"), n)
+    {
         log::error!("gateway: confirmation of mail {id} not queued: {e}");
     }
 }
