@@ -153,6 +153,10 @@ elif mode == "send_plain":
     try:
         c.send_message(msg, to_addrs=args[2:])
         out["reply"] = "250"
+    except smtplib.SMTPRecipientsRefused as e:
+        code, text = list(e.recipients.values())[0]
+        out["reply"] = str(code)
+        out["text"] = text.decode()
     except smtplib.SMTPResponseException as e:
         out["reply"] = str(e.smtp_code)
         out["text"] = e.smtp_error.decode()
