@@ -270,6 +270,10 @@ impl<R: BufRead> Body<'_, R> {
         read_chunk(self.input, CHUNK, &mut self.line)?;
         if self.line.is_empty() {
             self.end = Some(End::Eof);
+            // Outside any multipart, the last line break is the body's own.
+            if self.stack.is_empty() {
+                self.out.append(&mut self.held_eol);
+            }
             return Ok(());
         }
         if self.bol
