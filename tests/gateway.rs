@@ -100,6 +100,27 @@ fn outlook_style_submission_becomes_a_secure_mail() {
     let page = s.get("/mail", &jar).text();
     assert!(page.contains("SENTINEL-GW-SUBJECT-5t"), "{page}");
 
+    // The account page makes one too, shows it once with the settings, lists it after.
+    let csrf = s.get("/account", &jar).csrf();
+    let r = s.post_form(
+        "/account/app-passwords",
+        &jar,
+        &[("csrf", &csrf), ("label", "Apple Mail")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.text();
+    let shown = page
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .unwrap()
+        .to_owned();
+    assert!(page.contains(&p587.to_string()) && page.contains("STARTTLS"));
+    let w = smtplib("wrong", p587, ADMIN, &shown, &["1"]);
+    assert_eq!(w["codes"][0], 235, "{w}");
+    let account = s.get("/account", &jar).text();
+    assert!(account.contains("Apple Mail") && !account.contains(&shown));
+
     // Implicit TLS on the second port.
     let imp = smtplib("implicit", p465, ADMIN, &password, &[]);
     assert_eq!(imp["reply"], "250");

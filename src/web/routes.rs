@@ -271,6 +271,8 @@ pub const ROUTES: &[Route] = &[
     route("POST",   "/account/password",                     Access::SignedIn,  Right::None,         ui::account_password_submit::handle),
     route("POST",   "/account/sessions/end",                 Access::SignedIn,  Right::None,         ui::account_sessions_end::handle),
     route("POST",   "/account/tokens",                       Access::SignedIn,  Right::Staff,        ui::account_token_create::handle),
+    route("POST",   "/account/app-passwords",                Access::SignedIn,  Right::Staff,        ui::account_app_password_create::handle),
+    route("POST",   "/account/app-passwords/{id}/revoke",    Access::SignedIn,  Right::Staff,        ui::account_app_password_revoke::handle),
     route("POST",   "/account/tokens/{id}/revoke",           Access::SignedIn,  Right::None,         ui::account_token_revoke::handle),
     route("POST",   "/account/calendar",                     Access::SignedIn,  Right::None,         ui::calendar_feed_update::handle),
     route("GET",    "/account/totp",                         Access::SignedIn,  Right::None,         ui::account_totp_show::handle),
