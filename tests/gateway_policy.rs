@@ -13,6 +13,8 @@ mod common;
 mod eml;
 #[path = "common/gateway.rs"]
 mod gateway;
+#[path = "common/mail_check.rs"]
+mod mail_check;
 #[path = "common/smtp.rs"]
 mod smtp;
 
@@ -205,4 +207,37 @@ fn without_a_relay_a_mail_to_pass_on_is_refused_not_lost() {
         r["text"].as_str().unwrap().contains("no outgoing relay"),
         "{r}"
     );
+}
+
+#[test]
+fn a_mail_passed_on_carries_the_box_dkim_signature_that_dkimpy_accepts() {
+    use huisclos::mail::dkim::{DkimKeyKind, generate_dkim_key};
+    let relay = SmtpServer::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, txt) = generate_dkim_key(DkimKeyKind::Ed25519).unwrap();
+    let key = dir.path().join("dkim.pem");
+    std::fs::write(&key, pem).unwrap();
+    let extra = format!(
+        "policy = \"tagged\"\n[smtp]\nhost = \"localhost\"\nport = {}\nsecurity = \"starttls\"\nfrom = \"Cabinet <extranet@cabinet.test>\"\nca_file = {:?}\n[mail]\ndkim_selector = \"gw1\"\ndkim_domain = \"cabinet.test\"\ndkim_key_file = {:?}\n",
+        relay.port,
+        relay.ca_file.to_str().unwrap(),
+        key.to_str().unwrap()
+    );
+    let (s, port, _) = gateway::start_gateway(dir.path(), &extra);
+    let auth = bearer(&s, ADMIN);
+    let (_, pw) = gateway::app_password(&s, &auth, "Outlook");
+    let r = send(
+        port,
+        &pw,
+        "Ordinaire SENTINEL-POL-D1",
+        "Texte",
+        "d1@client.fr",
+    );
+    assert_eq!(r["reply"], "250", "{r}");
+    let m = wait_rcpt(&relay, "d1@client.fr");
+    assert_passed(&m, "SENTINEL-POL-D1");
+    let file = std::path::PathBuf::from(m["eml"].as_str().unwrap());
+    let dns = [("gw1._domainkey.cabinet.test".to_owned(), txt)];
+    let checked = mail_check::check(&[file], &dns);
+    assert_eq!(checked[0]["dkim"], true, "{}", checked[0]);
 }

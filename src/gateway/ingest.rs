@@ -12,8 +12,8 @@
 //!    session answer 250: a crash after it finds the mail and its queued notices at restart.
 //!    A crash before leaves an unsent draft (discarded by housekeeping after a day, never
 //!    shown or mailed) and at worst an unreferenced blob, which the orphan sweep removes.
-//! 4. Passed on: the message is relayed as sent through `[smtp]`, and the 250 follows the
-//!    relay's own acceptance.
+//! 4. Passed on: the message is relayed as sent through `[smtp]` (DKIM-signed when `[mail]`
+//!    has a key), and the 250 follows the relay's own acceptance.
 //!
 //! Any refusal discards the draft and its files at once.
 
@@ -313,6 +313,30 @@ fn file_name(h: &Head, n: usize) -> String {
     format!("piece-jointe-{n}.{ext}")
 }
 
+/// The message with the box's DKIM signature in front when `[mail]` has a DKIM key (as every
+/// mail the box sends): the firm's domain vouches for mails its staff send through it.
+fn dkim_signed(core: &Core, bytes: Vec<u8>) -> Result<Vec<u8>, IngestError> {
+    let m = &core.config.mail;
+    if m.dkim_selector.is_empty() {
+        return Ok(bytes);
+    }
+    let domain = if m.dkim_domain.is_empty() {
+        crate::mail::deliver::from_mailbox(&core.config)
+            .map_err(IngestError::Temporary)?
+            .email
+            .domain()
+            .to_owned()
+    } else {
+        m.dkim_domain.clone()
+    };
+    let signer =
+        crate::mail::dkim::DkimSigner::from_pem_file(&m.dkim_key_file, &m.dkim_selector, &domain)
+            .map_err(|e| IngestError::Temporary(e.to_string()))?;
+    signer
+        .sign(&bytes)
+        .map_err(|e| IngestError::Temporary(e.to_string()))
+}
+
 /// Relays the message as sent through `[smtp]`; the 250 follows the relay's acceptance.
 fn pass_on(
     core: &Core,
@@ -346,6 +370,7 @@ fn pass_on(
         .map_err(|_| IngestError::BadRecipient)?;
     let envelope =
         lettre::address::Envelope::new(Some(from), to).map_err(|_| IngestError::BadRecipient)?;
+    let bytes = dkim_signed(core, bytes)?;
     relay
         .send_raw(&envelope, &bytes)
         .map_err(|e| IngestError::Relay(e.to_string()))?;
