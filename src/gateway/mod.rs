@@ -9,6 +9,7 @@
 //! - [`auth`]: SASL PLAIN and LOGIN answers.
 //! - [`mime`]: the streaming MIME walker (mail-parser for each header block).
 //! - [`ingest`]: message → encrypted temp blob → secure mail (or relay), before the 250.
+//! - [`replies`]: the codes and texts of a refused message.
 //!
 //! Threads, no async runtime: one accept thread per listener, one thread per connection,
 //! at most `[gateway] max_connections` at once (the next ones get a 421 and are closed).
@@ -18,6 +19,7 @@ pub mod conn;
 pub mod ingest;
 pub mod mime;
 pub mod policy;
+pub mod replies;
 pub mod session;
 
 use std::io::Write;

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 use super::conn::{Conn, DataIn, read_chunk};
-use super::ingest::{self, IngestError, Outcome};
+use super::ingest::{self, Outcome};
+use super::replies::refusal;
 use crate::domain::Core;
 use crate::domain::signin::Outcome as Auth;
 use crate::store::accounts::Account;
@@ -335,42 +336,6 @@ impl Session {
         };
         reply(r, code, &text)
     }
-}
-
-/// The reply to a refused message.
-fn refusal(e: &IngestError) -> (u16, String) {
-    let (code, text) = match e {
-        IngestError::TooLarge => (
-            552,
-            "5.3.4 Message too large for a secure mail: send the large files from the Huis Clos web page",
-        ),
-        IngestError::Malformed => (
-            554,
-            "5.6.0 The message could not be read (malformed MIME); nothing was sent",
-        ),
-        IngestError::Empty => (554, "5.6.0 The message has no text and no file"),
-        IngestError::TooManyFiles => (
-            552,
-            "5.3.4 Too many attachments for a secure mail (50 at most)",
-        ),
-        IngestError::BadRecipient => (553, "5.1.3 A recipient address is not valid"),
-        IngestError::NoRelay => (
-            554,
-            "5.3.5 This mail would be passed on unchanged, but the box has no outgoing relay: ask your administrator",
-        ),
-        IngestError::Relay(e) => {
-            log::warn!("gateway: relay refused a mail passed on: {e}");
-            (
-                451,
-                "4.4.0 The outgoing relay did not take the mail: try again later",
-            )
-        }
-        IngestError::Temporary(e) => {
-            log::error!("gateway: mail not taken: {e}");
-            (451, "4.3.0 Temporary failure on the box: try again later")
-        }
-    };
-    (code, text.to_owned())
 }
 
 /// The address of `MAIL FROM:<a> params` / `RCPT TO:<a> params`, and the params.
