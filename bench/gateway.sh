@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SMTP submission gateway bench: 100 mails of 1 MB submitted over 8 connections (STARTTLS,
 # AUTH with an app password) to a fresh box; prints the time and the server's peak memory
-# (VmHWM). usage: bench/gateway.sh [BINARY] (default target/release/huisclos)
+# (VmHWM). usage: bench/gateway.sh [BINARY] (default: the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-target/release/huisclos}
+bin=${1:-target/x86_64-unknown-linux-gnu/release/huisclos}
 work=$(mktemp -d /tmp/hc-gw-bench.XXXXXX)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=; trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 pw='Bench-7f3a secret 2026!'
 printf '%s\n' "$pw" | "$bin" setup --data "$work/data" --firm Bench --admin-email bench@cabinet.example >/dev/null
 http=$((20000 + RANDOM % 10000)); smtp=$((http + 1))

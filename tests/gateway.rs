@@ -157,6 +157,9 @@ fn wrong_app_passwords_are_refused_then_locked_and_the_account_password_never_wo
     let (s, p587, _) = start_gateway(dir.path(), "");
     let auth = bearer(&s, ADMIN);
     let (_, password) = app_password(&s, &auth, "Thunderbird");
+    // Eight connections signing in at once are all let in (right passwords count nothing).
+    let w = smtplib("parallel_login", p587, ADMIN, &password, &["8"]);
+    assert_eq!(w["codes"], serde_json::json!(vec![235; 8]), "{w}");
     // The account password is not an app password.
     let w = smtplib("wrong", p587, ADMIN, PASSWORD, &["1"]);
     assert_eq!(w["codes"][0], 535, "{w}");

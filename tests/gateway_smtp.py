@@ -173,6 +173,28 @@ elif mode == "raw":
         out["reply"] = str(e.smtp_code)
         out["text"] = e.smtp_error.decode()
     c.quit()
+elif mode == "parallel_login":
+    # N connections sign in at the same moment (mail clients open several).
+    import threading
+    n = int(args[0])
+    barrier = threading.Barrier(n)
+    codes = []
+
+    def one():
+        c = client()
+        secure(c)
+        token = base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
+        barrier.wait()
+        code, _ = c.docmd("AUTH", "PLAIN " + token)
+        codes.append(code)
+        c.close()
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out["codes"] = codes
 elif mode == "implicit":
     c = smtplib.SMTP_SSL("127.0.0.1", port, context=ctx, timeout=60)
     c.ehlo("poste.cabinet.test")

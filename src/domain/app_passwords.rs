@@ -9,15 +9,20 @@
 //! which matters because a mail client authenticates on every connection. The keyed hash is
 //! also the row key, so a password is found without scanning.
 //!
-//! **Guessing.** Every AUTH is reserved with the sign-in throttle ([`super::throttle`]) on
-//! the address given and the network address, before the password is checked: the same
-//! delays, lockout, owner's mail and journal as a web sign-in.
+//! **Guessing.** Every AUTH goes through the sign-in throttle ([`super::throttle`]) on the
+//! address given and the network address: the same delays, lockout, owner's mail and
+//! journal as a web sign-in. Unlike the web sign-in, an attempt is not reserved (counted as
+//! a failure) before the check but refused if the counters already refuse, then counted
+//! only when wrong: a mail client opens several connections at once, and reserved
+//! attempts would make its right passwords count as failures against one another. What
+//! that gives up, a few concurrent guesses beyond the limit per lock period, is nothing
+//! against 119 random bits.
 
 use serde::Serialize;
 
 use super::access::Staff;
 use super::signin::Outcome;
-use super::throttle::{Admission, addr_key, ip_key, reserve};
+use super::throttle::{addr_key, blocked, fail, ip_key, succeed};
 use super::{Core, check_text, time};
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account};
@@ -152,8 +157,8 @@ pub fn revoke_all(core: &Core, account: crate::ids::AccountId) -> Result<usize, 
 }
 
 /// Checks an SMTP AUTH: `username` is the account's address, `password` one of its app
-/// passwords. Only an active staff account passes. The attempt is counted with the sign-in
-/// throttle before the check; the last use is recorded (at most once a minute).
+/// passwords. Only an active staff account passes. A wrong one is counted with the sign-in
+/// throttle; the last use is recorded (at most once a minute).
 pub fn authenticate(
     core: &Core,
     username: &str,
@@ -161,10 +166,9 @@ pub fn authenticate(
     ip: &str,
 ) -> Result<Outcome, StoreError> {
     let keys = [addr_key(core, username), ip_key(core, ip)];
-    let reservation = match reserve(core, &keys)? {
-        Admission::Go(r) => r,
-        Admission::Refused(refused) => return Ok(refused),
-    };
+    if let Some(refused) = blocked(core, &keys)? {
+        return Ok(refused);
+    }
     let account = accounts::by_email(&core.store, username)?;
     let h = hash(core, password);
     let found = app_passwords::by_hash(&core.store, &h)?;
@@ -174,7 +178,7 @@ pub fn authenticate(
     };
     match (account, found) {
         (Some(a), Some(mut p)) if ok => {
-            reservation.succeed(core)?;
+            succeed(core, &keys)?;
             let now = time::now();
             if p.last_used_at.is_none_or(|l| now - l >= 60) {
                 p.last_used_at = Some(now);
@@ -183,7 +187,7 @@ pub fn authenticate(
             super::signin::journal(core, &a, "gateway_signed_in", ip);
             Ok(Outcome::Signed(a))
         }
-        (a, _) => reservation.fail(core, a.as_ref(), ip),
+        (a, _) => fail(core, &keys, a.as_ref(), ip),
     }
 }
 
