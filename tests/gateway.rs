@@ -100,6 +100,40 @@ fn outlook_style_submission_becomes_a_secure_mail() {
     let page = s.get("/mail", &jar).text();
     assert!(page.contains("SENTINEL-GW-SUBJECT-5t"), "{page}");
 
+    // Its tracking page: the text, the attached and inline files; no script, no remote image.
+    let track = tracking(&s, &jar, "SENTINEL-GW-SUBJECT-5t");
+    assert!(track.contains("SENTINEL-GW-TEXT-9k"), "{track}");
+    assert!(
+        track.contains(FILE) && track.contains("logo.png"),
+        "{track}"
+    );
+    assert!(!track.contains("alert(1)") && !track.contains("tracker.example"));
+
+    // Apple Mail cuts the text around an inline image: both pieces are kept, in order.
+    let apple = dir.path().join("apple.eml");
+    std::fs::write(
+        &apple,
+        "Subject: Apple SENTINEL-GW-APPLE\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"A\"\r\n\r\n\
+--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAvant l'image.\r\n\
+--A\r\nContent-Type: image/png; name=plan.png\r\nContent-Disposition: inline; filename=plan.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n\
+--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAprès l'image.\r\n--A--\r\n",
+    )
+    .unwrap();
+    let r = smtplib(
+        "raw",
+        p587,
+        ADMIN,
+        &password,
+        &["apple@x.fr", apple.to_str().unwrap()],
+    );
+    assert_eq!(r["reply"], "250", "{r}");
+    let track = tracking(&s, &jar, "SENTINEL-GW-APPLE");
+    let (before, after) = (
+        track.find("Avant l").unwrap(),
+        track.find("Après l").unwrap(),
+    );
+    assert!(before < after && track.contains("plan.png"), "{track}");
+
     // The account page makes one too, shows it once with the settings, lists it after.
     let csrf = s.get("/account", &jar).csrf();
     let r = s.post_form(
@@ -186,4 +220,20 @@ fn wrong_app_passwords_are_refused_then_locked_and_the_account_password_never_wo
     assert_eq!(w["codes"][0], 454, "{w}");
     assert!(w["text_454"].as_str().unwrap().contains("locked"), "{w}");
     eml::wait_for(&s.data, "bloqu");
+}
+
+/// The tracking page (`/mail/{id}`) of the sender's mail whose subject contains `needle`.
+fn tracking(s: &Server, jar: &Jar, needle: &str) -> String {
+    let index = s.get("/mail", jar).text();
+    for part in index.split("href=\"/mail/").skip(1) {
+        let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        if id.len() != 32 {
+            continue;
+        }
+        let page = s.get(&format!("/mail/{id}"), jar).text();
+        if page.contains(needle) {
+            return page;
+        }
+    }
+    panic!("no mail with {needle} in:\n{index}");
 }

@@ -241,18 +241,28 @@ impl Bodies {
         r: &mut dyn Read,
         now: i64,
     ) -> Result<(), IngestError> {
+        // Text parts in a row (Apple Mail cuts the text around inline images) are joined,
+        // within one bound for all of them.
         let slot = match h.mime.as_str() {
             _ if is_file(h) => None,
-            "text/plain" if self.plain.is_none() => Some(&mut self.plain),
-            "text/html" if self.html.is_none() => Some(&mut self.html),
+            "text/plain" => Some(&mut self.plain),
+            "text/html" => Some(&mut self.html),
             _ => None,
         };
         if let Some(slot) = slot {
+            let had = slot.as_ref().map_or(0, String::len) as u64;
             let mut bytes = Vec::new();
-            r.take(MAX_TEXT_BYTES)
+            r.take(MAX_TEXT_BYTES.saturating_sub(had))
                 .read_to_end(&mut bytes)
                 .map_err(|e| IngestError::Temporary(e.to_string()))?;
-            *slot = Some(mime::text(&bytes, &h.charset));
+            let part = mime::text(&bytes, &h.charset);
+            match slot {
+                Some(t) => {
+                    t.push('\n');
+                    t.push_str(&part);
+                }
+                None => *slot = Some(part),
+            }
             return Ok(());
         }
         if !is_file(h) {
