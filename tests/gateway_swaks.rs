@@ -125,3 +125,50 @@ fn swaks_submits_with_starttls_and_an_app_password() {
     assert!(!ok, "{t}");
     assert!(t.contains("535 5.7.8"), "{t}");
 }
+
+#[test]
+fn a_message_over_the_limit_gets_552_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, port, _) = start_gateway(dir.path(), "[documents]\nmax_upload_mib = 1\n");
+    let auth = bearer(&s, ADMIN);
+    let (_, pw) = app_password(&s, &auth, "Outlook");
+    // smtplib declares the size in MAIL FROM (SIZE=): refused there.
+    let r = smtplib("send_big", port, ADMIN, &pw, &["2"]);
+    assert_eq!(r["reply"], "552", "{r}");
+    assert!(r["text"].as_str().unwrap().contains("too large"), "{r}");
+    // swaks does not: the message is read, refused after DATA, and nothing is kept.
+    let big = dir.path().join("gros.bin");
+    std::fs::write(&big, vec![7u8; 2 * 1024 * 1024]).unwrap();
+    let (ok, t) = swaks(
+        port,
+        &[
+            &["--from", ADMIN, "--to", "big@client.fr"][..],
+            &[
+                "--tls",
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                ADMIN,
+                "--auth-password",
+                &pw,
+            ],
+            &[
+                "--header",
+                "Subject: Trop gros SWAKS-BIG",
+                "--attach",
+                big.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert!(!ok, "{t}");
+    assert!(t.contains("552 5.3.4"), "{t}");
+    let jar = sign_in(&s, ADMIN, PASSWORD).unwrap();
+    assert!(!s.get("/mail", &jar).text().contains("SWAKS-BIG"));
+    assert!(
+        eml::all(&s.data)
+            .iter()
+            .all(|m| !m.contains("To: big@client.fr"))
+    );
+    assert_eq!(std::fs::read_dir(s.data.join("tmp")).unwrap().count(), 0);
+}
