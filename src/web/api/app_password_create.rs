@@ -16,8 +16,9 @@ struct Body {
 
 pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppError> {
     super::check_write(ctx, req)?;
-    let body: Body = super::json_body(req)?;
+    // Staff only, before the body is read: others get the same 404 whatever they send.
     let staff = ctx.staff()?;
+    let body: Body = super::json_body(req)?;
     let (id, password) = match app_passwords::create(ctx.core()?, &staff, &body.label) {
         Ok(made) => made,
         Err(CreateError::Invalid) => return Err(AppError::BadRequest("error_text_invalid")),
