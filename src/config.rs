@@ -32,6 +32,7 @@ pub struct Config {
     pub documents: Documents,
     pub deposits: Deposits,
     pub secure_mail: SecureMail,
+    pub gateway: Gateway,
     pub log: Log,
     /// Scheduled backups; none without the table (see [`crate::backup::schedule`]).
     pub backup: Option<backup::BackupSettings>,
@@ -40,6 +41,9 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acme: Option<acme::AcmeConfig>,
 }
+
+mod gateway;
+pub use gateway::{Gateway, Policy as GatewayPolicy};
 
 /// Secure mails to outside addresses (courrier sécurisé).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -254,6 +258,7 @@ impl Default for Config {
             documents: Documents::default(),
             deposits: Deposits::default(),
             secure_mail: SecureMail::default(),
+            gateway: Gateway::default(),
             log: Log::default(),
             backup: None,
             acme: None,

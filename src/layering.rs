@@ -39,6 +39,9 @@ const KNOWN: &[(&str, &str)] = &[
     ("mail/mod.rs", "domain"),
     ("mail/render.rs", "web"),
     ("mail/worker.rs", "domain"),
+    // The SMTP gateway reads the account and the secure mail's record types from the store.
+    ("gateway/ingest.rs", "store"),
+    ("gateway/session.rs", "store"),
     // Pages that still read a record type, a firm profile or a setting straight from the
     // store, or (unlock) call the service that opens the box.
     ("web/api/arbitration/exhibit_case_update.rs", "store"),

@@ -6,6 +6,7 @@
 //!
 //! - [`cli`] parses the command line and runs one command;
 //! - [`web`] is the HTTP front (rouille over a patched tiny_http, TLS by rustls);
+//! - [`gateway`] is the SMTP submission front (mail clients → secure mails), beside it;
 //! - [`domain`] holds the rules (setup, accounts, sessions) and never sees HTTP;
 //! - [`store`] is the only code that touches redb; [`blobs`] the only code that touches files;
 //! - [`crypto`] holds the key hierarchy, record sealing and the blob stream format;
@@ -23,6 +24,7 @@ pub mod datadir;
 pub mod direct_io;
 pub mod domain;
 pub mod error;
+pub mod gateway;
 pub mod ids;
 #[cfg(test)]
 mod layering;

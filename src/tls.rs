@@ -105,6 +105,19 @@ pub fn load(config: &Config, data: &DataDir) -> Result<Option<Tls>, TlsError> {
     }
 }
 
+/// The TLS configuration of the SMTP submission gateway: the same certificate as HTTPS (the
+/// admin's files, or the generated one, renewed in place), also when the web front itself
+/// is plain on loopback or behind a proxy: submission never goes without TLS.
+pub fn load_for_mail(config: &Config, data: &DataDir) -> Result<Arc<ServerConfig>, TlsError> {
+    match config.tls_mode() {
+        TlsMode::Files { cert, key } => Ok(build(&cert, &key)?.config),
+        _ => {
+            let generated = Arc::new(open_generated(data, config)?);
+            Ok(Arc::new(builder()?.with_cert_resolver(generated)))
+        }
+    }
+}
+
 /// Generates the self-signed certificate if it does not exist yet, or renews it if it is due
 /// (see [`validity`]); returns its fingerprint.
 pub fn ensure_generated(data: &DataDir, config: &Config) -> Result<String, TlsError> {

@@ -228,6 +228,9 @@ struct Ident {
     copilot: bool,
     /// One of the caller's personal API tokens (staff only), to revoke.
     token_id: Option<String>,
+    /// A staff member's app passwords (SMTP gateway): one for the API's DELETE route, one
+    /// for the account page's revoke route.
+    app_password_ids: Option<(String, String)>,
     /// A pending invitation into X reserved for this caller's revoke request.
     invite_key: String,
 }
@@ -411,6 +414,14 @@ fn path_for(r: &Route, who: &Ident, fx: &Fixtures, space: &str) -> String {
                 .token_id
                 .clone()
                 .unwrap_or_else(|| "0123456789abcdef01234567".into()),
+            "{id}" if r.pattern.starts_with("/api/v1/me/app-passwords/") => who
+                .app_password_ids
+                .clone()
+                .map_or_else(|| UNKNOWN_ID.to_owned(), |p| p.0),
+            "{id}" if r.pattern.starts_with("/account/app-passwords/") => who
+                .app_password_ids
+                .clone()
+                .map_or_else(|| UNKNOWN_ID.to_owned(), |p| p.1),
             "{id}" if r.pattern.starts_with("/firms/") => fx.firm_a.clone(),
             "{id}" => UNKNOWN_ID.to_owned(),
             "{token}" if r.pattern.starts_with("/reset/") => fx.reset_token.clone(),
@@ -806,7 +817,7 @@ fn api_session(addr: std::net::SocketAddr, email: &str) -> String {
         body.as_bytes(),
     );
     assert_eq!(r.status, 200, "API sign-in of {email}: {}", r.text());
-    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
     v["token"].as_str().unwrap().to_owned()
 }
 
@@ -819,7 +830,7 @@ fn me_id(s: &Server, bearer: &str) -> String {
         b"",
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
     v["id"].as_str().unwrap().to_owned()
 }
 
@@ -920,6 +931,7 @@ fn ident(
         manager_x,
         copilot: false,
         token_id: None,
+        app_password_ids: None,
         invite_key: String::new(),
     }
 }
@@ -1056,7 +1068,7 @@ fn every_route_honours_its_declared_access_and_right() {
             b"shared with all",
         );
         assert_eq!(r.status, 201, "{}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         v["id"].as_str().unwrap().to_owned()
     };
     let request_x = {
@@ -1071,7 +1083,7 @@ fn every_route_honours_its_declared_access_and_right() {
             r#"{"title": "Pièce d'identité"}"#.as_bytes(),
         );
         assert_eq!(r.status, 201, "{}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         v["id"].as_str().unwrap().to_owned()
     };
     let event_x = {
@@ -1086,7 +1098,7 @@ fn every_route_honours_its_declared_access_and_right() {
             br#"{"title": "Audience", "start": "2026-11-05T09:00:00Z", "end": "2026-11-05T10:00:00Z"}"#,
         );
         assert_eq!(r.status, 201, "{}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         v["id"].as_str().unwrap().to_owned()
     };
     let feed_a = {
@@ -1125,7 +1137,7 @@ fn every_route_honours_its_declared_access_and_right() {
         let draft = |h: &[(String, String)]| {
             let r = request(s.addr, "POST", "/api/v1/mail/drafts", h, b"");
             assert_eq!(r.status, 201, "{}", r.text());
-            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
             v["id"].as_str().unwrap().to_owned()
         };
         let sent = draft(&headers);
@@ -1349,6 +1361,25 @@ fn every_route_honours_its_declared_access_and_right() {
             let text = r.text();
             let i = text.find("/account/tokens/").unwrap() + "/account/tokens/".len();
             who.token_id = Some(text[i..i + text[i..].find('/').unwrap()].to_owned());
+            let auth = (
+                "Authorization".to_owned(),
+                format!("Bearer {}", who.bearer.clone().unwrap()),
+            );
+            let ct = ("Content-Type".to_owned(), "application/json".to_owned());
+            let mut made = Vec::new();
+            for _ in 0..2 {
+                let r = request(
+                    s.addr,
+                    "POST",
+                    "/api/v1/me/app-passwords",
+                    &[auth.clone(), ct.clone()],
+                    br#"{"label":"matrix"}"#,
+                );
+                assert_eq!(r.status, 201, "app password of {}: {}", who.name, r.text());
+                let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
+                made.push(v["id"].as_str().unwrap().to_owned());
+            }
+            who.app_password_ids = Some((made[0].clone(), made[1].clone()));
         }
     }
     // One pending invitation into X per caller, for the revoke route.
@@ -1438,12 +1469,12 @@ fn every_route_honours_its_declared_access_and_right() {
         let path = format!("/api/v1/spaces/{x}/asides");
         let r = request(s.addr, "POST", &path, &[auth.clone(), ct], body.as_bytes());
         assert_eq!(r.status, 201, "aside of X: {}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         let aside = v["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/spaces/{x}/asides/{aside}/documents?name=aparte.txt");
         let r = request(s.addr, "POST", &path, &[auth], b"in the aside only");
         assert_eq!(r.status, 201, "document of X's aside: {}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         (aside, v["id"].as_str().unwrap().to_owned())
     };
     // Firm A opens its drop box; a visitor confirms his address and sends one file.
@@ -1533,13 +1564,13 @@ fn every_route_honours_its_declared_access_and_right() {
         let auth_only = std::slice::from_ref(&auth);
         let r = request(s.addr, "POST", &path, auth_only, b"exhibit");
         assert_eq!(r.status, 201, "exhibit of X: {}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         let exhibit = v["id"].as_str().unwrap().to_owned();
         let body = serde_json::json!({"exhibits": [exhibit]}).to_string();
         let path = format!("/api/v1/spaces/{x}/communications");
         let r = request(s.addr, "POST", &path, &[auth, ct], body.as_bytes());
         assert_eq!(r.status, 201, "communication in X: {}", r.text());
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&dechunk(&r)).unwrap();
         (exhibit, v["id"].as_str().unwrap().to_owned())
     };
     let fx = Fixtures {

@@ -102,6 +102,9 @@ fn send_all(d: &Deliverer, dir: &std::path::Path) -> Vec<String> {
                 "secure_mail_code" => m.secure_mail_code(s, t, f, "48213977", 10).map(drop),
                 "secure_mail_locked" => m.secure_mail_locked(s, t, f, "/mail/ab12").map(drop),
                 "secure_mail_reply" => m.secure_mail_reply(s, t, f, "/mail/ab12").map(drop),
+                "secure_mail_gateway_sent" => m
+                    .secure_mail_gateway_sent(s, t, f, "/mail/ab12", 2)
+                    .map(drop),
                 "deposit_code" => m.deposit_code(s, t, f, "48213977", 10).map(drop),
                 "copilot_proposal" => m.copilot_proposal(s, t, f, 7).map(drop),
                 "staff_address_taken" => m.staff_address_taken(s, t, f).map(drop),

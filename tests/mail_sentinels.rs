@@ -5,7 +5,7 @@
 //! no content at all; a message with an attached document triggers one here.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, eml};
+use crate::common::{self, api, eml, gateway};
 
 use common::*;
 
@@ -27,7 +27,15 @@ const DEPOSIT_FILE: &str = "SENTINEL-DEPOSIT-FILE-3u.pdf";
 fn no_sentinel_in_any_mail() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
-    let s = Server::start(&data, &[]);
+    // The SMTP submission gateway is on: mails sent through it are checked too.
+    let gw_port = free_port();
+    let cfg = t.path().join("huisclos.toml");
+    std::fs::write(
+        &cfg,
+        format!("[gateway]\nsubmission = \"127.0.0.1:{gw_port}\"\n"),
+    )
+    .unwrap();
+    let s = Server::start(&data, &["--config", cfg.to_str().unwrap()]);
     let admin = web_setup(&s, FIRM, "admin@sentinel.example");
     let csrf = |jar: &Jar| s.get("/account", jar).csrf();
     // The firm chooses a neutral name for its mails.
@@ -260,6 +268,7 @@ fn no_sentinel_in_any_mail() {
     assert_eq!(r.status, 303, "{}", r.text());
 
     secure_mail_sentinels(&s, &data, &admin);
+    gateway_sentinels(&s, &data, gw_port);
 
     let files = eml::files(&data);
     let kinds = [
@@ -289,6 +298,7 @@ fn no_sentinel_in_any_mail() {
                 "SENTINEL-EVENT",
                 "SENTINEL-SECURE",
                 "SENTINEL-DEPOSIT",
+                "SENTINEL-GATEWAY",
             ] {
                 assert!(
                     !text.contains(sentinel),
@@ -416,4 +426,29 @@ fn secure_mail_sentinels(s: &Server, data: &std::path::Path, admin: &Jar) {
         s.post_form(&path, &lj, &[("csrf", &lcsrf), ("answer", "00000000")]);
     }
     eml::wait_for(data, "a saisi 5 fois un code");
+}
+
+/// A mail submitted through the SMTP gateway by a mail client (smtplib): subject, text, HTML,
+/// inline image and file name carry sentinels; its recipients' notices (Bcc included) and the
+/// sender's confirmation must not.
+fn gateway_sentinels(s: &Server, data: &std::path::Path, port: u16) {
+    let auth = api::bearer(s, "admin@sentinel.example");
+    let (_, pw) = gateway::app_password(s, &auth, "Outlook");
+    let sent = gateway::smtplib(
+        "send_rich",
+        port,
+        "admin@sentinel.example",
+        &pw,
+        &[
+            "Objet SENTINEL-GATEWAY-SUBJECT-1p",
+            "Texte SENTINEL-GATEWAY-TEXT-2q",
+            "SENTINEL-GATEWAY-CONTENT-3r",
+            "SENTINEL-GATEWAY-FILE-4s.pdf",
+        ],
+    );
+    assert_eq!(sent["reply"], "250", "{sent}");
+    for to in ["jean@x.fr", "zoe@client.fr", "bcc@hidden.fr"] {
+        eml::wait_for(data, &format!("To: {to}"));
+    }
+    eml::wait_for(data, "parti en courrier sécurisé");
 }

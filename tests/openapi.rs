@@ -282,6 +282,18 @@ fn exercise(s: &Server) -> Vec<Value> {
     let path = format!("/api/v1/mail/drafts/{draft}/files?name=acte.pdf");
     x.raw(&me, &path, &pdf("Acte"), 201);
 
+    // App passwords of the SMTP gateway: made (shown once), listed, revoked.
+    let made = x.post(
+        &me,
+        "/api/v1/me/app-passwords",
+        json!({"label": "Outlook"}),
+        201,
+    );
+    x.get(&me, "/api/v1/me/app-passwords", 200);
+    let path = format!("/api/v1/me/app-passwords/{}", id(&made));
+    x.call("DELETE", &path, std::slice::from_ref(&me), b"", 204);
+    x.call("DELETE", &path, std::slice::from_ref(&me), b"", 404);
+
     x.call(
         "DELETE",
         "/api/v1/session",

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod arbitration;
+pub mod csv;
 pub mod dataroom;
 pub mod documents;
 pub mod drop_box;
@@ -20,7 +21,6 @@ pub mod server;
 pub mod spaces;
 
 pub mod access;
-pub mod csv;
 pub mod hidden_chars;
 
 use crate::blobs::BlobStore;

@@ -29,6 +29,7 @@ pub const KINDS: &[&str] = &[
     "secure_mail_code",
     "secure_mail_locked",
     "secure_mail_reply",
+    "secure_mail_gateway_sent",
     "deposit_code",
     "copilot_proposal",
     "staff_address_taken",
@@ -441,6 +442,21 @@ impl Mailer {
         path: &str,
     ) -> Result<MailId, MailError> {
         self.send(store, "secure_mail_locked", to, from, path, context! {})
+    }
+
+    /// To the sender: the mail he sent from his mail client through the SMTP gateway left
+    /// as the secure mail at `path` (`/mail/{id}`), to `recipients` addresses; never whom,
+    /// nor its subject or files.
+    pub fn secure_mail_gateway_sent(
+        &self,
+        store: &Store,
+        to: &Recipient,
+        from: &Sender,
+        path: &str,
+        recipients: u32,
+    ) -> Result<MailId, MailError> {
+        let vars = context! { recipients => recipients };
+        self.send(store, "secure_mail_gateway_sent", to, from, path, vars)
     }
 
     /// To the sender: a reply to his secure mail at `path` waits on the box.

@@ -41,6 +41,7 @@ pub fn policy(kind: &str) -> Option<Policy> {
         | "invitation"
         | "welcome"
         | "secure_mail"
+        | "secure_mail_gateway_sent"
         | "copilot_proposal"
         | "staff_address_taken"
         | "backup_failed"

@@ -227,6 +227,11 @@ pub fn serve(config: Config) -> Result<(), String> {
         Some(r) => certificate::start(&config, &data, r, app.clone())?,
         None => None,
     };
+    if config.gateway.enabled() {
+        let mail_tls = crate::tls::load_for_mail(&config, &data).map_err(|e| e.to_string())?;
+        let app2 = app.clone();
+        crate::gateway::start(&config, mail_tls, Arc::new(move || app2.core()))?;
+    }
     eprintln!(
         "Huis Clos {} listening on {}",
         crate::VERSION,

@@ -98,6 +98,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the co-piloting proposal table",
         apply: create_copilot_table,
     },
+    Migration {
+        name: "create the app password table (SMTP submission gateway)",
+        apply: create_app_password_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -254,6 +258,10 @@ fn create_exhibit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 
 fn create_copilot_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::COPILOT_PROPOSALS])
+}
+
+fn create_app_password_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::APP_PASSWORDS])
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

@@ -157,6 +157,10 @@ pub const EXHIBIT_BLOBS: Table = Table::new("exhibit_blobs");
 /// a member. Keyed by space first: a deleted space's proposals go with its other rows.
 pub const COPILOT_PROPOSALS: Table = Table::new("copilot_proposals");
 
+/// App passwords of the SMTP submission gateway, keyed by the keyed hash of the password;
+/// box key (see `store::accounts::app_passwords`).
+pub const APP_PASSWORDS: Table = Table::new("app_passwords");
+
 /// Every table, with its name, in creation order.
 pub const ALL: &[Table] = &[
     META,
@@ -221,6 +225,7 @@ pub const ALL: &[Table] = &[
     COMMUNICATIONS,
     EXHIBIT_BLOBS,
     COPILOT_PROPOSALS,
+    APP_PASSWORDS,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -5,6 +5,7 @@
 pub mod acme;
 pub mod api;
 pub mod eml;
+pub mod gateway;
 pub mod lifecycle;
 pub mod mail_check;
 pub mod smtp;

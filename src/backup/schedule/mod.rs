@@ -32,10 +32,10 @@ use std::sync::Mutex;
 use crate::crypto::vault::Vault;
 use crate::domain::Core;
 
+use crate::config::backup::BackupSettings;
 use crate::mail::{Recipient, admin::sender};
 use crate::model::localtime;
 use crate::store::backup_runs::{self, Run};
-use crate::config::backup::BackupSettings;
 
 const DAY: i64 = 86_400;
 

@@ -2,6 +2,8 @@
 //!
 //! The rules of this feature; storage goes through `crate::store`.
 
+pub mod app_passwords;
+
 pub mod api_tokens;
 pub mod password;
 pub mod sessions;

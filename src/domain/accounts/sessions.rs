@@ -106,6 +106,7 @@ pub fn close_all(core: &Core, account: AccountId) -> Result<usize, StoreError> {
 pub fn end_everywhere(core: &Core, account: AccountId) -> Result<(), StoreError> {
     close_all(core, account)?;
     crate::domain::accounts::api_tokens::revoke_all(core, account)?;
+    crate::domain::accounts::app_passwords::revoke_all(core, account)?;
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 //! The address is stored only inside the sealed account; lookups go through the HMAC of the
 //! normalised address, so the index reveals nothing without the master key.
 
+pub mod app_passwords;
+
 pub mod api_tokens;
 pub mod sessions;
 pub mod signins;

@@ -57,7 +57,7 @@ pub fn form_error(ctx: &Ctx<'_>, req: &rouille::Request) -> Option<String> {
 /// The sentence of notice `code` (see `web::words::notices`), naming `document` when the
 /// notice is about one; `None` for an unknown code.
 pub fn notice(ctx: &Ctx<'_>, code: &str, document: Option<&str>) -> Option<String> {
-    super::words::notices::text(&ctx.app.i18n, ctx.lang, code, document)
+    crate::web::words::notices::text(&ctx.app.i18n, ctx.lang, code, document)
 }
 
 /// The name of document `id` of the space, for a notice about it: only a document the
@@ -129,7 +129,7 @@ pub fn page(ctx: &Ctx<'_>, template: &str, vars: Value) -> Result<Response, AppE
     }
     let theme = all.get("theme").and_then(|t| t.as_str().map(str::to_owned));
     let zone =
-        super::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
+        crate::web::words::firm_zone::for_page(ctx.core.as_deref(), viewer_zone, theme.as_deref());
     all.insert("tz".into(), Value::from(zone));
     let html = ctx
         .app

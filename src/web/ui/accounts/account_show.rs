@@ -35,6 +35,12 @@ pub fn render_with(
     } else {
         Vec::new()
     };
+    // App passwords of the SMTP gateway: listed when the box has the gateway on.
+    let app_passwords = if staff && core.config.gateway.enabled() {
+        Some(crate::domain::accounts::app_passwords::list(core, user)?)
+    } else {
+        None
+    };
     let notice = match req.get_param("notice").as_deref() {
         Some("password") => Some(ctx.tr("notice_password_changed").to_owned()),
         Some("totp_off") => Some(ctx.tr("notice_totp_disabled").to_owned()),
@@ -63,6 +69,7 @@ pub fn render_with(
             staff => staff,
             tokens => tokens,
             new_token => new_token,
+            app_passwords => app_passwords,
             calendar => crate::domain::agenda::feed::status(core, user)?,
             new_feed => new_feed,
         },

@@ -2,6 +2,9 @@
 //!
 //! HTML pages of this feature: one handler per file, named noun_verb.
 
+pub mod account_app_password_create;
+pub mod account_app_password_revoke;
+
 pub mod account_password_submit;
 pub mod account_prefs_submit;
 pub mod account_sessions_end;

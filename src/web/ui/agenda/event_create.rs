@@ -4,17 +4,17 @@
 
 use rouille::{Request, Response};
 
-use super::event_show::typed;
 use crate::domain::agenda::{self, Draft};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::respond::see_other;
+use crate::web::ui::agenda::event_show::typed;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let form = ctx.form()?;
     let access = ctx.space(params.first())?;
     let c = access.contribute().ok_or(AppError::NotFound)?;
-    let (start, end) = super::event_show::firm_clock(ctx, &access, &form);
+    let (start, end) = crate::web::ui::agenda::event_show::firm_clock(ctx, &access, &form);
     let draft = Draft {
         title: form.get("title"),
         start: typed(&start, form.get("start")),

@@ -4,12 +4,12 @@
 
 use rouille::{Request, Response};
 
-use super::event_show::typed;
 use crate::domain::agenda::{self, Draft};
 use crate::error::AppError;
 use crate::ids::EventId;
 use crate::web::context::Ctx;
 use crate::web::respond::see_other;
+use crate::web::ui::agenda::event_show::typed;
 
 pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response, AppError> {
     let form = ctx.form()?;
@@ -20,7 +20,7 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, params: &[&str]) -> Result<Response
         .and_then(|s| EventId::parse(s))
         .ok_or(AppError::NotFound)?;
     let core = ctx.core()?;
-    let (start, end) = super::event_show::firm_clock(ctx, &access, &form);
+    let (start, end) = crate::web::ui::agenda::event_show::firm_clock(ctx, &access, &form);
     let result = match (form.get("action"), form.get("confirm")) {
         ("save", _) => {
             let draft = Draft {
