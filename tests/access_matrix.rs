@@ -8,8 +8,7 @@
 //! "Denied" is 401 or a 303 to /login that does not end a session (not signed in), or 404
 //! (not allowed: the app hides what one may not see). Anything else means the handler was
 //! reached (2xx, other 3xx, 400, 409, 422, 429…); 403 (CSRF refused) and 5xx mean the test
-//! itself went wrong and fail it, except in the probes that send a wrong CSRF token on
-//! purpose (see `SPECIALS`). For every space route, an unknown well-formed id must get the
+//! itself went wrong and fail it (the CSRF refusals themselves are `tests/csrf.rs`). For every space route, an unknown well-formed id must get the
 //! same answer as the existing but forbidden one (no oracle).
 //!
 //! Fixtures, all made through the running binary: firm A (its admin is the operator) with
@@ -77,10 +76,10 @@ const EXTRA_FIELDS: &[(&str, &str, Fields)] = &[
 enum Probe {
     /// The ordinary request: a form with the caller's CSRF token, or `{}` for the API.
     Normal,
-    /// A body that is not a form: the handler answers 400 before doing anything.
+    /// A body that is not a form, with the caller's valid CSRF token in the header: the
+    /// dispatcher's CSRF check passes, its access rule applies, and a handler that is reached
+    /// answers 400 (no form) before doing anything.
     NotAForm,
-    /// A form with a wrong CSRF token: 403 proves the dispatcher let the caller through.
-    BadCsrf,
     /// The answer is fixed for everyone; expect exactly this status and `Location`.
     Exact(u16, Option<&'static str>),
 }
@@ -138,9 +137,9 @@ const SPECIALS: &[Special] = &[
         method: "POST",
         pattern: "/login/totp",
         who: everyone,
-        probe: Probe::BadCsrf,
+        probe: Probe::NotAForm,
         why: "with a valid form and no pending second factor the handler answers 303 /login, \
-              indistinguishable from 'not signed in'; a wrong CSRF token gets 403 instead",
+              indistinguishable from 'not signed in'; a body that is not a form gets 400",
     },
     Special {
         method: "GET",
@@ -160,17 +159,17 @@ const SPECIALS: &[Special] = &[
         method: "POST",
         pattern: "/admin/mail/{id}/retry",
         who: everyone,
-        probe: Probe::BadCsrf,
+        probe: Probe::NotAForm,
         why: "without a relay every mail is sent at once, so no mail can be retried and the \
-              handler answers 404 for any id; a wrong CSRF token (403) shows the admins pass",
+              handler answers 404 for any id; a body that is not a form (400) shows the admins pass",
     },
     Special {
         method: "POST",
         pattern: "/account/tokens/{id}/revoke",
         who: not_staff,
-        probe: Probe::BadCsrf,
+        probe: Probe::NotAForm,
         why: "externals cannot own a personal token (staff only): 404 means 'no such token'; \
-              a wrong CSRF token (403) shows that the route itself is open to them",
+              a body that is not a form (400) shows that the route itself is open to them",
     },
     Special {
         method: "POST",
@@ -267,7 +266,6 @@ fn classify(r: &Resp, probe: Probe) -> Class {
         401 => Class::NotSignedIn,
         303 if location(r) == Some("/login") && !ends_session(r) => Class::NotSignedIn,
         404 => Class::Hidden,
-        403 if probe == Probe::BadCsrf => Class::Reached,
         403 | 500..=599 => Class::Broken,
         _ => Class::Reached,
     }
@@ -465,13 +463,10 @@ fn send(s: &Server, r: &Route, who: &Ident, path: &str, probe: Probe) -> Resp {
     }
     if probe == Probe::NotAForm {
         headers.push(("Content-Type".into(), "text/plain".into()));
+        headers.push(("X-CSRF-Token".into(), who.csrf.clone()));
         return request(s.addr, r.method, path, &headers, b"not a form");
     }
-    let csrf = if probe == Probe::BadCsrf {
-        "bad-csrf-token".to_owned()
-    } else {
-        who.csrf.clone()
-    };
+    let csrf = who.csrf.clone();
     let mut fields: Vec<(&str, &str)> = vec![("csrf", &csrf)];
     if let Some((_, _, extra)) = EXTRA_FIELDS
         .iter()

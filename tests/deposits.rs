@@ -492,11 +492,15 @@ fn wrong_codes_limits_and_a_replaced_link() {
     let new = link_token(&s, &admin);
     assert_ne!(new, token);
     assert_eq!(s.get(&format!("/depot/{token}"), &v2.jar).status, 404);
+    // With the visitor's own CSRF token (the page's script sends it), so that what refuses
+    // the upload is the old link and not the missing token.
+    let mut headers = v2.jar.headers();
+    headers.push(("X-CSRF-Token".into(), s.get("/login", &v2.jar).csrf()));
     let r = request(
         s.addr,
         "POST",
         &format!("/depot/{token}/files?name=after.pdf"),
-        &v2.jar.headers(),
+        &headers,
         b"after",
     );
     assert_eq!(r.status, 404, "an upload through the old link");

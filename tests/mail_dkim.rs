@@ -110,6 +110,7 @@ fn send_all(d: &Deliverer, dir: &std::path::Path) -> Vec<String> {
                 "staff_address_taken" => m.staff_address_taken(s, t, f).map(drop),
                 "backup_failed" => m.backup_failed(s, t, f, "disk_full").map(drop),
                 "backup_recovered" => m.backup_recovered(s, t, f, 2).map(drop),
+                "certificate_alert" => m.certificate_alert(s, t, f, true, 9).map(drop),
                 other => panic!("{other}: a new kind of mail must be added to this test"),
             }
             .unwrap();
