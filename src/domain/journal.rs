@@ -108,6 +108,9 @@ pub fn append_as(
     match journal::append(&core.store, space, key, time::now(), actor, action, target) {
         Ok(e) => {
             log::debug!("journal of space {space}: entry {} ({action})", e.seq);
+            // Every change of indexed text is journaled: the index follows here, so that a
+            // search never has to rebuild it.
+            super::search::after_change(core, space, key, action);
             Ok(())
         }
         Err(e) => {

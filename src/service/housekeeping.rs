@@ -20,6 +20,11 @@ pub struct Job {
 
 /// Every periodic job, in the order they run.
 pub const JOBS: &[Job] = &[
+    // First: the dashboards' order ("most recent activity first") of every space in memory.
+    Job {
+        name: "space_activity",
+        run: crate::domain::space_pages::warm_activity,
+    },
     Job {
         name: "trash_purge",
         run: crate::domain::folders::purge_trash,

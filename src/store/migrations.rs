@@ -98,6 +98,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the co-piloting proposal table",
         apply: create_copilot_table,
     },
+    Migration {
+        name: "create the search index by token (filled in the background)",
+        apply: create_search_token_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -254,6 +258,10 @@ fn create_exhibit_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
 
 fn create_copilot_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::COPILOT_PROPOSALS])
+}
+
+fn create_search_token_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::SEARCH_TOKENS])
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

@@ -7,6 +7,7 @@
 //! than this binary is refused. The store knows no access rule: that is the domain's job.
 
 pub mod accounts;
+pub mod activity;
 pub mod api_tokens;
 pub mod aside_undertakings;
 pub mod asides;
@@ -36,6 +37,8 @@ pub mod outbox;
 pub mod questions;
 pub mod requests;
 pub mod search;
+pub mod search_tokens;
+pub mod space_pages;
 pub mod secure_mail;
 pub mod secure_mail_items;
 pub mod sessions;
@@ -131,6 +134,8 @@ pub struct Store {
     /// The shred keys of spaces (`keys/vault` beside the database), outside the database so
     /// that backups never hold them.
     vault: crate::crypto::vault::Vault,
+    /// Each space's last activity, in memory only (see [`activity`]).
+    activity: activity::Activity,
 }
 
 impl std::fmt::Debug for Store {
@@ -153,7 +158,12 @@ impl Store {
             .map_err(db)?;
         let root = path.parent().unwrap_or(Path::new("."));
         let vault = crate::crypto::vault::Vault::new(crate::datadir::DataDir::new(root).vault());
-        let store = Store { db, keys, vault };
+        let store = Store {
+            db,
+            keys,
+            vault,
+            activity: activity::Activity::default(),
+        };
         migrations::run(&store)?;
         Ok(store)
     }
@@ -164,6 +174,10 @@ impl Store {
 
     pub fn vault(&self) -> &crate::crypto::vault::Vault {
         &self.vault
+    }
+
+    pub fn activity(&self) -> &activity::Activity {
+        &self.activity
     }
 
     pub fn keys_arc(&self) -> Arc<Keyring> {

@@ -25,6 +25,10 @@ pub struct Hit {
 pub struct State {
     /// The journal length the index reflects.
     pub journal_len: u64,
+    /// The token scheme of the rows: absent (0) for rows made before tokens were keyed by
+    /// firm and kept in query order too ([`super::search_tokens`]), which are rebuilt.
+    #[serde(default)]
+    pub version: u32,
 }
 
 fn row(space: SpaceId, token: &[u8; 16], hit: Hit) -> [u8; ROW] {
@@ -131,6 +135,7 @@ pub fn replace(
                 &row(space, token, *hit),
                 &(),
             )?;
+            super::search_tokens::put_in(&txn, key, space, token, *hit)?;
         }
         let mut s = txn.open_table(SEARCH_STATE).map_err(db)?;
         put(
@@ -146,6 +151,7 @@ pub fn replace(
 
 /// Removes a space's rows and state inside the caller's transaction (space deletion).
 pub fn clear_in(txn: &WriteTransaction, space: SpaceId) -> Result<(), StoreError> {
+    super::search_tokens::remove_space_in(txn, space)?;
     let mut t = txn.open_table(SEARCH).map_err(db)?;
     let mut start = [0u8; ROW];
     start[..16].copy_from_slice(&space.0);
