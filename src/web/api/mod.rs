@@ -49,6 +49,7 @@ pub mod session_create;
 pub mod session_delete;
 pub mod space_create;
 pub mod spaces_list;
+pub mod spaces_openapi;
 pub mod upload_append;
 pub mod upload_cancel;
 pub mod upload_create;

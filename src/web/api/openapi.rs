@@ -110,6 +110,7 @@ pub fn document() -> Value {
     super::aside_openapi::describe(&mut doc);
     super::questions_openapi::describe(&mut doc);
     super::library_openapi::describe(&mut doc);
+    super::spaces_openapi::describe(&mut doc);
     super::mail_openapi::describe(&mut doc);
     super::files_openapi::describe(&mut doc);
     doc["paths"]["/session"]["post"]["responses"]["429"] =
