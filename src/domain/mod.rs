@@ -43,6 +43,7 @@ pub mod exhibit_views;
 pub mod exhibits;
 pub mod firm_templates;
 pub mod firms;
+pub mod hash_queue;
 pub mod folders;
 pub mod hidden_chars;
 pub mod ics;
