@@ -10,6 +10,7 @@ pub mod addresses;
 pub mod agenda;
 pub mod agenda_view;
 pub mod api_tokens;
+pub mod argon_memory;
 pub mod aside_copy;
 pub mod aside_destinations;
 pub mod aside_rooms;

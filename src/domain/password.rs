@@ -4,8 +4,8 @@
 //! in the queue of [`super::hash_queue`] (fair between networks, bounded per network), so a
 //! burst of sign-ins waits there instead of exhausting memory or starving other requests.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
+use argon2::password_hash::PasswordHash;
 
 use super::Invalid;
 use super::hash_queue::Ticket;
@@ -24,20 +24,17 @@ fn gated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     super::hash_queue::run_local(f)
 }
 
-fn argon() -> Argon2<'static> {
+fn params() -> Params {
     // These constants are valid argon2 parameters; the fallback is never taken.
-    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default()
 }
 
 /// The PHC string of `password`.
 pub fn hash(password: &Secret) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::encode_b64(&crate::ids::random::<16>())?;
     let password = password.clone();
     gated(move || {
-        argon()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
+        super::argon_memory::hash(password.expose().as_bytes(), params())
+            .ok_or(argon2::password_hash::Error::Password)
     })
 }
 
@@ -50,7 +47,7 @@ pub fn verify(password: &Secret, phc: &str) -> (bool, bool) {
     let (pw, owned) = (password.clone(), phc.to_owned());
     let ok = gated(move || {
         PasswordHash::new(&owned)
-            .is_ok_and(|p| argon().verify_password(pw.expose().as_bytes(), &p).is_ok())
+            .is_ok_and(|p| super::argon_memory::verify(pw.expose().as_bytes(), &p))
     });
     (ok, ok && outdated(&parsed))
 }
@@ -64,7 +61,7 @@ pub fn verify_in_turn(ticket: &Ticket, password: &Secret, phc: &str) -> (bool, b
     let (pw, owned) = (password.clone(), phc.to_owned());
     let ok = ticket.verify(move || {
         PasswordHash::new(&owned)
-            .is_ok_and(|p| argon().verify_password(pw.expose().as_bytes(), &p).is_ok())
+            .is_ok_and(|p| super::argon_memory::verify(pw.expose().as_bytes(), &p))
     });
     (ok, ok && outdated(&parsed))
 }
@@ -83,17 +80,10 @@ pub fn verify_dummy(ticket: &Ticket, password: &Secret) {
     ticket.pretend(move || {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let phc = DUMMY.get_or_init(|| {
-            let salt = SaltString::encode_b64(&crate::ids::random::<16>()).ok();
-            salt.and_then(|salt| {
-                argon()
-                    .hash_password(b"dummy password for timing", &salt)
-                    .ok()
-                    .map(|h| h.to_string())
-            })
-            .unwrap_or_default()
+            super::argon_memory::hash(b"dummy password for timing", params()).unwrap_or_default()
         });
         PasswordHash::new(phc)
-            .is_ok_and(|p| argon().verify_password(pw.expose().as_bytes(), &p).is_ok())
+            .is_ok_and(|p| super::argon_memory::verify(pw.expose().as_bytes(), &p))
     });
 }
 
@@ -125,6 +115,8 @@ pub fn check_policy(password: &Secret, confirm: &Secret) -> Result<(), Invalid> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use argon2::{Algorithm, Argon2, Version};
 
     #[test]
     fn hash_and_verify() {
