@@ -42,7 +42,10 @@ fn a_burst_from_one_network_is_bounded_and_another_network_is_served_in_turn() {
     let storm = Ipv4Addr::new(127, 0, 0, 1);
     let calm = Ipv4Addr::new(127, 0, 0, 2);
     // A first sign-in, so the queue knows how long a verification takes.
-    assert_eq!(sign_in_from(&s, calm, "orage@example.fr", PASSWORD).status, 200);
+    assert_eq!(
+        sign_in_from(&s, calm, "orage@example.fr", PASSWORD).status,
+        200
+    );
 
     // 20 sign-ins at once from one network, wrong passwords for unknown addresses (under
     // the network's lockout), and, once they are sent, one right sign-in from another.
@@ -91,7 +94,15 @@ fn a_burst_from_one_network_is_bounded_and_another_network_is_served_in_turn() {
     );
     // An unknown address is refused as a known one with a wrong password.
     let known = sign_in_from(&s, calm, "orage@example.fr", "pas le bon mot de passe 1");
-    let unknown = sign_in_from(&s, calm, "personne@orage.example", "pas le bon mot de passe 1");
-    assert_eq!((known.status, known.text()), (unknown.status, unknown.text()));
+    let unknown = sign_in_from(
+        &s,
+        calm,
+        "personne@orage.example",
+        "pas le bon mot de passe 1",
+    );
+    assert_eq!(
+        (known.status, known.text()),
+        (unknown.status, unknown.text())
+    );
     assert_eq!(checked.first().map(|r| &r.3), Some(&unknown.text()));
 }

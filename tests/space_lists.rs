@@ -67,7 +67,11 @@ fn the_spaces_api_pages_without_repeat_or_miss_while_spaces_are_added() {
     let pages = all_pages(&s, &admin, 3, &["Pendant 1", "Pendant 2", "Pendant 3"]);
     let listed: Vec<String> = pages.concat();
     let unique: HashSet<String> = listed.iter().cloned().collect();
-    assert_eq!(unique.len(), listed.len(), "a space listed twice: {pages:?}");
+    assert_eq!(
+        unique.len(),
+        listed.len(),
+        "a space listed twice: {pages:?}"
+    );
     assert!(before.is_subset(&unique), "a space was skipped: {pages:?}");
     assert!(pages.len() >= 3, "pages of 3: {pages:?}");
 
@@ -102,7 +106,10 @@ fn the_spaces_api_pages_without_repeat_or_miss_while_spaces_are_added() {
     let one = before.iter().next().unwrap();
     join(&s, &admin, one, "client@pages.example", "lecteur");
     let client = bearer(&s, "client@pages.example");
-    assert_eq!(all_pages(&s, &client, 1, &[]).concat(), [one.clone()]);
+    assert_eq!(
+        all_pages(&s, &client, 1, &[]).concat(),
+        std::slice::from_ref(one)
+    );
 }
 
 fn now_secs() -> u64 {
@@ -120,14 +127,24 @@ fn the_dashboard_shows_a_page_latest_activity_first_and_search_spans_every_space
     let admin = bearer(&s, "tableau@example.fr");
     // More spaces than a dashboard page (50) and than search reads one by one (64).
     let ids: Vec<String> = (0..70)
-        .map(|i| create_space(&s, &admin, &format!("Espace {i:02} Ornithorynque"), "client"))
+        .map(|i| {
+            create_space(
+                &s,
+                &admin,
+                &format!("Espace {i:02} Ornithorynque"),
+                "client",
+            )
+        })
         .collect();
     // The oldest space gets the latest activity: wait for the clock's next second (the
     // journal's resolution) so that its message is strictly the most recent.
     let created = now_secs();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while now_secs() <= created {
-        assert!(std::time::Instant::now() < deadline, "the clock stands still");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clock stands still"
+        );
         std::thread::yield_now();
     }
     let r = post_json(
@@ -158,7 +175,11 @@ fn the_dashboard_shows_a_page_latest_activity_first_and_search_spans_every_space
         .split("rel=\"next\"")
         .next()
         .and_then(|b| b.rsplit("href=\"").next())
-        .map(|h| h.trim_end_matches(['"', ' ']).replace("&amp;", "&").replace("&#x2f;", "/"))
+        .map(|h| {
+            h.trim_end_matches(['"', ' '])
+                .replace("&amp;", "&")
+                .replace("&#x2f;", "/")
+        })
         .unwrap();
     assert!(more.starts_with("/?after="), "{more}");
     let next = s.get(&more, &jar);

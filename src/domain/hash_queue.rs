@@ -317,6 +317,10 @@ mod tests {
         for _ in 0..100 {
             q.record(Duration::from_millis(7));
         }
-        assert_eq!(q.sample(), Some(Duration::from_millis(7)), "a ring of recent times");
+        assert_eq!(
+            q.sample(),
+            Some(Duration::from_millis(7)),
+            "a ring of recent times"
+        );
     }
 }

@@ -68,9 +68,8 @@ pub fn verify_in_turn(ticket: &Ticket, password: &Secret, phc: &str) -> (bool, b
 
 fn outdated(parsed: &PasswordHash<'_>) -> bool {
     parsed.algorithm.as_str() != "argon2id"
-        || Params::try_from(parsed).is_ok_and(|p| {
-            p.m_cost() != M_COST_KIB || p.t_cost() != T_COST || p.p_cost() != P_COST
-        })
+        || Params::try_from(parsed)
+            .is_ok_and(|p| p.m_cost() != M_COST_KIB || p.t_cost() != T_COST || p.p_cost() != P_COST)
 }
 
 /// Spends the time of a verification without a hash, so that an unknown address answers as

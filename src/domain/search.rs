@@ -310,12 +310,7 @@ mod tests {
         assert_eq!(words(&long)[0].len(), MAX_PREFIX);
     }
 
-    fn box_with_space() -> (
-        tempfile::TempDir,
-        Core,
-        Account,
-        SpaceId,
-    ) {
+    fn box_with_space() -> (tempfile::TempDir, Core, Account, SpaceId) {
         use crate::domain::setup::tests_support::core;
         use crate::domain::setup::{SetupInput, complete};
         let (t, core) = core();
@@ -376,7 +371,10 @@ mod tests {
         };
         search::set_state(&core.store, space, a.key(), &old).unwrap();
         assert_eq!(refresh_all(&core, 0).unwrap(), 1);
-        assert_eq!(search::state(&core.store, space, a.key()).unwrap().version, VERSION);
+        assert_eq!(
+            search::state(&core.store, space, a.key()).unwrap().version,
+            VERSION
+        );
     }
 
     #[test]

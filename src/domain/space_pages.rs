@@ -53,13 +53,16 @@ fn decode_api(cursor: &str) -> Result<SpaceId, BadCursor> {
     }
 }
 
-/// One page of the API's list: the lines, and the cursor of the next page if any.
+/// A page of the API's list: the lines, and the cursor of the next page if any.
+pub type ApiPage = (Vec<SpaceLine>, Option<String>);
+
+/// One page of the API's list, after `cursor`, of at most `limit` (capped) lines.
 pub fn api_page(
     core: &Core,
     account: AccountId,
     cursor: Option<&str>,
     limit: usize,
-) -> Result<Result<(Vec<SpaceLine>, Option<String>), BadCursor>, StoreError> {
+) -> Result<Result<ApiPage, BadCursor>, StoreError> {
     let after = match cursor.filter(|c| !c.is_empty()).map(decode_api) {
         Some(Ok(id)) => Some(id),
         Some(Err(e)) => return Ok(Err(e)),
@@ -94,8 +97,7 @@ fn decode_dashboard(cursor: &str) -> Result<Position, BadCursor> {
     let b = BASE64URL_NOPAD
         .decode(cursor.as_bytes())
         .map_err(|_| BadCursor)?;
-    let (Some(&DASHBOARD_CURSOR), Some(at), Some(id)) = (b.first(), b.get(1..9), b.get(9..))
-    else {
+    let (Some(&DASHBOARD_CURSOR), Some(at), Some(id)) = (b.first(), b.get(1..9), b.get(9..)) else {
         return Err(BadCursor);
     };
     let mut t = [0u8; 8];
@@ -121,7 +123,11 @@ pub fn warm_activity(core: &Core, _now: i64) -> Result<usize, String> {
     let mut n = 0;
     for (id, _) in store_spaces::all(&core.store).map_err(|e| e.to_string())? {
         if core.store.activity().get(id).is_none() {
-            n += usize::from(activity_read(core, id).map_err(|e| e.to_string())?.is_some());
+            n += usize::from(
+                activity_read(core, id)
+                    .map_err(|e| e.to_string())?
+                    .is_some(),
+            );
         }
     }
     Ok(n)
@@ -181,10 +187,10 @@ pub fn dashboard(
         let mut batch = Vec::new();
         for (_, id) in chunk {
             scanned += 1;
-            if let Some(m) = store_spaces::membership(&core.store, account, *id)? {
-                if let Some(line) = spaces::line(core, account, *id, &m)? {
-                    batch.push(line);
-                }
+            if let Some(m) = store_spaces::membership(&core.store, account, *id)?
+                && let Some(line) = spaces::line(core, account, *id, &m)?
+            {
+                batch.push(line);
             }
             if lines.len() + batch.len() >= DASHBOARD_PAGE && filters.is_none() {
                 break;

@@ -21,5 +21,8 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
     let cursor = req.get_param("cursor");
     let (list, next) = space_pages::api_page(core, a.id, cursor.as_deref(), limit)?
         .map_err(|_| AppError::BadRequest("error_bad_cursor"))?;
-    Ok(json(200, &serde_json::json!({"spaces": list, "next": next})))
+    Ok(json(
+        200,
+        &serde_json::json!({"spaces": list, "next": next}),
+    ))
 }

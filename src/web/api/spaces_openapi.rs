@@ -7,9 +7,10 @@ use crate::domain::space_pages::{API_DEFAULT, API_MAX};
 
 /// Replaces `GET /spaces` with its paginated form (`limit`, `cursor`, `next`).
 pub fn describe(doc: &mut Value) {
-    let space = doc["paths"]["/spaces"]["get"]["responses"]["200"]["content"]["application/json"]
-        ["schema"]["properties"]["spaces"]["items"]
-        .clone();
+    let space =
+        doc["paths"]["/spaces"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["properties"]["spaces"]["items"]
+            .clone();
     doc["paths"]["/spaces"]["get"] = json!({
         "summary": "The caller's spaces, a page at a time in a stable order: pass `next` back as `cursor` for the following page (spaces added meanwhile never make a page repeat or skip one listed before)",
         "parameters": [
