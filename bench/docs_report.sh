@@ -92,6 +92,13 @@ docs_results() {
     echo "| Idle after start: VmRSS / VmHWM (MiB) | $(metric_get huisclos rss_idle_mib) / $(metric_get huisclos hwm_idle_mib) | $(metric_get huisclos scale_rss_idle_mib) / $(metric_get huisclos scale_hwm_idle_mib) | |"
     echo "| After the folder pages and uploads: VmRSS / VmHWM (MiB) | – | $(metric_get huisclos scale_rss_load_mib) / $(metric_get huisclos scale_hwm_load_mib) | |"
     echo "| Dashboard of the account (member of every space), one \`GET /\` | $(metric_get huisclos dashboard) | $(metric_get huisclos scale_dashboard) | |"
+    for m in "lists_dashboard:dashboard \`GET /\`" "lists_spaces_api:\`GET /api/v1/spaces\` (first page)" "lists_search:\`GET /api/v1/search?q=bench\`"; do
+        a="$(metric_get huisclos "${m%%:*}_p99_ms")"; b="$(metric_get huisclos "scale_${m%%:*}_p99_ms")"
+        echo "| ${m#*:}, 10 connections: p99 (ms) | $a | $b | $(ratio "$b" "$a") |"
+        a="$(metric_get huisclos "${m%%:*}_rps")"; b="$(metric_get huisclos "scale_${m%%:*}_rps")"
+        echo "| ${m#*:}, 10 connections: req/s | $a | $b | $(ratio "$b" "$a") |"
+    done
+    echo "| \`GET /api/v1/spaces?limit=500\` | $(metric_get huisclos spaces_api_page) | $(metric_get huisclos scale_spaces_api_page) | |"
     echo
     echo "| Scale data | |"
     echo "|---|---|"
@@ -134,6 +141,12 @@ docs_targets() {
     best="$(printf '%s\n%s\n' "$mr" "$cr" | grep -E '^[0-9]+$' | sort -n | tail -n1 || true)"
     echo "| Upload of $BIG_MIB MiB: server peak RSS < 64 MB = 61.04 MiB | $(metric_get huisclos big_up_hwm_mib) MiB | $(verdict "$(metric_get huisclos big_up_hwm_mib)" 61.04 lt) |"
     echo "| Folder page, $n documents: req/s ≥ 5 × the faster peer | $h vs 5 × ${best:-–} | $(verdict "$h" "$(awk -v b="${best:-x}" 'BEGIN {if (b ~ /^[0-9]+$/) print 5*b; else print "x"}')" ge) |"
+    local m a b
+    for m in lists_dashboard lists_spaces_api lists_search; do
+        a="$(metric_get huisclos "${m}_p99_ms")"; b="$(metric_get huisclos "scale_${m}_p99_ms")"
+        echo "| ${m#lists_} at scale, 10 connections: p99 < 50 ms | $b ms | $(verdict "$b" 50 lt) |"
+        echo "| ${m#lists_} at scale: p99 within 2 × the small box's | $b vs 2 × $a ms | $(verdict "$b" "$(awk -v x="$a" 'BEGIN {if (x ~ /^[0-9.]+$/) print 2*x; else print "x"}')" le) |"
+    done
     echo "| Folder page, $n documents: p99 < 50 ms | $(metric_get huisclos "folder${n}_p99_ms") ms | $(verdict "$(metric_get huisclos "folder${n}_p99_ms")" 50 lt) |"
     local a b m
     # Upload and download of the big file: MB/s ≥ the faster peer's (medians of the runs).

@@ -110,7 +110,7 @@ pub fn append_as(
             log::debug!("journal of space {space}: entry {} ({action})", e.seq);
             // Every change of indexed text is journaled: the index follows here, so that a
             // search never has to rebuild it.
-            super::search::after_change(core, space, key, action);
+            super::search::after_change(core, space, key, action, target);
             Ok(())
         }
         Err(e) => {

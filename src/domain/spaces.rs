@@ -70,7 +70,7 @@ pub fn create(
         .transpose()?
         .flatten()
     {
-        super::search::after_change(core, id, &key, "space_created");
+        super::search::after_change(core, id, &key, "space_created", "");
     }
     let access = super::access::space(core, staff.account, id)
         .map_err(|_| StoreError::Corrupt("new space"))?;

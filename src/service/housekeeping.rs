@@ -210,7 +210,10 @@ mod tests {
         let took = started.elapsed();
         *RELEASE.lock().unwrap() = true;
         RELEASED.notify_all();
-        assert!(took >= STOP_WAIT, "it waited for the job a moment: {took:?}");
+        assert!(
+            took >= STOP_WAIT,
+            "it waited for the job a moment: {took:?}"
+        );
         assert!(took < STOP_WAIT * 4, "then let it be: {took:?}");
     }
 

@@ -149,6 +149,40 @@ pub fn replace(
     txn.commit().map_err(db)
 }
 
+/// Adds `rows` to a space's index and records `state`, in one transaction (one new item).
+pub fn add(
+    store: &Store,
+    space: SpaceId,
+    key: &SpaceKey,
+    rows: &[([u8; 16], Hit)],
+    state: &State,
+) -> Result<(), StoreError> {
+    let records = key.records();
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(SEARCH).map_err(db)?;
+        for (token, hit) in rows {
+            put(
+                &mut t,
+                SEARCH.name(),
+                &records,
+                &row(space, token, *hit),
+                &(),
+            )?;
+            super::search_tokens::put_in(&txn, key, space, token, *hit)?;
+        }
+        let mut s = txn.open_table(SEARCH_STATE).map_err(db)?;
+        put(
+            &mut s,
+            SEARCH_STATE.name(),
+            &records,
+            space.as_bytes(),
+            state,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
 /// Removes a space's rows and state inside the caller's transaction (space deletion).
 pub fn clear_in(txn: &WriteTransaction, space: SpaceId) -> Result<(), StoreError> {
     super::search_tokens::remove_space_in(txn, space)?;
