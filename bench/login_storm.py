@@ -46,6 +46,8 @@ async def main():
                     help="every Nth sign-in: a wrong password for an address without an account")
     ap.add_argument("--probe-source", default="",
                     help="also sign in with the right password from this loopback address, one at a time")
+    ap.add_argument("--probe-email", default="",
+                    help="the probe's account (default: --email); its password is the same file's")
     args = ap.parse_args()
 
     with open(args.password_file) as f:
@@ -59,6 +61,7 @@ async def main():
         ).encode() + body
 
     req = make_req(args.email, password)
+    probe_req = make_req(args.probe_email or args.email, password)
 
     t_start = time.monotonic()
     stop = asyncio.Event()
@@ -141,7 +144,7 @@ async def main():
             try:
                 reader, writer = await asyncio.open_connection(
                     "127.0.0.1", args.port, local_addr=(args.probe_source, 0))
-                writer.write(req)
+                writer.write(probe_req)
                 await writer.drain()
                 head = await asyncio.wait_for(reader.readline(), args.timeout)
                 await asyncio.wait_for(reader.read(), args.timeout)

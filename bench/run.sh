@@ -537,6 +537,7 @@ LOGIN_CONC="${LOGIN_CONC:-200}"
 LOGIN_WRONG_EVERY="${LOGIN_WRONG_EVERY:-2}"   # every Nth storm sign-in: wrong password, unknown address
 LOGIN_WRK="-t1 -c10 -d10s --latency"  # the ordinary-page measurement (fixed)
 LOGIN_EMAIL=bench@cabinet.example
+LOGIN_PROBE_EMAIL=probe@cabinet.example
 
 # cpu_ticks PID: utime+stime of the process (all threads), in clock ticks.
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -735,6 +736,10 @@ bench_login() {
     ( umask 077; printf 'bench-%s-storm-pass\n' "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" > "$TMP_DIR/password" )
     "$HUISCLOS" setup --data "$data" --firm "Bench" --admin-email "$LOGIN_EMAIL" \
         < "$TMP_DIR/password" > "$LOGS/login.setup.log" 2>&1 || { cat "$LOGS/login.setup.log" >&2; die "huisclos setup failed"; }
+    # The probe's own account (another firm's administrator, same password): a legitimate
+    # user is not the account the storm signs into.
+    "$HUISCLOS" firm add --data "$data" --name "Probe" --admin-email "$LOGIN_PROBE_EMAIL" \
+        < "$TMP_DIR/password" >> "$LOGS/login.setup.log" 2>&1 || { cat "$LOGS/login.setup.log" >&2; die "huisclos firm add failed"; }
     # The storm plays LOGIN_CONC clients from one address (loopback): the per-address
     # connection cap (64 by default) would refuse most of them.
     printf '[server]\nmax_connections_per_address = 1024\n' > "$TMP_DIR/huisclos.toml"
@@ -767,7 +772,7 @@ bench_login() {
     "$DEB_PY" "$BENCH_DIR/login_storm.py" --port "$SERVER_PORT" --email "$LOGIN_EMAIL" \
         --password-file "$TMP_DIR/password" --concurrency "$LOGIN_CONC" --stop-file "$stop_file" \
         --max-secs 120 --max-requests 20000 --drain-secs 90 \
-        --wrong-every "$LOGIN_WRONG_EVERY" --probe-source 127.0.0.2 > "$gen_out" 2> "$LOGS/login.storm.err" &
+        --wrong-every "$LOGIN_WRONG_EVERY" --probe-source 127.0.0.2 --probe-email "$LOGIN_PROBE_EMAIL" > "$gen_out" 2> "$LOGS/login.storm.err" &
     gpid=$!; PIDS+=("$gpid")
     for i in $(seq 600); do
         grep -q '^STORM' "$gen_out" 2>/dev/null && break
@@ -984,7 +989,7 @@ write_results() {
         echo "with its defaults. \`wrk $LOGIN_WRK\` on \`GET /login\` alone (baseline), then"
         echo "the same while \`bench/login_storm.py\` keeps $(metric_get huisclos login_conc) sign-ins"
         echo "(\`POST /api/v1/session\`) in flight from 127.0.0.1 ($(metric_get huisclos login_storm_mix)),"
-        echo "while a legitimate user signs in one at a time from 127.0.0.2 (the probe);"
+        echo "while a legitimate user ($LOGIN_PROBE_EMAIL, another account) signs in one at a time from 127.0.0.2 (the probe);"
         echo "then \`/login\` alone again (control, after the storm drained), and VmRSS 60 s after the storm."
         echo
         echo "| Measure | huisclos |"

@@ -1,51 +1,32 @@
-//! argon2id with its working memory kept by the hashing thread, instead of 19 MiB allocated
-//! and freed by every hash.
+//! argon2id with a working memory that never moves glibc's mmap threshold.
 //!
-//! **Why.** glibc's malloc serves a block that large with `mmap`, and when such a block is
-//! freed it raises its mmap threshold to the block's size ("dynamic threshold"). From then
-//! on every allocation under 19 MiB, of any thread, comes from the allocator's arenas and
-//! stays there when freed: after one sign-in storm the box kept ~100 MiB it no longer used
-//! (measured: VmRSS 99 MiB after the storm, 42 MiB with the threshold pinned by
+//! **Why.** glibc's malloc serves a 19 MiB block with `mmap`, and when such a block is freed
+//! it raises its mmap threshold to the block's size ("dynamic threshold", up to 32 MiB).
+//! From then on every allocation under 19 MiB, of any thread, comes from the allocator's
+//! arenas and stays there when freed: after one sign-in storm the box kept ~100 MiB it no
+//! longer used (measured: VmRSS 99 MiB after the storm, 42 MiB with the threshold pinned by
 //! `GLIBC_TUNABLES`; the tunable needs the environment, and `mallopt` needs `unsafe`).
-//! Allocated once per hashing thread and never freed, the block never moves the threshold;
-//! and the threads are few ([`super::hash_queue`]), so this is 19 MiB per core but one.
+//! Here each hash reserves more than glibc's largest threshold ([`RESERVE_BLOCKS`], 33 MiB
+//! of address space, of which only the 19 MiB used are touched): freeing a block that large
+//! leaves the threshold alone, and its pages go back to the system at once.
 //!
 //! Same algorithm, same parameters, same PHC strings as `argon2`'s own `PasswordHasher` and
 //! `PasswordVerifier` (a test checks both ways); the comparison is `Output`'s, in constant
 //! time.
 
-use std::cell::RefCell;
-
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
-/// Blocks kept per thread: enough for the box's parameters. A stored hash that needs more
-/// (made with bigger parameters) gets a temporary buffer.
-const KEEP_BLOCKS: usize = super::password::M_COST_KIB as usize;
+/// Blocks (1 KiB each) of address space reserved per hash: above glibc's
+/// `DEFAULT_MMAP_THRESHOLD_MAX` (32 MiB on 64-bit), so that freeing it never raises the
+/// threshold. Untouched pages cost no memory.
+const RESERVE_BLOCKS: usize = 33 * 1024;
 
-thread_local! {
-    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with `n` blocks of working memory: the thread's own when they suffice.
+/// Runs `f` with `n` blocks of working memory reserved as the module says.
 fn with_blocks<T>(n: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
-    if n > KEEP_BLOCKS {
-        let mut temp = vec![Block::default(); n];
-        return f(&mut temp);
-    }
-    BLOCKS.with(|b| match b.try_borrow_mut() {
-        Ok(mut kept) => {
-            if kept.len() < KEEP_BLOCKS {
-                kept.resize(KEEP_BLOCKS, Block::default());
-            }
-            match kept.get_mut(..n) {
-                Some(slice) => f(slice),
-                None => f(&mut vec![Block::default(); n]),
-            }
-        }
-        // Never nested; were it so, a temporary buffer is still right.
-        Err(_) => f(&mut vec![Block::default(); n]),
-    })
+    let mut blocks: Vec<Block> = Vec::with_capacity(n.max(RESERVE_BLOCKS));
+    blocks.resize(n, Block::default());
+    f(&mut blocks)
 }
 
 /// The raw output of argon2 for `password` and a PHC salt with `argon`'s parameters.
@@ -126,10 +107,10 @@ mod tests {
         let made = theirs.hash_password(p, &salt).unwrap().to_string();
         assert!(verify(p, &PasswordHash::new(&made).unwrap()));
         assert!(!verify(b"wrong", &PasswordHash::new(&made).unwrap()));
-        // Twice on the same thread: the kept memory from the first gives the same answer.
+        // Twice: a second hash in memory where a first one was gives the same answer.
         assert!(verify(p, &PasswordHash::new(&made).unwrap()));
-        // Bigger parameters than the kept memory, and another variant.
-        let big = Params::new(KEEP_BLOCKS as u32 + 8, 1, 1, None).unwrap();
+        // Bigger parameters than the reserve, and another variant.
+        let big = Params::new(RESERVE_BLOCKS as u32 + 8, 1, 1, None).unwrap();
         let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, big);
         let made = argon2i.hash_password(p, &salt).unwrap().to_string();
         assert!(verify(p, &PasswordHash::new(&made).unwrap()));
