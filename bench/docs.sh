@@ -341,6 +341,7 @@ bench_scale() {
         'BEGIN {printf "%.0f\n", c + b - a}' > "$SCALE_DIR/gen-secs.tmp" && mv "$SCALE_DIR/gen-secs.tmp" "$SCALE_DIR/gen-secs"
     log "scale: generator said $out"
     metric_set huisclos scale_gen "$out"
+    metric_set huisclos scale_docs "$SCALE_DOCS"
     metric_set huisclos scale_gen_secs "$(cat "$SCALE_DIR/gen-secs")"
     metric_set huisclos scale_files "$(find "$data/blobs" -type f | wc -l)"
     metric_set huisclos scale_disk "db $(du -sh "$data/huisclos.redb" | cut -f1), blobs $(du -sh "$data/blobs" | cut -f1)"

@@ -68,18 +68,22 @@ docs_results() {
         if grep -qP "\t$m\t(?!no$|-$)" "$METRICS"; then drow "$m" "$m"; fi
     done
     echo
-    echo "## Scale: 10,000 spaces, 1,000,000 documents"
+    local spaces_total
+    spaces_total="$(metric_get huisclos scale_gen | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["spaces_total"])
+except Exception: print("?")')"
+    echo "## Scale: $spaces_total spaces of $(metric_get huisclos scale_docs) documents each (target: 10,000 of 100)"
     echo
     echo "Measured $(metric_get huisclos scale_at), huisclos $(metric_get huisclos scale_bin)."
     echo "\`bench/gen\` (a release example using the library's store and domain API) filled a"
     echo "data folder made by \`huisclos setup\`: each space made by \`domain::spaces::create\`"
-    echo "(template folders, key in the vault, journal), one pending invitation, $SCALE_DOCS documents"
+    echo "(template folders, key in the vault, journal), one pending invitation, $(metric_get huisclos scale_docs) documents"
     echo "of 1 to 8 KiB spread over the folders, a tenth with a second version, every file"
     echo "encrypted and fsynced into the blob folder, every version journaled. Then the server"
     echo "starts on it and the same steps as \`docs\` run (spaces of $n and $k documents created"
     echo "through the API at that scale), compared with the box of \`docs\`."
     echo
-    echo "| Measure | box of \`docs\` | 10,000 spaces | ratio |"
+    echo "| Measure | box of \`docs\` | $spaces_total spaces | ratio |"
     echo "|---|---|---|---|"
     local a b
     for m in "folder${n}_rps:req/s, folder page $n files" "folder${n}_p99_ms:p99 (ms), folder page $n files" \
