@@ -167,13 +167,34 @@ hc_measure() {
         WRK_HDR=()
     done
     # The dashboard of the same account (every space it is a member of), once: informative.
-    r="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $DOCS_COOKIE" "$SERVER_URL/")"
-    metric_set huisclos "${p}dashboard" "HTTP ${r% *}, ${r#* } s"
+    r="$(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}' -H "Cookie: $DOCS_COOKIE" "$SERVER_URL/")"
+    read -r code secs bytes <<< "$r"
+    metric_set huisclos "${p}dashboard" "HTTP $code, $secs s, $bytes bytes"
+    hc_lists "$p"
     wait_quiet || true
     r="$(dc uploads --token="$DOCS_TOKEN" --space "$SPACE_B" --count "$UP1M_COUNT" --size 1048576 --prefix "Un Mio")"
     log "huisclos: $UP1M_COUNT uploads of 1 MiB: $r"
     metric_set huisclos "${p}up1m_ms" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["median_ms"])' "$r")"
     metric_set huisclos "${p}up1m" "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("median %s ms (%s MB/s), p90 %s ms, max %s ms" % (d["median_ms"], d["median_mb_s"], d["p90_ms"], d["max_ms"]))' "$r")"
+}
+
+# hc_lists PREFIX: what grows with the number of spaces, under 10 connections (issue 18):
+# the dashboard (cookie), the first page of GET /api/v1/spaces and a search (bearer). The
+# search word is in every generated space's file names ("Scale", "Document") and in the
+# measured spaces' titles ("Bench"), so it finds a full page of results at either scale.
+hc_lists() {
+    local p="$1" saved="$WRK_CONNS" n
+    n="$(curl -s -H "Authorization: Bearer $DOCS_TOKEN" "$SERVER_URL/api/v1/spaces?limit=500" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["spaces"]), "on the first page,", "more" if d.get("next") else "no more")')"
+    metric_set huisclos "${p}spaces_api_page" "$n"
+    WRK_CONNS=10
+    WRK_HDR=(-H "Cookie: $DOCS_COOKIE")
+    wrk_measure huisclos "${p}lists_dashboard" "$SERVER_URL/"
+    WRK_HDR=(-H "Authorization: Bearer $DOCS_TOKEN")
+    wrk_measure huisclos "${p}lists_spaces_api" "$SERVER_URL/api/v1/spaces"
+    wrk_measure huisclos "${p}lists_search" "$SERVER_URL/api/v1/search?q=bench"
+    WRK_HDR=()
+    WRK_CONNS="$saved"
 }
 
 bench_docs() {
@@ -320,6 +341,7 @@ bench_scale() {
         'BEGIN {printf "%.0f\n", c + b - a}' > "$SCALE_DIR/gen-secs.tmp" && mv "$SCALE_DIR/gen-secs.tmp" "$SCALE_DIR/gen-secs"
     log "scale: generator said $out"
     metric_set huisclos scale_gen "$out"
+    metric_set huisclos scale_docs "$SCALE_DOCS"
     metric_set huisclos scale_gen_secs "$(cat "$SCALE_DIR/gen-secs")"
     metric_set huisclos scale_files "$(find "$data/blobs" -type f | wc -l)"
     metric_set huisclos scale_disk "db $(du -sh "$data/huisclos.redb" | cut -f1), blobs $(du -sh "$data/blobs" | cut -f1)"

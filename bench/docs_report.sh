@@ -68,18 +68,22 @@ docs_results() {
         if grep -qP "\t$m\t(?!no$|-$)" "$METRICS"; then drow "$m" "$m"; fi
     done
     echo
-    echo "## Scale: 10,000 spaces, 1,000,000 documents"
+    local spaces_total
+    spaces_total="$(metric_get huisclos scale_gen | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["spaces_total"])
+except Exception: print("?")')"
+    echo "## Scale: $spaces_total spaces of $(metric_get huisclos scale_docs) documents each (target: 10,000 of 100)"
     echo
     echo "Measured $(metric_get huisclos scale_at), huisclos $(metric_get huisclos scale_bin)."
     echo "\`bench/gen\` (a release example using the library's store and domain API) filled a"
     echo "data folder made by \`huisclos setup\`: each space made by \`domain::spaces::create\`"
-    echo "(template folders, key in the vault, journal), one pending invitation, $SCALE_DOCS documents"
+    echo "(template folders, key in the vault, journal), one pending invitation, $(metric_get huisclos scale_docs) documents"
     echo "of 1 to 8 KiB spread over the folders, a tenth with a second version, every file"
     echo "encrypted and fsynced into the blob folder, every version journaled. Then the server"
     echo "starts on it and the same steps as \`docs\` run (spaces of $n and $k documents created"
     echo "through the API at that scale), compared with the box of \`docs\`."
     echo
-    echo "| Measure | box of \`docs\` | 10,000 spaces | ratio |"
+    echo "| Measure | box of \`docs\` | $spaces_total spaces | ratio |"
     echo "|---|---|---|---|"
     local a b
     for m in "folder${n}_rps:req/s, folder page $n files" "folder${n}_p99_ms:p99 (ms), folder page $n files" \
@@ -92,6 +96,13 @@ docs_results() {
     echo "| Idle after start: VmRSS / VmHWM (MiB) | $(metric_get huisclos rss_idle_mib) / $(metric_get huisclos hwm_idle_mib) | $(metric_get huisclos scale_rss_idle_mib) / $(metric_get huisclos scale_hwm_idle_mib) | |"
     echo "| After the folder pages and uploads: VmRSS / VmHWM (MiB) | – | $(metric_get huisclos scale_rss_load_mib) / $(metric_get huisclos scale_hwm_load_mib) | |"
     echo "| Dashboard of the account (member of every space), one \`GET /\` | $(metric_get huisclos dashboard) | $(metric_get huisclos scale_dashboard) | |"
+    for m in "lists_dashboard:dashboard \`GET /\`" "lists_spaces_api:\`GET /api/v1/spaces\` (first page)" "lists_search:\`GET /api/v1/search?q=bench\`"; do
+        a="$(metric_get huisclos "${m%%:*}_p99_ms")"; b="$(metric_get huisclos "scale_${m%%:*}_p99_ms")"
+        echo "| ${m#*:}, 10 connections: p99 (ms) | $a | $b | $(ratio "$b" "$a") |"
+        a="$(metric_get huisclos "${m%%:*}_rps")"; b="$(metric_get huisclos "scale_${m%%:*}_rps")"
+        echo "| ${m#*:}, 10 connections: req/s | $a | $b | $(ratio "$b" "$a") |"
+    done
+    echo "| \`GET /api/v1/spaces?limit=500\` | $(metric_get huisclos spaces_api_page) | $(metric_get huisclos scale_spaces_api_page) | |"
     echo
     echo "| Scale data | |"
     echo "|---|---|"
@@ -134,6 +145,12 @@ docs_targets() {
     best="$(printf '%s\n%s\n' "$mr" "$cr" | grep -E '^[0-9]+$' | sort -n | tail -n1 || true)"
     echo "| Upload of $BIG_MIB MiB: server peak RSS < 64 MB = 61.04 MiB | $(metric_get huisclos big_up_hwm_mib) MiB | $(verdict "$(metric_get huisclos big_up_hwm_mib)" 61.04 lt) |"
     echo "| Folder page, $n documents: req/s ≥ 5 × the faster peer | $h vs 5 × ${best:-–} | $(verdict "$h" "$(awk -v b="${best:-x}" 'BEGIN {if (b ~ /^[0-9]+$/) print 5*b; else print "x"}')" ge) |"
+    local m a b
+    for m in lists_dashboard lists_spaces_api lists_search; do
+        a="$(metric_get huisclos "${m}_p99_ms")"; b="$(metric_get huisclos "scale_${m}_p99_ms")"
+        echo "| ${m#lists_} at scale, 10 connections: p99 < 50 ms | $b ms | $(verdict "$b" 50 lt) |"
+        echo "| ${m#lists_} at scale: p99 within 2 × the small box's | $b vs 2 × $a ms | $(verdict "$b" "$(awk -v x="$a" 'BEGIN {if (x ~ /^[0-9.]+$/) print 2*x; else print "x"}')" le) |"
+    done
     echo "| Folder page, $n documents: p99 < 50 ms | $(metric_get huisclos "folder${n}_p99_ms") ms | $(verdict "$(metric_get huisclos "folder${n}_p99_ms")" 50 lt) |"
     local a b m
     # Upload and download of the big file: MB/s ≥ the faster peer's (medians of the runs).

@@ -42,16 +42,26 @@ async def main():
     ap.add_argument("--max-requests", type=int, default=20000)
     ap.add_argument("--drain-secs", type=float, default=90)
     ap.add_argument("--timeout", type=float, default=120, help="per sign-in")
+    ap.add_argument("--wrong-every", type=int, default=0,
+                    help="every Nth sign-in: a wrong password for an address without an account")
+    ap.add_argument("--probe-source", default="",
+                    help="also sign in with the right password from this loopback address, one at a time")
+    ap.add_argument("--probe-email", default="",
+                    help="the probe's account (default: --email); its password is the same file's")
     args = ap.parse_args()
 
     with open(args.password_file) as f:
         password = f.read().rstrip("\n")
-    body = json.dumps({"email": args.email, "password": password}).encode()
-    req = (
-        f"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:{args.port}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        f"User-Agent: huisclos-bench-login-storm\r\nConnection: close\r\n\r\n"
-    ).encode() + body
+    def make_req(email, pw):
+        body = json.dumps({"email": email, "password": pw}).encode()
+        return (
+            f"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:{args.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"User-Agent: huisclos-bench-login-storm\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+
+    req = make_req(args.email, password)
+    probe_req = make_req(args.probe_email or args.email, password)
 
     t_start = time.monotonic()
     stop = asyncio.Event()
@@ -68,9 +78,11 @@ async def main():
         t0 = time.monotonic()
         state["started"] += 1
         writer = None
+        wrong = args.wrong_every > 0 and state["started"] % args.wrong_every == 0
+        this_req = make_req(f"storm{state['started']}@unknown.example", "not the password 1") if wrong else req
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
-            writer.write(req)
+            writer.write(this_req)
             await writer.drain()
             state["inflight"] += 1
             if first:
@@ -86,6 +98,8 @@ async def main():
             status = int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else 0
             if status == 200 and b'"token"' not in rest:
                 status = -200  # a 200 without a token: should never happen
+            if wrong:
+                status = f"wrong:{status}"
             results.append((t0 - t_start, time.monotonic() - t0, status))
         except Exception as e:  # noqa: BLE001 (counted and reported)
             name = type(e).__name__
@@ -119,7 +133,33 @@ async def main():
             samples.append(state["inflight"])
             await asyncio.sleep(0.05)
 
+    probes = []           # (latency_s, status) of the right sign-ins from --probe-source
+
+    async def prober():
+        await all_sent.wait()
+        while not stop.is_set():
+            t0 = time.monotonic()
+            status = 0
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection(
+                    "127.0.0.1", args.port, local_addr=(args.probe_source, 0))
+                writer.write(probe_req)
+                await writer.drain()
+                head = await asyncio.wait_for(reader.readline(), args.timeout)
+                await asyncio.wait_for(reader.read(), args.timeout)
+                parts = head.split()
+                status = int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else 0
+            except Exception:  # noqa: BLE001 (counted as status 0)
+                status = 0
+            finally:
+                if writer is not None:
+                    writer.close()
+            probes.append((time.monotonic() - t0, status))
+            await asyncio.sleep(0.25)
+
     tasks = [asyncio.ensure_future(client()) for _ in range(args.concurrency)]
+    prob = asyncio.ensure_future(prober()) if args.probe_source else None
     watcher = asyncio.ensure_future(watch_stop())
     samp = asyncio.ensure_future(sampler())
     waiter = asyncio.ensure_future(all_sent.wait())
@@ -133,6 +173,8 @@ async def main():
     for t in pending:
         t.cancel()
     samp.cancel()
+    if prob is not None:
+        await asyncio.wait([prob], timeout=args.timeout)
 
     lat = sorted(r[1] * 1000 for r in results if r[2] == 200)
     statuses = {}
@@ -141,6 +183,10 @@ async def main():
     # Sign-ins started and answered inside the storm window (between STORM and stop).
     inside = [r for r in results if t_storm - t_start <= r[0] and r[0] + r[1] <= t_stop - t_start]
     s = sorted(samples)
+    plat = sorted(p[0] * 1000 for p in probes if p[1] == 200)
+    pstat = {}
+    for p in probes:
+        pstat[str(p[1])] = pstat.get(str(p[1]), 0) + 1
     out = {
         "concurrency": args.concurrency,
         "ramp_s": round(t_storm - t_start, 2),
@@ -158,6 +204,11 @@ async def main():
             "p99": pct(lat, 99), "max": lat[-1] if lat else None}.items()},
         "inflight": {"samples": len(s), "min": s[0] if s else None, "p50": pct(s, 50),
                      "max": s[-1] if s else None},
+        "wrong_every": args.wrong_every,
+        "probe": {"source": args.probe_source, "n": len(probes), "statuses": pstat,
+                  "lat_ms": {k: (round(v, 1) if v is not None else None) for k, v in {
+                      "p50": pct(plat, 50), "p99": pct(plat, 99),
+                      "max": plat[-1] if plat else None}.items()}},
     }
     print(json.dumps(out), flush=True)
 

@@ -534,8 +534,10 @@ MAIL_PARALLEL="${MAIL_PARALLEL:-8}"
 MAIL_TIMEOUT="${MAIL_TIMEOUT:-300}"
 MAIL_TARGET_S=30
 LOGIN_CONC="${LOGIN_CONC:-200}"
+LOGIN_WRONG_EVERY="${LOGIN_WRONG_EVERY:-2}"   # every Nth storm sign-in: wrong password, unknown address
 LOGIN_WRK="-t1 -c10 -d10s --latency"  # the ordinary-page measurement (fixed)
 LOGIN_EMAIL=bench@cabinet.example
+LOGIN_PROBE_EMAIL=probe@cabinet.example
 
 # cpu_ticks PID: utime+stime of the process (all threads), in clock ticks.
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -734,6 +736,10 @@ bench_login() {
     ( umask 077; printf 'bench-%s-storm-pass\n' "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" > "$TMP_DIR/password" )
     "$HUISCLOS" setup --data "$data" --firm "Bench" --admin-email "$LOGIN_EMAIL" \
         < "$TMP_DIR/password" > "$LOGS/login.setup.log" 2>&1 || { cat "$LOGS/login.setup.log" >&2; die "huisclos setup failed"; }
+    # The probe's own account (another firm's administrator, same password): a legitimate
+    # user is not the account the storm signs into.
+    "$HUISCLOS" firm add --data "$data" --name "Probe" --admin-email "$LOGIN_PROBE_EMAIL" \
+        < "$TMP_DIR/password" >> "$LOGS/login.setup.log" 2>&1 || { cat "$LOGS/login.setup.log" >&2; die "huisclos firm add failed"; }
     # The storm plays LOGIN_CONC clients from one address (loopback): the per-address
     # connection cap (64 by default) would refuse most of them.
     printf '[server]\nmax_connections_per_address = 1024\n' > "$TMP_DIR/huisclos.toml"
@@ -765,7 +771,8 @@ bench_login() {
     stop_file="$TMP_DIR/stop"; gen_out="$LOGS/login.storm.out"
     "$DEB_PY" "$BENCH_DIR/login_storm.py" --port "$SERVER_PORT" --email "$LOGIN_EMAIL" \
         --password-file "$TMP_DIR/password" --concurrency "$LOGIN_CONC" --stop-file "$stop_file" \
-        --max-secs 120 --max-requests 20000 --drain-secs 90 > "$gen_out" 2> "$LOGS/login.storm.err" &
+        --max-secs 120 --max-requests 20000 --drain-secs 90 \
+        --wrong-every "$LOGIN_WRONG_EVERY" --probe-source 127.0.0.2 --probe-email "$LOGIN_PROBE_EMAIL" > "$gen_out" 2> "$LOGS/login.storm.err" &
     gpid=$!; PIDS+=("$gpid")
     for i in $(seq 600); do
         grep -q '^STORM' "$gen_out" 2>/dev/null && break
@@ -801,6 +808,7 @@ bench_login() {
         /^Rss:/ {if ((anon||heap) && $2>=4096) {n++; t+=$2}}
         END {printf "%d anonymous mappings with >= 4 MiB resident, %.1f MiB in total", n, t/1024}' "$LOGS/login.storm.smaps" 2>/dev/null || echo -)"
     wait "$gpid" || log "WARNING: login_storm.py exited with $?"
+    local storm_end; storm_end="$(now_s)"
     local res; res="$(tail -n1 "$gen_out")"
     log "login: storm result $res"
 
@@ -810,6 +818,11 @@ bench_login() {
     log "login: after the storm /login p50 ${post[0]} ms, p99 ${post[1]} ms, ${post[2]} req/s"
     read -r -a r < <(rss_of "$SERVER_PID")
     metric_set huisclos login_rss_end_mib "$(kb_to_mib "${r[0]}")"
+    # Memory given back: VmRSS a minute after the storm ended (target < 40 MiB).
+    local waited; waited="$(awk -v a="$storm_end" -v b="$(now_s)" 'BEGIN {w=60-(b-a); print (w>0)?w:0}')"
+    sleep "$waited"
+    read -r -a r < <(rss_of "$SERVER_PID")
+    metric_set huisclos login_rss_60s_mib "$(kb_to_mib "${r[0]}")"
 
     local hz; hz="$(getconf CLK_TCK)"
     metric_set huisclos login_conc "$LOGIN_CONC"
@@ -840,6 +853,12 @@ print("login_storm_lat\tmin %s / p50 %s / p90 %s / p99 %s / max %s" % (l["min"],
 print("login_storm_rate\t%s" % d["ok_per_s_in_storm"])
 print("login_storm_inflight\tmin %s / median %s / max %s (%d samples, every 50 ms)" % (f["min"], f["p50"], f["max"], f["samples"]))
 print("login_storm_times\tramp %s s, storm %s s, drain %s s" % (d["ramp_s"], d["storm_s"], d["drain_s"]))
+p = d.get("probe") or {}
+pl = p.get("lat_ms") or {}
+print("login_probe\t%s right sign-ins one at a time from %s during the storm (statuses %s): p50 %s / p99 %s / max %s ms" % (
+    p.get("n"), p.get("source"), json.dumps(p.get("statuses")), pl.get("p50"), pl.get("p99"), pl.get("max")))
+print("login_probe_p99_ms\t%s" % pl.get("p99"))
+print("login_storm_mix\tevery %s sign-in: wrong password, address without an account (the rest: the right password of one account)" % d.get("wrong_every"))
 PY
     metric_set huisclos login_bin "$(bin_id)"
     metric_set huisclos login_noisy "$NOISY"
@@ -968,8 +987,10 @@ write_results() {
         echo "Measured $(metric_get huisclos login_at), huisclos $(metric_get huisclos login_bin)."
         echo "A box made by \`huisclos setup\` (one firm, its administrator), then the server"
         echo "with its defaults. \`wrk $LOGIN_WRK\` on \`GET /login\` alone (baseline), then"
-        echo "the same while \`bench/login_storm.py\` keeps $(metric_get huisclos login_conc) correct-password sign-ins"
-        echo "(\`POST /api/v1/session\`) in flight, then alone again (control, after the storm drained)."
+        echo "the same while \`bench/login_storm.py\` keeps $(metric_get huisclos login_conc) sign-ins"
+        echo "(\`POST /api/v1/session\`) in flight from 127.0.0.1 ($(metric_get huisclos login_storm_mix)),"
+        echo "while a legitimate user ($LOGIN_PROBE_EMAIL, another account) signs in one at a time from 127.0.0.2 (the probe);"
+        echo "then \`/login\` alone again (control, after the storm drained), and VmRSS 60 s after the storm."
         echo
         echo "| Measure | huisclos |"
         echo "|---|---|"
@@ -982,12 +1003,14 @@ write_results() {
         echo "| Server side during wrk (every 0.5 s) | $(metric_get huisclos login_samples) |"
         echo "| Sign-ins | $(metric_get huisclos login_storm_signins) |"
         echo "| Sign-in latency, answered 200 (ms) | $(metric_get huisclos login_storm_lat) |"
+        echo "| **Legitimate sign-in from another network during the storm** | $(metric_get huisclos login_probe) |"
         echo "| Sign-ins/s during the storm | $(metric_get huisclos login_storm_rate) |"
         echo "| Generator phases | $(metric_get huisclos login_storm_times) |"
         echo "| CPU during the storm's wrk run | $(metric_get huisclos login_cpu) |"
         echo "| Server VmRSS idle / before the storm (MiB) | $(metric_get huisclos login_rss_idle_mib) / $(metric_get huisclos login_rss_before_mib) |"
         echo "| Server VmHWM before / after the storm (MiB) | $(metric_get huisclos login_hwm_before_mib) / $(metric_get huisclos login_hwm_storm_mib) |"
         echo "| Server VmRSS at the end (MiB) | $(metric_get huisclos login_rss_end_mib) |"
+        echo "| Server VmRSS 60 s after the storm (MiB) | $(metric_get huisclos login_rss_60s_mib) |"
         echo "| Server memory right after the storm (/proc/PID/smaps) | $(metric_get huisclos login_big_anon) |"
         [[ "$(metric_get huisclos login_noisy)" == 1 ]] && echo "| Note | measured on a busy machine (quiet wait timed out) |"
         echo
@@ -1011,6 +1034,9 @@ write_results() {
         echo "| Mail: all over TLS | $(metric_get huisclos mail_tls) | $( [[ "$(metric_get huisclos mail_tls_all)" == yes ]] && echo yes || echo "**no**") |"
         echo "| Login storm: p99 of \`/login\` at most doubles (ratio ≤ 2) | $(metric_get huisclos login_ratio) ($(metric_get huisclos login_base_p99_ms) → $(metric_get huisclos login_storm_p99_ms) ms) | $(verdict "$(metric_get huisclos login_ratio)" 2 le) |"
         echo "| Login storm: memory bounded (VmHWM ≤ VmHWM before + 2 × 19 MiB argon2 + 24 MiB for threads/buffers) | $(metric_get huisclos login_hwm_before_mib) → $(metric_get huisclos login_hwm_storm_mib) MiB | $(verdict "$(metric_get huisclos login_hwm_storm_mib)" "$(awk -v b="$(metric_get huisclos login_hwm_before_mib)" 'BEGIN {if (b ~ /^[0-9.]+$/) print b+38+24; else print "x"}')" le) |"
+        echo "| Login storm: a legitimate sign-in from another network, p99 < 2 s | $(metric_get huisclos login_probe_p99_ms) ms | $(verdict "$(metric_get huisclos login_probe_p99_ms)" 2000 lt) |"
+        echo "| Login storm: peak VmHWM < 96 MiB | $(metric_get huisclos login_hwm_storm_mib) MiB | $(verdict "$(metric_get huisclos login_hwm_storm_mib)" 96 lt) |"
+        echo "| Login storm: VmRSS < 40 MiB a minute after | $(metric_get huisclos login_rss_60s_mib) MiB | $(verdict "$(metric_get huisclos login_rss_60s_mib)" 40 lt) |"
         echo
         echo "## Commands"
         echo

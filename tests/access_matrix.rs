@@ -261,7 +261,7 @@ fn ends_session(r: &Resp) -> bool {
     })
 }
 
-fn classify(r: &Resp, probe: Probe) -> Class {
+fn classify(r: &Resp) -> Class {
     match r.status {
         401 => Class::NotSignedIn,
         303 if location(r) == Some("/login") && !ends_session(r) => Class::NotSignedIn,
@@ -1670,7 +1670,7 @@ fn every_route_honours_its_declared_access_and_right() {
             let path = path_for(r, who, &fx, &fx.x);
             let resp = send(&s, r, who, &path, probe);
             requests += 1;
-            let class = classify(&resp, probe);
+            let class = classify(&resp);
             let ok = match want {
                 Expect::Class(c) => c == class,
                 Expect::Exact(st, loc) => {

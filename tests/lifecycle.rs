@@ -317,9 +317,12 @@ fn sigterm_under_steady_keep_alive_load_tells_every_client_and_exits_within_3_s(
     assert!(status.success(), "{status:?}");
     assert!(took.as_secs_f64() < 3.0, "stopped in {took:?}");
     let results: Vec<(usize, bool)> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    eprintln!("keep-alive clients at the stop: {results:?}");
     assert!(results.iter().all(|(n, _)| *n > 0), "{results:?}");
+    // Every client had a request in flight when the signal came (each asks again the
+    // moment it has an answer): each got that answer, saying `Connection: close`.
     assert!(
-        results.iter().any(|(_, told)| *told),
-        "answers after the stop say Connection: close: {results:?}"
+        results.iter().all(|(_, told)| *told),
+        "every connection told Connection: close: {results:?}"
     );
 }

@@ -222,6 +222,9 @@ fn fill_space(
         Ok(())
     })
     .map_err(|e| e.to_string())?;
+    // The server indexes each upload as it comes; the bulk commit above bypasses that, so
+    // the space is indexed here, as the server would have left it.
+    huisclos::domain::documents::search::refresh(core, space, &key).map_err(|e| e.to_string())?;
     Ok(n_files)
 }
 

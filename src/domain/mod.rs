@@ -12,6 +12,7 @@ pub mod dataroom;
 pub mod documents;
 pub mod drop_box;
 pub mod firms;
+pub mod hidden_chars;
 pub mod journal;
 pub mod mediation;
 pub mod messages;
@@ -21,7 +22,6 @@ pub mod server;
 pub mod spaces;
 
 pub mod access;
-pub mod hidden_chars;
 
 use crate::blobs::BlobStore;
 use crate::datadir::DataDir;

@@ -22,6 +22,11 @@ pub struct Job {
 
 /// Every periodic job, in the order they run.
 pub const JOBS: &[Job] = &[
+    // First: the dashboards' order ("most recent activity first") of every space in memory.
+    Job {
+        name: "space_activity",
+        run: crate::domain::spaces::pages::warm_activity,
+    },
     Job {
         name: "trash_purge",
         run: crate::domain::documents::folders::purge_trash,
@@ -79,7 +84,11 @@ pub const EVERY: Duration = Duration::from_secs(300);
 
 /// Runs every job as of `now`; returns what each handled (a failed job reports `None`).
 pub fn run_all(core: &Core, now: i64) -> Vec<(&'static str, Option<usize>)> {
-    JOBS.iter()
+    run_jobs(core, now, JOBS)
+}
+
+fn run_jobs(core: &Core, now: i64, jobs: &[Job]) -> Vec<(&'static str, Option<usize>)> {
+    jobs.iter()
         .map(|job| {
             let name = job.name;
             match (job.run)(core, now) {
@@ -102,19 +111,34 @@ pub fn run_all(core: &Core, now: i64) -> Vec<(&'static str, Option<usize>)> {
 pub struct Housekeeper {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Told when the thread ends.
+    ended: std::sync::mpsc::Receiver<()>,
 }
+
+/// How long a stop waits for a job in progress. A job can be long (the first search index
+/// repair of a big box after an upgrade); every job is idempotent and each of its steps a
+/// transaction of its own, so the process may exit in the middle of one: the next start
+/// takes it up. Without this bound a SIGTERM would wait for the job, past the service
+/// manager's patience.
+const STOP_WAIT: Duration = Duration::from_millis(500);
 
 impl Housekeeper {
     pub fn start(core: Arc<Core>) -> Result<Housekeeper, String> {
+        Housekeeper::start_with(core, JOBS)
+    }
+
+    fn start_with(core: Arc<Core>, jobs: &'static [Job]) -> Result<Housekeeper, String> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let (tell, ended) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("housekeeping".into())
             .spawn(move || {
+                let _ended = Ended(tell);
                 let mut last: Option<Instant> = None;
                 while !flag.load(Ordering::Relaxed) {
                     if last.is_none_or(|t| t.elapsed() >= EVERY) {
-                        run_all(&core, time::now());
+                        run_jobs(&core, time::now(), jobs);
                         last = Some(Instant::now());
                     }
                     std::thread::sleep(Duration::from_millis(250));
@@ -124,15 +148,33 @@ impl Housekeeper {
         Ok(Housekeeper {
             stop,
             thread: Some(thread),
+            ended,
         })
+    }
+}
+
+/// Tells the [`Housekeeper`] when its thread ends, however it ends (a panic included).
+struct Ended(std::sync::mpsc::Sender<()>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
     }
 }
 
 impl Drop for Housekeeper {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        let Some(t) = self.thread.take() else {
+            return;
+        };
+        match self.ended.recv_timeout(STOP_WAIT) {
+            Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                let _ = t.join();
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                log::info!("housekeeping: a job is still running; it resumes at the next start");
+            }
         }
     }
 }
@@ -140,6 +182,47 @@ impl Drop for Housekeeper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Released by the test when it is done: the job below blocks until then.
+    static RELEASE: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    static RELEASED: std::sync::Condvar = std::sync::Condvar::new();
+
+    static STARTED: AtomicBool = AtomicBool::new(false);
+
+    fn blocking_job(_: &Core, _: i64) -> Result<usize, String> {
+        STARTED.store(true, Ordering::SeqCst);
+        let mut released = RELEASE.lock().unwrap();
+        while !*released {
+            released = RELEASED.wait(released).unwrap();
+        }
+        Ok(0)
+    }
+
+    const BLOCKING: &[Job] = &[Job {
+        name: "blocking",
+        run: blocking_job,
+    }];
+
+    #[test]
+    fn a_stop_does_not_wait_for_a_long_job() {
+        let (_t, core) = crate::domain::firms::setup::tests_support::core();
+        let keeper = Housekeeper::start_with(Arc::new(core), BLOCKING).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !STARTED.load(Ordering::SeqCst) {
+            assert!(Instant::now() < deadline, "the job never started");
+            std::thread::yield_now();
+        }
+        let started = Instant::now();
+        drop(keeper);
+        let took = started.elapsed();
+        *RELEASE.lock().unwrap() = true;
+        RELEASED.notify_all();
+        assert!(
+            took >= STOP_WAIT,
+            "it waited for the job a moment: {took:?}"
+        );
+        assert!(took < STOP_WAIT * 4, "then let it be: {took:?}");
+    }
 
     #[test]
     fn job_names_are_unique() {

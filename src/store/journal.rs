@@ -92,6 +92,7 @@ pub fn append(
     let txn = store.db().begin_write().map_err(db)?;
     let entry = append_in(&txn, space, key, at, actor, action, target)?;
     txn.commit().map_err(db)?;
+    store.activity().touch(space, at);
     Ok(entry)
 }
 

@@ -102,6 +102,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "create the app password table (SMTP submission gateway)",
         apply: create_app_password_table,
     },
+    Migration {
+        name: "create the search index by token (filled in the background)",
+        apply: create_search_token_table,
+    },
 ];
 
 /// The schema version this binary writes.
@@ -262,6 +266,10 @@ fn create_copilot_table(txn: &WriteTransaction) -> Result<(), StoreError> {
 
 fn create_app_password_table(txn: &WriteTransaction) -> Result<(), StoreError> {
     create(txn, &[tables::APP_PASSWORDS])
+}
+
+fn create_search_token_table(txn: &WriteTransaction) -> Result<(), StoreError> {
+    create(txn, &[tables::SEARCH_TOKENS])
 }
 
 /// Brings the database to [`latest`], or refuses a newer one.

@@ -110,6 +110,8 @@ pub struct Store {
     /// The shred keys of spaces (`keys/vault` beside the database), outside the database so
     /// that backups never hold them.
     vault: crate::crypto::vault::Vault,
+    /// Each space's last activity, in memory only (see [`activity`]).
+    activity: spaces::activity::Activity,
 }
 
 impl std::fmt::Debug for Store {
@@ -132,7 +134,12 @@ impl Store {
             .map_err(db)?;
         let root = path.parent().unwrap_or(Path::new("."));
         let vault = crate::crypto::vault::Vault::new(crate::datadir::DataDir::new(root).vault());
-        let store = Store { db, keys, vault };
+        let store = Store {
+            db,
+            keys,
+            vault,
+            activity: spaces::activity::Activity::default(),
+        };
         migrations::run(&store)?;
         Ok(store)
     }
@@ -143,6 +150,10 @@ impl Store {
 
     pub fn vault(&self) -> &crate::crypto::vault::Vault {
         &self.vault
+    }
+
+    pub fn activity(&self) -> &spaces::activity::Activity {
+        &self.activity
     }
 
     pub fn keys_arc(&self) -> Arc<Keyring> {

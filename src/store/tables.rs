@@ -96,6 +96,10 @@ pub const SEARCH: Table = Table::new("search");
 /// space → how far its search index is current; space key.
 pub const SEARCH_STATE: Table = Table::new("search_state");
 
+/// Search index by token: `token | space | kind | item` → nothing; space key. The same rows
+/// as [`SEARCH`] in the order a query reads them (see `store::documents::search_tokens`).
+pub const SEARCH_TOKENS: Table = Table::new("search_tokens");
+
 /// `space | document | blob` → nothing (sealed empty, space key): the blob of every
 /// document version, read by the orphan sweep without opening any record.
 pub const BLOB_REFS: Table = Table::new("blob_refs");
@@ -226,6 +230,7 @@ pub const ALL: &[Table] = &[
     EXHIBIT_BLOBS,
     COPILOT_PROPOSALS,
     APP_PASSWORDS,
+    SEARCH_TOKENS,
 ];
 
 /// The table named `name`, if this version knows it.

@@ -2,6 +2,9 @@
 //!
 //! The rules of this feature; storage goes through `crate::store`.
 
+pub mod argon_memory;
+pub mod hash_queue;
+
 pub mod app_passwords;
 
 pub mod api_tokens;

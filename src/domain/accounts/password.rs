@@ -1,12 +1,14 @@
 //! Password hashing (argon2id) in a bounded pool, and the password policy.
 //!
 //! Hashing costs 19 MiB and tens of milliseconds; at most one per core but one runs at once,
-//! so a burst of sign-ins queues here instead of exhausting memory or starving other requests.
+//! in the queue of [`crate::domain::accounts::hash_queue`] (fair between networks, bounded per network), so a
+//! burst of sign-ins waits there instead of exhausting memory or starving other requests.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
+use argon2::password_hash::PasswordHash;
 
 use crate::domain::Invalid;
+use crate::domain::accounts::hash_queue::Ticket;
 use crate::secret::Secret;
 
 /// Argon2id parameters: OWASP's first recommendation (m = 19 MiB, t = 2, p = 1).
@@ -17,85 +19,22 @@ pub const MIN_LEN: usize = 12;
 
 const COMMON: &str = include_str!("common_passwords.txt");
 
-/// Hashes computed at once: all cores but one, so that a burst of sign-ins always leaves a
-/// core to the other pages.
-fn parallel() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get().saturating_sub(1).clamp(1, 4))
-        .unwrap_or(1)
-}
-
-type Job = Box<dyn FnOnce() + Send>;
-
-/// The hashing threads: long-lived, so the 19 MiB of each hash is reused by the same few
-/// allocator arenas instead of piling up in the arenas of every request thread.
-fn pool() -> Option<&'static std::sync::Mutex<std::sync::mpsc::Sender<Job>>> {
-    static POOL: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<Job>>>> =
-        std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<Job>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        for i in 0..parallel() {
-            let rx = rx.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("argon2-{i}"))
-                .spawn(move || {
-                    loop {
-                        let job = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                });
-            if spawned.is_err() {
-                log::error!("cannot start a hashing thread");
-                return None;
-            }
-        }
-        Some(std::sync::Mutex::new(tx))
-    })
-    .as_ref()
-}
-
-/// Runs `f` on one of the hashing threads and waits for its result (on the caller's thread
-/// when the pool could not start).
+/// Runs `f` on one of the hashing threads ([`crate::domain::accounts::hash_queue`]) and waits for its result.
 fn gated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let Some(pool) = pool() else {
-        return f();
-    };
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let job: Job = Box::new(move || {
-        let _ = tx.send(f());
-    });
-    let sent = pool.lock().map(|s| s.send(job));
-    match (sent, rx.recv()) {
-        (Ok(Ok(())), Ok(v)) => v,
-        // The job could not run (pool gone): nothing sensible but to fail closed upstream.
-        _ => {
-            log::error!("hashing pool unavailable");
-            std::process::abort()
-        }
-    }
+    crate::domain::accounts::hash_queue::run_local(f)
 }
 
-fn argon() -> Argon2<'static> {
+fn params() -> Params {
     // These constants are valid argon2 parameters; the fallback is never taken.
-    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default()
 }
 
 /// The PHC string of `password`.
 pub fn hash(password: &Secret) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::encode_b64(&crate::ids::random::<16>())?;
     let password = password.clone();
     gated(move || {
-        argon()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
+        crate::domain::accounts::argon_memory::hash(password.expose().as_bytes(), params())
+            .ok_or(argon2::password_hash::Error::Password)
     })
 }
 
@@ -107,23 +46,48 @@ pub fn verify(password: &Secret, phc: &str) -> (bool, bool) {
     };
     let (pw, owned) = (password.clone(), phc.to_owned());
     let ok = gated(move || {
-        PasswordHash::new(&owned)
-            .is_ok_and(|p| argon().verify_password(pw.expose().as_bytes(), &p).is_ok())
+        PasswordHash::new(&owned).is_ok_and(|p| {
+            crate::domain::accounts::argon_memory::verify(pw.expose().as_bytes(), &p)
+        })
     });
-    let outdated = parsed.algorithm.as_str() != "argon2id"
-        || Params::try_from(&parsed).is_ok_and(|p| {
-            p.m_cost() != M_COST_KIB || p.t_cost() != T_COST || p.p_cost() != P_COST
-        });
-    (ok, ok && outdated)
+    (ok, ok && outdated(&parsed))
+}
+
+/// Whether `password` matches `phc`, checked in the turn of a sign-in's `ticket`; and
+/// whether the hash should be redone (as [`verify`]).
+pub fn verify_in_turn(ticket: &Ticket, password: &Secret, phc: &str) -> (bool, bool) {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return (false, false);
+    };
+    let (pw, owned) = (password.clone(), phc.to_owned());
+    let ok = ticket.verify(move || {
+        PasswordHash::new(&owned).is_ok_and(|p| {
+            crate::domain::accounts::argon_memory::verify(pw.expose().as_bytes(), &p)
+        })
+    });
+    (ok, ok && outdated(&parsed))
+}
+
+fn outdated(parsed: &PasswordHash<'_>) -> bool {
+    parsed.algorithm.as_str() != "argon2id"
+        || Params::try_from(parsed)
+            .is_ok_and(|p| p.m_cost() != M_COST_KIB || p.t_cost() != T_COST || p.p_cost() != P_COST)
 }
 
 /// Spends the time of a verification without a hash, so that an unknown address answers as
-/// slowly as a known one.
-pub fn verify_dummy(password: &Secret) {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let phc =
-        DUMMY.get_or_init(|| hash(&Secret::new("dummy password for timing")).unwrap_or_default());
-    let _ = verify(password, phc);
+/// slowly as a known one (see [`crate::domain::accounts::hash_queue`]: its turn on a hashing thread, asleep).
+pub fn verify_dummy(ticket: &Ticket, password: &Secret) {
+    let pw = password.clone();
+    ticket.pretend(move || {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let phc = DUMMY.get_or_init(|| {
+            crate::domain::accounts::argon_memory::hash(b"dummy password for timing", params())
+                .unwrap_or_default()
+        });
+        PasswordHash::new(phc).is_ok_and(|p| {
+            crate::domain::accounts::argon_memory::verify(pw.expose().as_bytes(), &p)
+        })
+    });
 }
 
 /// The policy: at least [`MIN_LEN`] characters, not a common password, confirmed.
@@ -154,6 +118,8 @@ pub fn check_policy(password: &Secret, confirm: &Secret) -> Result<(), Invalid> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use argon2::{Algorithm, Argon2, Version};
 
     #[test]
     fn hash_and_verify() {

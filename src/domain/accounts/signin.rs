@@ -35,7 +35,15 @@ pub enum Outcome {
     Locked(u64),
     /// Too many failures from this network address: try again in this many seconds.
     NetworkLocked(u64),
+    /// Too many sign-ins of this network address are already waiting to be checked: try
+    /// again in this many seconds (nothing was counted).
+    Busy(u64),
 }
+
+/// The wait suggested to a network refused with [`Outcome::Busy`].
+pub const BUSY_RETRY_SECS: u64 = 2;
+/// How long a [`Outcome::Busy`] answer is held.
+const BUSY_HOLD: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Appends to the journal of the account's firm, or of each firm whose spaces it is in.
 pub fn journal(core: &Core, account: &Account, event: &str, ip: &str) {
@@ -80,6 +88,14 @@ pub fn with_password(
     ip: &str,
 ) -> Result<Outcome, StoreError> {
     let keys = [addr_key(core, email), ip_key(core, ip)];
+    // A place in the hashing queue first: a network with too many sign-ins waiting is
+    // refused before anything is counted, looked up or hashed (the same for any address).
+    let Ok(ticket) = crate::domain::accounts::hash_queue::admit(&keys[1]) else {
+        // Held a moment before answering: a client that retries at once (a script) then
+        // costs a sleeping thread, not a stream of requests that takes the pages' core.
+        std::thread::sleep(BUSY_HOLD);
+        return Ok(Outcome::Busy(BUSY_RETRY_SECS));
+    };
     let reservation = match reserve(core, &keys)? {
         Admission::Go(r) => r,
         Admission::Refused(refused) => return Ok(refused),
@@ -90,7 +106,7 @@ pub fn with_password(
         .and_then(|a| a.password_hash.clone().map(|h| (a, h)))
     {
         Some((a, phc)) => {
-            let (ok, rehash) = password::verify(password_in, &phc);
+            let (ok, rehash) = password::verify_in_turn(&ticket, password_in, &phc);
             if ok && rehash {
                 let mut a2 = a.clone();
                 if let Ok(h) = password::hash(password_in) {
@@ -105,7 +121,7 @@ pub fn with_password(
             ok && a.active
         }
         None => {
-            password::verify_dummy(password_in);
+            password::verify_dummy(&ticket, password_in);
             false
         }
     };

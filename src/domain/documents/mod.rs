@@ -5,6 +5,8 @@
 //! The file is encrypted to the blob folder first (temp, fsync, rename), then the record that
 //! references it is committed: a failure at any point leaves no half document.
 
+pub mod search_query;
+
 pub mod seen;
 
 pub mod folders;

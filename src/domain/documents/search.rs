@@ -14,10 +14,10 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::crypto::space_key::SpaceKey;
-use crate::domain::access::{self, SpaceAccess};
+use crate::domain::access::SpaceAccess;
 use crate::domain::{Core, documents};
 
+use crate::crypto::space_key::SpaceKey;
 use crate::ids::{DocumentId, SpaceId};
 use crate::model::time;
 use crate::store::accounts::Account;
@@ -31,8 +31,7 @@ const KIND_MESSAGE: u8 = 3;
 const MIN_PREFIX: usize = 3;
 /// Longer words are indexed, and searched, by their first characters only.
 const MAX_PREFIX: usize = 24;
-/// At most this many words of a query count; at most this many results are shown.
-const MAX_TERMS: usize = 8;
+/// At most this many results are shown.
 pub const MAX_RESULTS: usize = 50;
 
 /// The journal actions after which a space's indexed texts (title, live file names,
@@ -91,9 +90,16 @@ fn prefixes(word: &str) -> Vec<String> {
     out
 }
 
-fn token(key: &SpaceKey, text: &str) -> [u8; 16] {
+/// The rows' scheme (see [`State::version`]): tokens under the owning firm's key, kept in
+/// query order too. An index of another version is rebuilt by the background repair.
+pub const VERSION: u32 = 2;
+
+/// The token of a word prefix: an HMAC under a key derived from the owning firm's key, the
+/// same for every space of the firm, so that a query computes it once per firm rather than
+/// once per space (see `store::documents::search_tokens`).
+pub(super) fn token(firm_root: &[u8; 32], text: &str) -> [u8; 16] {
     let mut k = [0u8; 32];
-    crate::crypto::hkdf(key.blob_root(), b"huisclos", b"search tokens v1", &mut k);
+    crate::crypto::hkdf(firm_root, b"huisclos", b"search tokens v2", &mut k);
     let tag = ring::hmac::sign(
         &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &k),
         text.as_bytes(),
@@ -103,35 +109,49 @@ fn token(key: &SpaceKey, text: &str) -> [u8; 16] {
     out
 }
 
-fn add(rows: &mut HashSet<([u8; 16], Hit)>, key: &SpaceKey, text: &str, hit: Hit) {
+fn add(rows: &mut HashSet<([u8; 16], Hit)>, root: &[u8; 32], text: &str, hit: Hit) {
     for w in words(text) {
         for p in prefixes(&w) {
-            rows.insert((token(key, &p), hit));
+            rows.insert((token(root, &p), hit));
         }
     }
 }
 
 /// Rebuilds the space's index if its journal grew since the last build; true if rebuilt.
+/// Called after each change of indexed text ([`crate::domain::journal`]) and by the background
+/// repair, never by a query.
 pub fn refresh(core: &Core, space: SpaceId, key: &SpaceKey) -> Result<bool, StoreError> {
     let len = search::journal_len(&core.store, space)?;
     let state = search::state(&core.store, space, key)?;
-    if state.journal_len == len && len > 0 {
+    let current = state.version == VERSION;
+    if current && state.journal_len == len && len > 0 {
         return Ok(false);
     }
     // Reads, downloads and membership changes alter no indexed text: move the mark only.
-    if state.journal_len > 0 && state.journal_len < len {
+    if current && state.journal_len > 0 && state.journal_len < len {
         let since = search::actions_since(&core.store, space, key, state.journal_len)?;
         if !since.iter().any(|a| CHANGES_TEXT.contains(&a.as_str())) {
-            search::set_state(&core.store, space, key, &State { journal_len: len })?;
+            let state = State {
+                journal_len: len,
+                version: VERSION,
+            };
+            search::set_state(&core.store, space, key, &state)?;
             return Ok(false);
         }
     }
+    let Some(entry) = spaces::entry(&core.store, space)? else {
+        return Ok(false);
+    };
+    let Some(firm_key) = crate::store::firms::key(&core.store, entry.firm)? else {
+        return Ok(false);
+    };
+    let root = firm_key.blob_root();
     let mut rows = HashSet::new();
     if let Some(meta) = spaces::meta(&core.store, space, key)? {
         let item = space.0;
         add(
             &mut rows,
-            key,
+            root,
             &meta.title,
             Hit {
                 kind: KIND_SPACE,
@@ -143,7 +163,7 @@ pub fn refresh(core: &Core, space: SpaceId, key: &SpaceKey) -> Result<bool, Stor
         if d.deleted_at.is_none() {
             add(
                 &mut rows,
-                key,
+                root,
                 &d.name,
                 Hit {
                     kind: KIND_DOCUMENT,
@@ -155,7 +175,7 @@ pub fn refresh(core: &Core, space: SpaceId, key: &SpaceKey) -> Result<bool, Stor
     for m in store_msgs::list(&core.store, space, key)? {
         add(
             &mut rows,
-            key,
+            root,
             &m.body,
             Hit {
                 kind: KIND_MESSAGE,
@@ -164,8 +184,93 @@ pub fn refresh(core: &Core, space: SpaceId, key: &SpaceKey) -> Result<bool, Stor
         );
     }
     let rows: Vec<_> = rows.into_iter().collect();
-    search::replace(&core.store, space, key, &rows, &State { journal_len: len })?;
+    let state = State {
+        journal_len: len,
+        version: VERSION,
+    };
+    search::replace(&core.store, space, key, &rows, &state)?;
     log::debug!("search index of space {space} rebuilt: {} rows", rows.len());
+    Ok(true)
+}
+
+/// After a journaled `action` in `space`: brings its index up to date when the action may
+/// change indexed text. A failure is logged, not returned: the change itself is done, and
+/// the background repair ([`refresh_all`]) catches the index up.
+pub fn after_change(core: &Core, space: SpaceId, key: &SpaceKey, action: &str, target: &str) {
+    if !CHANGES_TEXT.contains(&action) {
+        return;
+    }
+    let done = match add_one(core, space, key, action, target) {
+        Ok(true) => Ok(true),
+        Ok(false) => refresh(core, space, key),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = done {
+        log::warn!("search index of space {space} not updated (repaired later): {e}");
+    }
+}
+
+/// The common changes, an upload and a message, only add an item: its rows are added to
+/// an index that was current just before (else `false`: the caller rebuilds), so that the
+/// thousandth upload into a space costs as little as the first.
+fn add_one(
+    core: &Core,
+    space: SpaceId,
+    key: &SpaceKey,
+    action: &str,
+    target: &str,
+) -> Result<bool, StoreError> {
+    let len = search::journal_len(&core.store, space)?;
+    let state = search::state(&core.store, space, key)?;
+    if state.version != VERSION || state.journal_len.checked_add(1) != Some(len) {
+        return Ok(false);
+    }
+    let Some(entry) = spaces::entry(&core.store, space)? else {
+        return Ok(false);
+    };
+    let Some(firm_key) = crate::store::firms::key(&core.store, entry.firm)? else {
+        return Ok(false);
+    };
+    let root = firm_key.blob_root();
+    let mut rows = HashSet::new();
+    let id = target.split(':').nth(1).unwrap_or_default();
+    match action {
+        "uploaded" => {
+            let Some(doc) = DocumentId::parse(id) else {
+                return Ok(false);
+            };
+            let Some(d) = store_docs::document(&core.store, space, key, doc)? else {
+                return Ok(false);
+            };
+            if d.deleted_at.is_none() {
+                let hit = Hit {
+                    kind: KIND_DOCUMENT,
+                    item: doc.0,
+                };
+                add(&mut rows, root, &d.name, hit);
+            }
+        }
+        "message_posted" => {
+            let Some(m) = store_msgs::list(&core.store, space, key)?
+                .into_iter()
+                .find(|m| m.id.hex() == id)
+            else {
+                return Ok(false);
+            };
+            let hit = Hit {
+                kind: KIND_MESSAGE,
+                item: m.id.0,
+            };
+            add(&mut rows, root, &m.body, hit);
+        }
+        _ => return Ok(false),
+    }
+    let rows: Vec<_> = rows.into_iter().collect();
+    let state = State {
+        journal_len: len,
+        version: VERSION,
+    };
+    search::add(&core.store, space, key, &rows, &state)?;
     Ok(true)
 }
 
@@ -193,42 +298,13 @@ pub struct Found {
     pub at: String,
 }
 
-/// The items matching every word of `query` in the spaces `account` can see.
+/// The items matching every word of `query` in the spaces `account` can see (see
+/// [`crate::domain::documents::search_query`]: the index is read as it is, never rebuilt here).
 pub fn search(core: &Core, account: &Account, query: &str) -> Result<Vec<Found>, StoreError> {
-    let terms: Vec<String> = words(query).into_iter().take(MAX_TERMS).collect();
-    if terms.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for (space, _) in spaces::of_account(&core.store, account.id)? {
-        let Ok(access) = access::space(core, account, space) else {
-            continue;
-        };
-        refresh(core, space, access.key())?;
-        let mut hits: Option<HashSet<Hit>> = None;
-        for t in &terms {
-            let found: HashSet<Hit> =
-                search::lookup(&core.store, space, access.key(), &token(access.key(), t))?
-                    .into_iter()
-                    .collect();
-            hits = Some(match hits {
-                None => found,
-                Some(h) => h.intersection(&found).copied().collect(),
-            });
-        }
-        let hits = hits.unwrap_or_default();
-        if !hits.is_empty() {
-            materialise(core, &access, &hits, &mut out)?;
-        }
-        if out.len() >= MAX_RESULTS {
-            break;
-        }
-    }
-    out.truncate(MAX_RESULTS);
-    Ok(out)
+    crate::domain::documents::search_query::run(core, account, query)
 }
 
-fn materialise(
+pub(super) fn materialise(
     core: &Core,
     access: &SpaceAccess,
     hits: &HashSet<Hit>,
@@ -290,64 +366,4 @@ fn materialise(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_are_folded_and_prefixes_indexed() {
-        assert_eq!(
-            words("Débiteur: l'ŒUVRE, n°12 — Façade"),
-            ["debiteur", "oeuvre", "12", "facade"]
-        );
-        assert_eq!(prefixes("conclusions")[..3], ["conclusions", "con", "conc"]);
-        assert_eq!(prefixes("ab"), ["ab"]);
-        let long = "a".repeat(40);
-        assert_eq!(words(&long)[0].len(), MAX_PREFIX);
-    }
-
-    #[test]
-    fn only_actions_that_change_text_rebuild_the_index() {
-        use crate::domain::firms::setup::tests_support::core;
-        use crate::domain::firms::setup::{SetupInput, complete};
-        let (_t, core) = core();
-        let input = SetupInput {
-            firm_name: "Cabinet".into(),
-            admin_name: "Admin".into(),
-            admin_email: "admin@example.fr".into(),
-            password: crate::secret::Secret::new("a long enough passphrase 1"),
-            password_confirm: crate::secret::Secret::new("a long enough passphrase 1"),
-            lang: "fr".into(),
-        };
-        let (_, id) = complete(&core, None, &input).unwrap();
-        let account = crate::store::accounts::by_id(&core.store, id)
-            .unwrap()
-            .unwrap();
-        let staff = access::staff(&account).unwrap();
-        let space =
-            crate::domain::spaces::create(&core, &staff, "Affaire", "dossier", None).unwrap();
-        let a = access::space(&core, &account, space).unwrap();
-        assert!(refresh(&core, space, a.key()).unwrap(), "first build");
-        assert!(!refresh(&core, space, a.key()).unwrap(), "nothing new");
-        crate::domain::journal::append(&core, &a, "downloaded", "document:x").unwrap();
-        assert!(
-            !refresh(&core, space, a.key()).unwrap(),
-            "a download changes no text"
-        );
-        assert_eq!(search(&core, &account, "affaire").unwrap().len(), 1);
-        let up = a.upload().unwrap();
-        documents::upload(&core, &up, None, "Zanzibar.pdf", &b"x"[..]).unwrap();
-        assert!(
-            refresh(&core, space, a.key()).unwrap(),
-            "an upload adds a name"
-        );
-        assert_eq!(search(&core, &account, "zanzi").unwrap().len(), 1);
-    }
-
-    #[test]
-    fn tokens_differ_between_spaces_and_hide_the_word() {
-        let (a, b) = (SpaceKey::generate(), SpaceKey::generate());
-        assert_ne!(token(&a, "contrat"), token(&b, "contrat"));
-        assert_eq!(token(&a, "contrat"), token(&a, "contrat"));
-        assert!(!token(&a, "contrat").windows(3).any(|w| w == b"con"));
-    }
-}
+mod tests;

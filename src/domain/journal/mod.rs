@@ -113,6 +113,9 @@ pub fn append_as(
     match journal::append(&core.store, space, key, time::now(), actor, action, target) {
         Ok(e) => {
             log::debug!("journal of space {space}: entry {} ({action})", e.seq);
+            // Every change of indexed text is journaled: the index follows here, so that a
+            // search never has to rebuild it.
+            crate::domain::documents::search::after_change(core, space, key, action, target);
             Ok(())
         }
         Err(e) => {

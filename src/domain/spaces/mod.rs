@@ -9,6 +9,7 @@ pub mod delete;
 pub mod duplicate;
 pub mod firm_templates;
 pub mod invites;
+pub mod pages;
 pub mod retention;
 pub mod settings;
 pub mod templates;
@@ -76,6 +77,14 @@ pub fn create(
         None => None,
     };
     let (id, _) = blueprint::insert(core, staff.firm, staff.account.id, title, &bp, &target)?;
+    // The creation is journaled inside the insert's own transaction: index the title now.
+    if let Some(key) = spaces::entry(&core.store, id)?
+        .map(|e| spaces::key(&core.store, id, &e))
+        .transpose()?
+        .flatten()
+    {
+        crate::domain::documents::search::after_change(core, id, &key, "space_created", "");
+    }
     let access = crate::domain::access::space(core, staff.account, id)
         .map_err(|_| StoreError::Corrupt("new space"))?;
     if let Some(m) = access.manage() {
@@ -117,31 +126,44 @@ pub struct SpaceLine {
 pub fn list_for(core: &Core, account: AccountId) -> Result<Vec<SpaceLine>, StoreError> {
     let mut out = Vec::new();
     for (id, m) in spaces::of_account(&core.store, account)? {
-        let Some(entry) = spaces::entry(&core.store, id)? else {
-            continue;
-        };
-        let Some(key) = spaces::key(&core.store, id, &entry)? else {
-            continue;
-        };
-        let Some(meta) = spaces::meta(&core.store, id, &key)? else {
-            continue;
-        };
-        let firm = firms::profile(&core.store, entry.firm)?;
-        out.push(SpaceLine {
-            id: id.hex(),
-            title: meta.title,
-            template: meta.template,
-            profile: m.profile.id(),
-            firm_name: firm.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
-            colour: firm.map(|f| f.colour).unwrap_or_default(),
-            archived: meta.archived,
-            unread: crate::domain::messages::unread(core, id, &key, account)?,
-        });
+        if let Some(line) = line(core, account, id, &m)? {
+            out.push(line);
+        }
     }
     out.sort_by(|a, b| {
         (&a.firm_name, a.title.to_lowercase()).cmp(&(&b.firm_name, b.title.to_lowercase()))
     });
     Ok(out)
+}
+
+/// The line of space `id` in the list of `account`, member with `m`; `None` for a space
+/// that cannot be opened (being deleted, or its key gone).
+pub fn line(
+    core: &Core,
+    account: AccountId,
+    id: SpaceId,
+    m: &spaces::Membership,
+) -> Result<Option<SpaceLine>, StoreError> {
+    let Some(entry) = spaces::entry(&core.store, id)? else {
+        return Ok(None);
+    };
+    let Some(key) = spaces::key(&core.store, id, &entry)? else {
+        return Ok(None);
+    };
+    let Some(meta) = spaces::meta(&core.store, id, &key)? else {
+        return Ok(None);
+    };
+    let firm = firms::profile(&core.store, entry.firm)?;
+    Ok(Some(SpaceLine {
+        id: id.hex(),
+        title: meta.title,
+        template: meta.template,
+        profile: m.profile.id(),
+        firm_name: firm.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
+        colour: firm.map(|f| f.colour).unwrap_or_default(),
+        archived: meta.archived,
+        unread: crate::domain::messages::unread(core, id, &key, account)?,
+    }))
 }
 
 /// A member as shown in a space.

@@ -8,6 +8,8 @@
 //! those rows; a row whose document is gone (a purge removes documents by key) counts for
 //! nothing and is removed by the sweep.
 
+pub mod search_tokens;
+
 pub mod search;
 pub mod trash;
 pub mod uploads;

@@ -25,6 +25,10 @@ pub struct Hit {
 pub struct State {
     /// The journal length the index reflects.
     pub journal_len: u64,
+    /// The token scheme of the rows: absent (0) for rows made before tokens were keyed by
+    /// firm and kept in query order too ([`crate::store::documents::search_tokens`]), which are rebuilt.
+    #[serde(default)]
+    pub version: u32,
 }
 
 fn row(space: SpaceId, token: &[u8; 16], hit: Hit) -> [u8; ROW] {
@@ -131,6 +135,41 @@ pub fn replace(
                 &row(space, token, *hit),
                 &(),
             )?;
+            crate::store::documents::search_tokens::put_in(&txn, key, space, token, *hit)?;
+        }
+        let mut s = txn.open_table(SEARCH_STATE).map_err(db)?;
+        put(
+            &mut s,
+            SEARCH_STATE.name(),
+            &records,
+            space.as_bytes(),
+            state,
+        )?;
+    }
+    txn.commit().map_err(db)
+}
+
+/// Adds `rows` to a space's index and records `state`, in one transaction (one new item).
+pub fn add(
+    store: &Store,
+    space: SpaceId,
+    key: &SpaceKey,
+    rows: &[([u8; 16], Hit)],
+    state: &State,
+) -> Result<(), StoreError> {
+    let records = key.records();
+    let txn = store.db().begin_write().map_err(db)?;
+    {
+        let mut t = txn.open_table(SEARCH).map_err(db)?;
+        for (token, hit) in rows {
+            put(
+                &mut t,
+                SEARCH.name(),
+                &records,
+                &row(space, token, *hit),
+                &(),
+            )?;
+            crate::store::documents::search_tokens::put_in(&txn, key, space, token, *hit)?;
         }
         let mut s = txn.open_table(SEARCH_STATE).map_err(db)?;
         put(
@@ -146,6 +185,7 @@ pub fn replace(
 
 /// Removes a space's rows and state inside the caller's transaction (space deletion).
 pub fn clear_in(txn: &WriteTransaction, space: SpaceId) -> Result<(), StoreError> {
+    crate::store::documents::search_tokens::remove_space_in(txn, space)?;
     let mut t = txn.open_table(SEARCH).map_err(db)?;
     let mut start = [0u8; ROW];
     start[..16].copy_from_slice(&space.0);

@@ -9,6 +9,9 @@
 //! The space key of a space created since the key vault is wrapped by its firm key *and*
 //! its shred key (`keys/vault`, outside backups): see [`crate::crypto::vault`].
 
+pub mod activity;
+pub mod pages;
+
 pub mod copilot_proposals;
 pub mod firm_templates;
 pub mod invites;

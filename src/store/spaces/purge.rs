@@ -57,6 +57,9 @@ pub fn purge(store: &Store, space: SpaceId) -> Result<usize, StoreError> {
         .collect();
     remove_keys(&txn, DOCUMENT_SPACES, &docs)?;
     n += docs.len();
+    // The search rows in query order start with a token, not the space: listed by its
+    // space-first rows, so before those go.
+    crate::store::documents::search::clear_in(&txn, space)?;
     for table in tables::ALL {
         let keys = prefixed(&txn, *table, space)?;
         n += keys.len();

@@ -176,7 +176,8 @@ describe('an arbitration: exhibits communicated, bordereau, acknowledgement, evi
   app.test('party R acknowledges receipt in the UI with one click; D sees it', async () => {
     const { page, guard } = state.r;
     await exhibitsTab(page);
-    await page.getByRole('link', { name: /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/ }).first().click();
+    // A communication is named by its date, written the French way ("7 déc. 2026 à 01:17").
+    await page.getByRole('link', { name: /\d{1,2}\s\S+\s\d{4}\sà\s\d{2}:\d{2}/ }).first().click();
     await page.getByRole('heading', { level: 1, name: /^Communication de pièces/ }).waitFor();
     for (const title of EXHIBITS) await page.getByRole('cell', { name: title }).waitFor();
     await a11y.check(page, 'communication (party R, before acknowledging)');

@@ -184,8 +184,12 @@ fn burst(core: &Core, a: &Account, n: usize, guess: impl Fn() -> Outcome + Sync)
             .collect();
         threads.into_iter().map(|h| h.join().unwrap()).collect()
     });
+    // Beyond the hashing queue's places for one network, a guess is refused before it is
+    // counted or checked (`hash_queue`): that too is a guess not checked.
     assert!(
-        outcomes.iter().all(|o| matches!(o, Outcome::Locked(_))),
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Locked(_) | Outcome::Busy(_))),
         "{outcomes:?}"
     );
     journal_count(core, a, "failed") + journal_count(core, a, "locked") - before

@@ -43,6 +43,7 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request, _: &[&str]) -> Result<Response, AppE
         }
         signin::Outcome::Wait(secs) => Ok(throttled(ctx, "error_sign_in_wait", secs)),
         signin::Outcome::Locked(secs) => Ok(throttled(ctx, "error_sign_in_locked", secs)),
+        signin::Outcome::Busy(secs) => Ok(throttled(ctx, "error_sign_in_busy", secs)),
         signin::Outcome::NetworkLocked(secs) => {
             Ok(throttled(ctx, "error_sign_in_network_locked", secs))
         }

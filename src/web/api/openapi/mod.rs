@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document of `/api/v1`. A test checks that every API route of the router is
 //! described here, with its method, so the document cannot fall behind the code.
 
+pub mod spaces;
+
 pub mod app_passwords;
 
 pub mod agenda;
@@ -126,6 +128,7 @@ pub fn document() -> Value {
     crate::web::api::server_show::describe(&mut doc);
     crate::web::api::openapi::files::describe(&mut doc);
     crate::web::api::openapi::app_passwords::describe(&mut doc);
+    crate::web::api::openapi::spaces::describe(&mut doc);
     doc["paths"]["/session"]["post"]["responses"]["429"] =
         json!({"$ref": "#/components/responses/Throttled"});
     // Last: it completes what every module above described.

@@ -80,6 +80,7 @@ pub fn finish(
         Outcome::NetworkLocked(secs) => refuse(ctx, "error_sign_in_network_locked", secs, retry),
         Outcome::Wait(secs) => refuse(ctx, "error_sign_in_wait", secs, retry),
         Outcome::Locked(secs) => refuse(ctx, "error_sign_in_locked", secs, retry),
+        Outcome::Busy(secs) => refuse(ctx, "error_sign_in_busy", secs, retry),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use rouille::{Request, Response};
 
-use crate::domain::{access, spaces, spaces::templates};
+use crate::domain::{access, spaces::pages, spaces::templates};
 use crate::error::AppError;
 use crate::web::context::Ctx;
 use crate::web::form::Form;
@@ -19,13 +19,23 @@ pub fn render(
     form: &Form,
 ) -> Result<Response, AppError> {
     let (core, user) = ctx.signed_in()?;
-    let list = spaces::list_for(core, user.id)?;
-    let total = list.len();
+    // A page of spaces, latest activity first; `?after=` is the "more" link's cursor.
     let client = crate::ids::AccountId::parse(form.get("client"));
-    let (list, clients) = match access::staff(user) {
-        Some(_) => crate::domain::spaces::dashboard::filter(core, list, form.get("t"), client)?,
-        None => (list, Vec::new()),
-    };
+    let filters = access::staff(user).map(|_| (form.get("t"), client));
+    let after = Some(form.get("after"));
+    let page = pages::dashboard(core, user.id, filters, after)?
+        .map_err(|_| AppError::BadRequest("error_bad_cursor"))?;
+    let (list, clients, total) = (page.lines, page.clients, page.total);
+    let more = page.next.map(|next| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("after", &next);
+        for k in ["t", "client"] {
+            if !form.get(k).is_empty() {
+                q.append_pair(k, form.get(k));
+            }
+        }
+        format!("/?{}", q.finish())
+    });
     let relay = !ctx.app.config.smtp.host.trim().is_empty();
     let template_ids: Vec<&str> = templates::TEMPLATES.iter().map(|t| t.id).collect();
     let resp = crate::web::ui::page(
@@ -35,6 +45,7 @@ pub fn render(
             relay => relay,
             spaces => list,
             total => total,
+            more => more,
             clients => clients,
             filter_t => form.get("t"),
             filter_client => form.get("client"),
