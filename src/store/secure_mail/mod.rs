@@ -57,6 +57,20 @@ pub struct MailEntry {
     pub ended: Option<Ended>,
     /// The key, files and records are destroyed (the end is complete).
     pub shredded: bool,
+    /// Set on a mail started by the SMTP gateway (absent in entries written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayMark>,
+}
+
+/// What marks a mail started by the SMTP gateway, in its entry (same commit as the entry,
+/// so a crash can never leave a gateway draft that does not say so).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayMark {
+    /// Keyed hash (hex) of the submitted message's identity (sender account and SHA-256 of
+    /// the whole message as received, its Message-ID header included), once stored.
+    pub identity: Option<String>,
+    /// The 250 may be given: sent, every notice and the sender's confirmation queued.
+    pub done: bool,
 }
 
 /// A fresh key for mail `id` of `firm`: its shred key is written to the vault first (a
@@ -312,6 +326,7 @@ mod tests {
             recipients: 0,
             ended: None,
             shredded: false,
+            gateway: None,
         };
         set_entry(&store, id, &e).unwrap();
         let back = key(&store, id, &e).unwrap().unwrap();
