@@ -298,6 +298,7 @@ impl Bodies {
         }
         let name = file_name(h, self.files);
         secure_mail::store_file(core, l, None, &name, r, now)?;
+        recover::crash_point("gateway_file_stored");
         Ok(())
     }
 
