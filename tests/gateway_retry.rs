@@ -79,7 +79,10 @@ fn armed(dir: &Path, point: &str) -> (Server, u16, String) {
 fn died(s: &mut Server) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while s.child.try_wait().unwrap().is_none() {
-        assert!(std::time::Instant::now() < deadline, "the box did not crash");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the box did not crash"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(s.stderr().contains("crash point"), "{}", s.stderr());
@@ -105,7 +108,11 @@ fn killed_inside_send_the_retry_gets_the_same_mail_and_one_notice() {
     // The mail died marked sent, before its notice: the start queued it.
     eml::wait_for(&s.data, "To: retry@x.fr");
     let jar = sign_in(&s, ADMIN, PASSWORD).unwrap();
-    let listed = s.get("/mail", &jar).text().matches("SENTINEL-RETRY-3").count();
+    let listed = s
+        .get("/mail", &jar)
+        .text()
+        .matches("SENTINEL-RETRY-3")
+        .count();
     assert!(listed > 0);
     // The client, which never saw a 250, sends the same message again.
     let (code, text) = submit(port, &password, "retry@x.fr", &msg);

@@ -301,6 +301,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_gateway_mark_is_kept_and_entries_written_before_it_still_read() {
+        let firm = FirmId::random();
+        let sender = AccountId::random();
+        let old = format!(
+            r#"{{"firm":"{firm}","sender":"{sender}","wrapped_key":"","created_at":1,"sent_at":null,"expires_at":2,"recipients":0,"ended":null,"shredded":false}}"#
+        );
+        let e: MailEntry = serde_json::from_str(&old).unwrap();
+        assert_eq!(e.gateway, None);
+        // Unmarked entries are written as before; a mark survives the round trip.
+        assert!(!serde_json::to_string(&e).unwrap().contains("gateway"));
+        let mut marked = e.clone();
+        marked.gateway = Some(GatewayMark {
+            identity: Some("ab".into()),
+            done: false,
+        });
+        let back: MailEntry =
+            serde_json::from_str(&serde_json::to_string(&marked).unwrap()).unwrap();
+        assert_eq!(back.gateway, marked.gateway);
+    }
+
+    #[test]
     fn shredding_the_vault_file_closes_the_mail_and_blobs_are_indexed() {
         let (_d, store) = crate::store::testing::temp_store();
         let firm = FirmId::random();
