@@ -1,8 +1,8 @@
 //! Nothing accepted by the SMTP gateway is lost, nothing refused is half kept: the box is
 //! killed (SIGKILL) right after the client read the 250 after DATA, and restarted: the
 //! secure mail is in the sender's "Courrier sécurisé" and its notice is written exactly
-//! once. Killed in the middle of DATA instead: after the restart no mail, no notice, and
-//! no temporary file are left.
+//! once. Killed in the middle of DATA instead: after the restart no mail, no notice, no
+//! temporary file, no stored file and no mail key (the draft's vault file) are left.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::{self, api, eml, gateway};
@@ -35,14 +35,33 @@ fn client_until(port: u16, password: &str, args: &[&str], marker: &str) -> std::
     child
 }
 
-fn restart(s: Server, dir: &Path) -> Server {
+pub fn restart(s: Server, dir: &Path) -> Server {
     let data = s.data.clone();
     drop(s); // SIGKILL (Server's drop), and reaped
     let cfg = dir.join("huisclos.toml");
     Server::start(&data, &["--config", cfg.to_str().unwrap()])
 }
 
-fn notices_to(data: &Path, to: &str) -> usize {
+/// How many files are under `dir` (all depths; none if it does not exist).
+pub fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
+        .sum()
+}
+
+/// Stored files (blobs) and mail keys (vault files): what an unfinished draft would leave.
+pub fn kept(data: &Path) -> (usize, usize) {
+    (
+        files_under(&data.join("blobs")),
+        files_under(&data.join("keys/vault")),
+    )
+}
+
+pub fn notices_to(data: &Path, to: &str) -> usize {
     eml::all(data)
         .iter()
         .filter(|m| m.contains(&format!("To: {to}")))
@@ -84,6 +103,7 @@ fn killed_in_the_middle_of_data_nothing_is_left() {
     let (s, port, _) = gateway::start_gateway(dir.path(), "");
     let auth = bearer(&s, ADMIN);
     let (_, password) = gateway::app_password(&s, &auth, "Outlook");
+    let before = kept(&s.data);
     let mut client = client_until(
         port,
         &password,
@@ -101,6 +121,8 @@ fn killed_in_the_middle_of_data_nothing_is_left() {
     let _ = client.kill();
     let _ = client.wait();
     assert_eq!(std::fs::read_dir(s.data.join("tmp")).unwrap().count(), 0);
+    // The draft started for the message is gone with its key, before the gateway serves.
+    assert_eq!(kept(&s.data), before);
     let jar = sign_in(&s, ADMIN, PASSWORD).unwrap();
     assert!(!s.get("/mail", &jar).text().contains("SENTINEL-HALF-2"));
     assert_eq!(notices_to(&s.data, "half@x.fr"), 0);

@@ -2,7 +2,8 @@
 """A mail client Huis Clos did not write (Python's smtplib), for tests/gateway.rs.
 
 usage: gateway_smtp.py MODE PORT USER PASSWORD [ARGS...]; prints one JSON object.
-Modes: features, send_rich, send_big MIB, wrong N, send_tagged SUBJECT TO, implicit.
+Modes: features, send_rich, send_big MIB, wrong N, send_tagged SUBJECT TO, implicit,
+raw_reply TO FILE.
 """
 import base64
 import json
@@ -173,6 +174,21 @@ elif mode == "raw":
         out["reply"] = str(e.smtp_code)
         out["text"] = e.smtp_error.decode()
     c.quit()
+elif mode == "raw_reply":
+    # A raw message (from a file) to one recipient, with the text of the reply after DATA;
+    # "disconnected" when the box dies before answering (the crash tests).
+    c = client()
+    secure(c)
+    c.login(user, password)
+    try:
+        c.mail(user)
+        c.rcpt(args[0])
+        code, text = c.data(open(args[1], "rb").read())
+        out["reply"] = str(code)
+        out["text"] = text.decode()
+        c.quit()
+    except smtplib.SMTPServerDisconnected:
+        out["reply"] = "disconnected"
 elif mode == "parallel_login":
     # N connections sign in at the same moment (mail clients open several).
     import threading

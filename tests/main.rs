@@ -36,6 +36,7 @@ mod folders;
 mod gateway;
 mod gateway_crash;
 mod gateway_policy;
+mod gateway_retry;
 mod gateway_swaks;
 mod http_framing;
 mod http_limits;

@@ -10,8 +10,11 @@
 //!    web form (`domain::secure_mail::send::send`), which commits the mail and queues the
 //!    content-free notices in the outbox (redb) before it returns. Only then does the
 //!    session answer 250: a crash after it finds the mail and its queued notices at restart.
-//!    A crash before leaves an unsent draft (discarded by housekeeping after a day, never
-//!    shown or mailed) and at worst an unreferenced blob, which the orphan sweep removes.
+//!    The draft carries the gateway's mark and the message's identity ([`super::recover`]):
+//!    a crash before the 250 leaves a draft that the next start discards (the raw blob,
+//!    referenced by nothing, goes with the orphan sweep), or a mail that died inside
+//!    `send()`, which the next start completes; the client's retry of the same message
+//!    then gets a 250 for that mail, not a second one.
 //! 4. Passed on: the message is relayed as sent through `[smtp]` (DKIM-signed when `[mail]`
 //!    has a key), and the 250 follows the relay's own acceptance.
 //!
@@ -24,7 +27,8 @@ use crate::domain::access::{self, Staff};
 use crate::domain::secure_mail::{self, Live, SmError, send};
 use crate::gateway::mime::{self, Head, MimeError};
 use crate::gateway::policy::{self, Facts};
-use crate::ids::{BlobId, SecureMailId};
+use crate::gateway::recover;
+use crate::ids::{BlobId, FirmId, SecureMailId};
 use crate::model::time;
 use crate::store::accounts::Account;
 use crate::store::secure_mail::EndReason;
@@ -98,7 +102,8 @@ pub fn ingest(
 ) -> Result<Outcome, IngestError> {
     let staff = access::staff(account).ok_or(IngestError::Temporary("not staff".into()))?;
     let now = time::now();
-    let id = secure_mail::create_draft(core, &staff, now)?;
+    let mark = crate::store::secure_mail::GatewayMark::default();
+    let id = secure_mail::create_draft_marked(core, &staff, now, Some(mark))?;
     let result = secure_mail::draft(core, &staff, id, now)
         .map_err(IngestError::from)
         .and_then(|l| {
@@ -109,13 +114,25 @@ pub fn ingest(
                     crate::blobs::BlobError::TooLarge => IngestError::TooLarge,
                     crate::blobs::BlobError::Io(e) => IngestError::Temporary(e.to_string()),
                 })?;
-            let r = take(core, &staff, &l, raw.id, recipients, now);
+            let identity = recover::identity(core, staff.account.id, &raw.sha256);
+            let r = match recover::twin(core, &identity, id) {
+                // The same message, accepted before a crash took the 250 from the client.
+                Ok(Some(before)) => {
+                    log::info!("gateway: message of mail {before} submitted again: not resent");
+                    Ok(Outcome::Secure(before))
+                }
+                Ok(None) => recover::set_identity(core, id, &identity)
+                    .map_err(IngestError::from)
+                    .and_then(|()| take(core, &staff, &l, raw.id, recipients, now)),
+                Err(e) => Err(e.into()),
+            };
             // The raw copy is not needed once the mail is made (or refused).
             let _ = core.blobs.remove(raw.id);
             r
         });
     match &result {
-        Ok(Outcome::Secure(_)) => {}
+        // This draft became the mail (a retry answered by an earlier mail leaves it unused).
+        Ok(Outcome::Secure(sent)) if *sent == id => {}
         _ => {
             if let Err(e) = secure_mail::expiry::end(core, id, None, EndReason::Discarded, now) {
                 log::error!("gateway: draft {id} not discarded ({e:?}); housekeeping will");
@@ -186,20 +203,27 @@ fn take(
         picked: Vec::new(),
     };
     let sent = send::send(core, staff, l.id, &compose, now)?;
-    confirm(core, staff, sent.id, recipients.len());
+    confirm(core, staff.account, staff.firm, sent.id, recipients.len());
+    recover::finish(core, sent.id)?;
     Ok(Outcome::Secure(sent.id))
 }
 
 /// Queues the sender's content-free confirmation that the relay did its job (a failure to
 /// queue it is logged: the secure mail itself is sent and tracked).
-fn confirm(core: &Core, staff: &Staff<'_>, id: SecureMailId, recipients: usize) {
+pub(crate) fn confirm(
+    core: &Core,
+    account: &Account,
+    firm: FirmId,
+    id: SecureMailId,
+    recipients: usize,
+) {
     let to = crate::mail::Recipient {
-        email: staff.account.email.clone(),
-        name: staff.account.name.clone(),
-        lang: staff.account.lang.clone(),
-        firm: Some(staff.firm),
+        email: account.email.clone(),
+        name: account.name.clone(),
+        lang: account.lang.clone(),
+        firm: Some(firm),
     };
-    let from = crate::mail::admin::sender(core, Some(staff.firm));
+    let from = crate::mail::admin::sender(core, Some(firm));
     let n = u32::try_from(recipients).unwrap_or(u32::MAX);
     if let Err(e) =
         core.mail
@@ -274,6 +298,7 @@ impl Bodies {
         }
         let name = file_name(h, self.files);
         secure_mail::store_file(core, l, None, &name, r, now)?;
+        recover::crash_point("gateway_file_stored");
         Ok(())
     }
 

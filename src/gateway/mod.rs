@@ -9,6 +9,7 @@
 //! - [`auth`]: SASL PLAIN and LOGIN answers.
 //! - [`mime`]: the streaming MIME walker (mail-parser for each header block).
 //! - [`ingest`]: message → encrypted temp blob → secure mail (or relay), before the 250.
+//! - [`recover`]: what a crash before the 250 left, at start; a retried message.
 //! - [`replies`]: the codes and texts of a refused message.
 //!
 //! Threads, no async runtime: one accept thread per listener, one thread per connection,
@@ -19,6 +20,7 @@ pub mod conn;
 pub mod ingest;
 pub mod mime;
 pub mod policy;
+pub mod recover;
 pub mod replies;
 pub mod session;
 

@@ -119,6 +119,13 @@ fn start_mail(core: &Arc<Core>, config: &Config, slot: &WorkerSlot) {
 /// of a box with a million documents stays in seconds.
 pub(crate) fn sweep(core: &Core) {
     let started = Instant::now();
+    // Before the orphan sweep (which then takes their raw copies) and before any gateway
+    // session can use this core.
+    match crate::gateway::recover::at_start(core, crate::model::time::now()) {
+        Ok((0, 0)) => {}
+        Ok((d, c)) => log::info!("gateway: {d} unfinished drafts discarded, {c} mails completed"),
+        Err(e) => log::error!("gateway: unfinished submissions not recovered: {e:?}"),
+    }
     // An index added by an upgrade is filled before any request reads it.
     match crate::store::spaces::invites::complete_index(&core.store) {
         Ok(0) => {}

@@ -126,6 +126,7 @@ mod tests {
             recipients: 1,
             ended: None,
             shredded: false,
+            gateway: None,
         }
     }
 

@@ -137,6 +137,16 @@ pub fn own(core: &Core, staff: &Staff<'_>, id: SecureMailId, now: i64) -> Result
 /// Starts a draft for `staff`: a new mail id, its key (shred key in the vault first), and a
 /// registry entry with no content yet. Files are streamed into it before it is sent.
 pub fn create_draft(core: &Core, staff: &Staff<'_>, now: i64) -> Result<SecureMailId, SmError> {
+    create_draft_marked(core, staff, now, None)
+}
+
+/// As [`create_draft`], with the SMTP gateway's mark written in the same entry.
+pub fn create_draft_marked(
+    core: &Core,
+    staff: &Staff<'_>,
+    now: i64,
+    gateway: Option<registry::GatewayMark>,
+) -> Result<SecureMailId, SmError> {
     let id = SecureMailId::random();
     let (key, wrapped) = registry::new_key(&core.store, staff.firm, id)?;
     drop(key);
@@ -150,6 +160,7 @@ pub fn create_draft(core: &Core, staff: &Staff<'_>, now: i64) -> Result<SecureMa
         recipients: 0,
         ended: None,
         shredded: false,
+        gateway,
     };
     if let Err(e) = registry::set_entry(&core.store, id, &entry) {
         let _ = core.store.vault().shred(id);

@@ -57,6 +57,20 @@ pub struct MailEntry {
     pub ended: Option<Ended>,
     /// The key, files and records are destroyed (the end is complete).
     pub shredded: bool,
+    /// Set on a mail started by the SMTP gateway (absent in entries written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayMark>,
+}
+
+/// What marks a mail started by the SMTP gateway, in its entry (same commit as the entry,
+/// so a crash can never leave a gateway draft that does not say so).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayMark {
+    /// Keyed hash (hex) of the submitted message's identity (sender account and SHA-256 of
+    /// the whole message as received, its Message-ID header included), once stored.
+    pub identity: Option<String>,
+    /// The 250 may be given: sent, every notice and the sender's confirmation queued.
+    pub done: bool,
 }
 
 /// A fresh key for mail `id` of `firm`: its shred key is written to the vault first (a
@@ -287,6 +301,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_gateway_mark_is_kept_and_entries_written_before_it_still_read() {
+        let firm = FirmId::random();
+        let sender = AccountId::random();
+        let old = format!(
+            r#"{{"firm":"{firm}","sender":"{sender}","wrapped_key":"","created_at":1,"sent_at":null,"expires_at":2,"recipients":0,"ended":null,"shredded":false}}"#
+        );
+        let e: MailEntry = serde_json::from_str(&old).unwrap();
+        assert_eq!(e.gateway, None);
+        // Unmarked entries are written as before; a mark survives the round trip.
+        assert!(!serde_json::to_string(&e).unwrap().contains("gateway"));
+        let mut marked = e.clone();
+        marked.gateway = Some(GatewayMark {
+            identity: Some("ab".into()),
+            done: false,
+        });
+        let back: MailEntry =
+            serde_json::from_str(&serde_json::to_string(&marked).unwrap()).unwrap();
+        assert_eq!(back.gateway, marked.gateway);
+    }
+
+    #[test]
     fn shredding_the_vault_file_closes_the_mail_and_blobs_are_indexed() {
         let (_d, store) = crate::store::testing::temp_store();
         let firm = FirmId::random();
@@ -312,6 +347,7 @@ mod tests {
             recipients: 0,
             ended: None,
             shredded: false,
+            gateway: None,
         };
         set_entry(&store, id, &e).unwrap();
         let back = key(&store, id, &e).unwrap().unwrap();
