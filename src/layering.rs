@@ -41,6 +41,7 @@ const KNOWN: &[(&str, &str)] = &[
     ("mail/worker.rs", "domain"),
     // The SMTP gateway reads the account and the secure mail's record types from the store.
     ("gateway/ingest.rs", "store"),
+    ("gateway/recover.rs", "store"),
     ("gateway/session.rs", "store"),
     // Pages that still read a record type, a firm profile or a setting straight from the
     // store, or (unlock) call the service that opens the box.

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod arbitration;
+pub mod crash_point;
 pub mod csv;
 pub mod dataroom;
 pub mod documents;

@@ -298,7 +298,7 @@ impl Bodies {
         }
         let name = file_name(h, self.files);
         secure_mail::store_file(core, l, None, &name, r, now)?;
-        recover::crash_point("gateway_file_stored");
+        crate::domain::crash_point::at("gateway_file_stored");
         Ok(())
     }
 

@@ -146,15 +146,3 @@ fn notify(
     secure_mail::event(core, l, "notified", Some(i), None, now)?;
     Ok(())
 }
-
-/// A debug build stops dead here when `HUISCLOS_CRASH_AT` names `point`: how the crash
-/// tests hit the window between two transactions. Compiled out of release builds.
-pub fn crash_point(point: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("HUISCLOS_CRASH_AT").is_ok_and(|p| p == point) {
-        eprintln!("crash point {point}: aborting");
-        std::process::abort();
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = point;
-}

@@ -215,7 +215,7 @@ pub fn send(
     l.entry.expires_at = now.saturating_add(c.expiry_secs);
     l.entry.recipients = to.len() as u32;
     registry::set_entry(&core.store, id, &l.entry)?;
-    crate::gateway::recover::crash_point("secure_mail_marked_sent");
+    crate::domain::crash_point::at("secure_mail_marked_sent");
     event(core, &l, "sent", None, None, now)?;
     let from = sender(core, Some(staff.firm));
     let until = crate::model::localtime::to_local(l.entry.expires_at).date;

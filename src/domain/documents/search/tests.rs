@@ -32,8 +32,7 @@ fn box_with_space() -> (tempfile::TempDir, Core, Account, SpaceId) {
         .unwrap()
         .unwrap();
     let staff = crate::domain::access::staff(&account).unwrap();
-    let space = crate::domain::spaces::create(&core, &staff, "Affaire", "dossier", None)
-        .unwrap();
+    let space = crate::domain::spaces::create(&core, &staff, "Affaire", "dossier", None).unwrap();
     (t, core, account, space)
 }
 
