@@ -933,12 +933,17 @@ fn ident(
 
 /// Makes sure the caller still has a live session of the kind `api` route needs (an earlier
 /// late route may have ended it); signs in again only then.
-/// Runs `f` on every item in its own thread; the results in order.
+/// Runs `f` on every item in its own thread, at most 8 at a time (the sign-ins a network
+/// may have in flight before the box answers 429); the results in order.
 fn in_parallel<T: Send>(items: &[String], f: impl Fn(&str) -> T + Sync) -> Vec<T> {
-    std::thread::scope(|sc| {
-        let handles: Vec<_> = items.iter().map(|i| sc.spawn(|| f(i))).collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
+    let mut out = Vec::with_capacity(items.len());
+    for chunk in items.chunks(8) {
+        std::thread::scope(|sc| {
+            let handles: Vec<_> = chunk.iter().map(|i| sc.spawn(|| f(i))).collect();
+            out.extend(handles.into_iter().map(|h| h.join().unwrap()));
+        });
+    }
+    out
 }
 
 fn ensure_alive(s: &Server, who: &mut Ident, api: bool, spare: &mut Vec<(String, Jar)>) {

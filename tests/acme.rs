@@ -249,6 +249,17 @@ fn a_failing_authority_leaves_the_old_certificate_and_the_operator_is_warned() {
         html.contains("(network, "),
         "the error code is shown: {html}"
     );
+    // The server page says it too, beside the certificate's end.
+    let server = Tls::connect(port, &pebble.root)
+        .unwrap()
+        .request("GET", "/operator/server", &jar.headers(), b"")
+        .unwrap();
+    assert_eq!(server.status, 200);
+    let html = server.text();
+    assert!(
+        html.contains("Le renouvellement automatique échoue") && html.contains("code network"),
+        "{html}"
+    );
     assert!(
         b.stderr()
             .contains("the current certificate stays in service")

@@ -77,6 +77,10 @@ pub struct Certificate {
     #[serde(skip)]
     pub not_after_unix: Option<i64>,
     pub days_left: Option<i64>,
+    /// With `[acme]`: the code of the last failed attempt to get or renew the certificate
+    /// (cleared by a success), and the failed attempts in a row.
+    pub renewal_error: Option<String>,
+    pub renewal_failures: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +116,7 @@ pub fn status(core: &Core, now: i64) -> Result<Status, crate::store::StoreError>
         .find(|r| r.ok())
         .map(|r| time::rfc3339(r.at));
     let not_after = crate::tls::expiry::served_not_after(config, &core.data);
+    let acme = crate::tls::acme::status();
     let served = !matches!(
         config.tls_mode(),
         crate::config::TlsMode::PlainLoopback | crate::config::TlsMode::BehindProxy
@@ -141,6 +146,8 @@ pub fn status(core: &Core, now: i64) -> Result<Status, crate::store::StoreError>
             not_after: not_after.map(time::rfc3339),
             not_after_unix: not_after,
             days_left: not_after.map(|t| t.saturating_sub(now).div_euclid(86_400)),
+            renewal_error: acme.as_ref().and_then(|a| a.last_error.clone()),
+            renewal_failures: acme.as_ref().map_or(0, |a| a.failures),
         },
         mail: MailQueue {
             waiting: count(MailStatus::Waiting),

@@ -62,7 +62,8 @@ pub fn describe(doc: &mut Value) {
             "failures": int(), "last_success_at": text_or_null()}},
         "certificate": {"type": "object", "required": ["served"], "properties": {
             "served": {"type": "boolean", "description": "false when the box serves plain HTTP (loopback, or behind a proxy)"},
-            "not_after": text_or_null(), "days_left": {"type": ["integer", "null"]}}},
+            "not_after": text_or_null(), "days_left": {"type": ["integer", "null"]},
+            "renewal_error": text_or_null(), "renewal_failures": int()}},
         "mail": {"type": "object", "required": ["waiting", "failed"], "properties": {"waiting": int(), "failed": int()}},
         "dkim": {"type": "object", "required": ["configured"], "properties": {
             "configured": {"type": "boolean"}, "last_check": text_or_null()}},

@@ -74,7 +74,7 @@ fn backup_text(ctx: &Ctx<'_>, st: &Status) -> (String, Option<String>) {
 
 fn certificate_text(ctx: &Ctx<'_>, st: &Status) -> (String, bool) {
     let c = &st.certificate;
-    match (c.served, c.not_after_unix, c.days_left) {
+    let (text, warn) = match (c.served, c.not_after_unix, c.days_left) {
         (false, _, _) => (ctx.tr("server_cert_not_served").to_owned(), false),
         (true, Some(t), Some(left)) => (
             ctx.tr("server_cert_expiry")
@@ -82,6 +82,19 @@ fn certificate_text(ctx: &Ctx<'_>, st: &Status) -> (String, bool) {
             left < CERT_WARN_DAYS,
         ),
         _ => (ctx.tr("server_cert_unreadable").to_owned(), true),
+    };
+    // An ACME renewal that fails is said here too, until a renewal succeeds.
+    match &c.renewal_error {
+        Some(code) => (
+            format!(
+                "{text} {}",
+                ctx.tr("server_cert_renewal_failed")
+                    .replace("{n}", &c.renewal_failures.to_string())
+                    .replace("{code}", code)
+            ),
+            true,
+        ),
+        None => (text, warn),
     }
 }
 
