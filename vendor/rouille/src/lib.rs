@@ -69,13 +69,11 @@ extern crate deflate;
 extern crate filetime;
 #[cfg(feature = "multipart")]
 extern crate multipart;
-extern crate rand;
 extern crate serde;
 #[macro_use]
 extern crate serde_derive;
 pub extern crate percent_encoding;
 extern crate serde_json;
-extern crate sha1_smol;
 extern crate threadpool;
 extern crate time;
 extern crate tiny_http;
@@ -93,8 +91,6 @@ pub const DEFAULT_ENCODE_SET: &percent_encoding::AsciiSet = &percent_encoding::C
     .add(b'{')
     .add(b'}');
 
-pub use assets::extension_to_mime;
-pub use assets::match_assets;
 pub use log::{log, log_custom};
 pub use response::{Response, ResponseBody};
 pub use tiny_http::ReadWrite;
@@ -119,16 +115,10 @@ use std::time::Duration;
 pub mod cgi;
 pub mod content_encoding;
 pub mod input;
-pub mod proxy;
-pub mod session;
-pub mod websocket;
 
-mod assets;
 mod elastic;
-mod find_route;
 mod log;
 mod response;
-mod router;
 #[doc(hidden)]
 pub mod try_or_400;
 
