@@ -177,34 +177,60 @@ fn the_json_gives_the_served_certificates_expiry_as_openssl_reads_it() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
     let cfg = t.path().join("c.toml");
-    let port = free_port();
-    std::fs::write(&cfg, format!("[server]\nlisten = \"0.0.0.0:{port}\"\n")).unwrap();
-    let (d, c) = (data.to_str().unwrap(), cfg.to_str().unwrap());
-    let (ok, out, err) = cli(&["init", "--config", c, "--data", d], "");
-    assert!(ok, "{out}{err}");
-    let _server = Child(
-        Command::new(bin())
-            .args(["serve", "--config", c, "--data", d])
-            .env_remove("HUISCLOS_CONFIG")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    // curl speaks TLS to the box on loopback (-k: the certificate is self-signed).
-    let url = format!("https://127.0.0.1:{port}/api/v1/server");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let body = loop {
-        let out = Command::new("curl")
-            .args(["-sk", "--fail", &url])
-            .output()
-            .unwrap();
-        if out.status.success() {
-            break out.stdout;
+    let d = data.to_str().unwrap();
+    // The port is chosen free on 127.0.0.1 but bound on 0.0.0.0, where a client socket of
+    // another test may hold it by then: a box that could not bind exits, and gets another.
+    let mut body = None;
+    for _attempt in 0..3 {
+        let port = free_port();
+        std::fs::write(&cfg, format!("[server]\nlisten = \"0.0.0.0:{port}\"\n")).unwrap();
+        let c = cfg.to_str().unwrap();
+        if !data.exists() {
+            let (ok, out, err) = cli(&["init", "--config", c, "--data", d], "");
+            assert!(ok, "{out}{err}");
         }
-        assert!(std::time::Instant::now() < deadline, "no answer over TLS");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+        let mut server = Child(
+            Command::new(bin())
+                .args(["serve", "--config", c, "--data", d])
+                .env_remove("HUISCLOS_CONFIG")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(t.path().join("stderr.log")).unwrap())
+                .spawn()
+                .unwrap(),
+        );
+        // curl speaks TLS to the box on loopback (-k: the certificate is self-signed).
+        let url = format!("https://127.0.0.1:{port}/api/v1/server");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let out = Command::new("curl")
+                .args(["-sk", "--fail", &url])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                body = Some(out.stdout);
+                break;
+            }
+            if server.0.try_wait().unwrap().is_some() {
+                break; // it exited: try another port
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no answer over TLS (curl {:?}); server log:\n{}",
+                out.status.code(),
+                std::fs::read_to_string(t.path().join("stderr.log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if body.is_some() {
+            break;
+        }
+    }
+    let body = body.unwrap_or_else(|| {
+        panic!(
+            "the box never answered; last log:\n{}",
+            std::fs::read_to_string(t.path().join("stderr.log")).unwrap_or_default()
+        )
+    });
     let st: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(st["certificate"]["served"], true);
     assert_eq!(st["backup"]["configured"], false);
