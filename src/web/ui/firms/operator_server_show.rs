@@ -19,8 +19,8 @@ fn space_text(ctx: &Ctx<'_>, s: Option<disk::Space>) -> String {
     match s {
         Some(s) => ctx
             .tr("server_disk_free")
-            .replace("{free}", &size(ctx.lang, s.free_bytes))
-            .replace("{total}", &size(ctx.lang, s.total_bytes)),
+            .replace("{free}", &size(ctx, s.free_bytes))
+            .replace("{total}", &size(ctx, s.total_bytes)),
         None => ctx.tr("server_disk_unreadable").to_owned(),
     }
 }
@@ -45,12 +45,12 @@ fn backup_text(ctx: &Ctx<'_>, st: &Status) -> (String, Option<String>) {
         let at = b.at.clone().unwrap_or_default();
         return (ctx.tr("server_backup_first").replace("{at}", &at), None);
     };
-    let when = moment(ctx.lang, last.at_unix);
+    let when = moment(ctx, last.at_unix);
     if last.result == "ok" {
         let mut text = ctx
             .tr("server_backup_ok")
             .replace("{when}", &when)
-            .replace("{size}", &size(ctx.lang, last.size_bytes));
+            .replace("{size}", &size(ctx, last.size_bytes));
         if last.recovered_after > 0 {
             text.push(' ');
             let key = if last.recovered_after == 1 {
@@ -77,8 +77,7 @@ fn certificate_text(ctx: &Ctx<'_>, st: &Status) -> (String, bool) {
     let (text, warn) = match (c.served, c.not_after_unix, c.days_left) {
         (false, _, _) => (ctx.tr("server_cert_not_served").to_owned(), false),
         (true, Some(t), Some(left)) => (
-            ctx.tr("server_cert_expiry")
-                .replace("{day}", &day(ctx.lang, t)),
+            ctx.tr("server_cert_expiry").replace("{day}", &day(ctx, t)),
             left < CERT_WARN_DAYS,
         ),
         _ => (ctx.tr("server_cert_unreadable").to_owned(), true),
@@ -109,10 +108,7 @@ pub fn handle(ctx: &Ctx<'_>, _req: &Request, _: &[&str]) -> Result<Response, App
         Some(_) => ctx
             .tr("server_uptime_value")
             .replace("{duration}", &duration(ctx.lang, st.uptime_secs))
-            .replace(
-                "{since}",
-                &moment(ctx.lang, now.saturating_sub(st.uptime_secs)),
-            ),
+            .replace("{since}", &moment(ctx, now.saturating_sub(st.uptime_secs))),
         None => "—".to_owned(),
     };
     let backup_disk = if st.backup.configured {
