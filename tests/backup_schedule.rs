@@ -6,7 +6,8 @@
 //! `tests/server_page.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, api, eml};
+use crate::common::{self, api, eml, operator};
+use operator::{backup_config as config, server_page, status_json};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,17 +16,6 @@ use api::*;
 use common::*;
 
 const ADMIN: &str = "operateur@cabinet-sauvegarde.fr";
-
-/// `[backup]` into `dir`, plus `extra` TOML; returns the config file.
-fn config(t: &Path, dir: &Path, keep_days: u32, extra: &str) -> PathBuf {
-    let file = t.join("huisclos.toml");
-    let text = format!(
-        "{extra}\n[backup]\ndir = \"{}\"\nat = \"02:30\"\nkeep_days = {keep_days}\n",
-        dir.display()
-    );
-    std::fs::write(&file, text).unwrap();
-    file
-}
 
 /// One housekeeping pass at the Paris wall-clock instant `at` (RFC 3339); what the backup
 /// job reported (1 when a run happened, whatever its outcome).
@@ -250,18 +240,6 @@ impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
-}
-
-fn server_page(s: &Server, jar: &Jar) -> String {
-    let page = s.get("/operator/server", jar);
-    assert_eq!(page.status, 200);
-    page.text()
-}
-
-fn status_json(s: &Server) -> serde_json::Value {
-    let r = request(s.addr, "GET", "/api/v1/server", &[], b"");
-    assert_eq!(r.status, 200, "{}", r.text());
-    json(&r)
 }
 
 #[test]

@@ -4,38 +4,15 @@
 //! no scheduled backup opens the space.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, api};
+use crate::common::{self, api, operator};
+use operator::{backup_config as config, server_page, status_json};
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use api::*;
 use common::*;
 
 const ADMIN: &str = "operateur@cabinet-serveur.fr";
-
-/// `[backup]` into `dir`, plus `extra` TOML; returns the config file.
-fn config(t: &Path, dir: &Path, keep_days: u32, extra: &str) -> PathBuf {
-    let file = t.join("huisclos.toml");
-    let text = format!(
-        "{extra}\n[backup]\ndir = \"{}\"\nat = \"02:30\"\nkeep_days = {keep_days}\n",
-        dir.display()
-    );
-    std::fs::write(&file, text).unwrap();
-    file
-}
-
-fn server_page(s: &Server, jar: &Jar) -> String {
-    let page = s.get("/operator/server", jar);
-    assert_eq!(page.status, 200);
-    page.text()
-}
-
-fn status_json(s: &Server) -> serde_json::Value {
-    let r = request(s.addr, "GET", "/api/v1/server", &[], b"");
-    assert_eq!(r.status, 200, "{}", r.text());
-    json(&r)
-}
 
 #[test]
 fn the_server_page_is_the_operators_and_the_deletion_page_gives_the_backup_date() {

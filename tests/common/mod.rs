@@ -8,6 +8,7 @@ pub mod eml;
 pub mod gateway;
 pub mod lifecycle;
 pub mod mail_check;
+pub mod operator;
 pub mod smtp;
 
 use std::collections::HashMap;
